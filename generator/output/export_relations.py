@@ -1,0 +1,164 @@
+"""The long-format relation tables of the data exports: one pair per row.
+
+Many-to-many fields (a program's providers, a case's programs…) cannot share a
+cell, so each gets its own CSV keyed by the owner's slug (or archetype id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import KIND_LABELS, MODEL_LABELS, Archetype, Site
+from .export_tables import Column, Row, Table, iso, public, title_of, wareki
+
+# --- relation tables (long format) --------------------------------------------------
+
+_OWNER = {"programs": "program", "partners": "partner", "cases": "case", "roles": "role", "archetypes": "archetype"}
+_OWNER_LABEL = {"programs": "支援制度", "partners": "連携企業", "cases": "事例", "roles": "人材の役割", "archetypes": "人材像"}
+
+
+def _owners(site: Site, collection: str) -> tuple:
+    return site.archetypes if collection == "archetypes" else public(site.collection(collection))
+
+
+def _owner_column(collection: str) -> Column:
+    if collection == "archetypes":
+        return Column("archetype_id", "人材像のID（archetypes.csv の id）")
+    return Column(f"{_OWNER[collection]}_slug", f"{_OWNER_LABEL[collection]}の slug（{collection}.csv の slug）")
+
+
+def _owner_key(entry: Any) -> str:
+    return entry.id if isinstance(entry, Archetype) else entry.slug
+
+
+def _values(
+    collection: str,
+    attr: str,
+    column: Column,
+    title: str,
+    *,
+    name: str | None = None,
+    labels: Any = None,
+    label_desc: str = "",
+) -> Table:
+    """One row per value of a list field, e.g. each provider of each program."""
+    name = name or f"{_OWNER[collection]}_{attr}"
+    columns = (_owner_column(collection), column) + ((Column(f"{column.name}_label", label_desc),) if labels else ())
+
+    def rows(site: Site) -> tuple[Row, ...]:
+        return tuple(
+            (_owner_key(e), v) + ((labels.get(v, v),) if labels else ())
+            for e in _owners(site, collection)
+            for v in getattr(e, attr)
+        )
+
+    return Table(name, title, f"{title}の一覧です（1行に1組）。", columns, rows)
+
+
+def _positions(collection: str, attr: str, column: Column, title: str) -> Table:
+    """Like _values, with the 1-based position, for ordered lists."""
+    name = f"{_OWNER[collection]}_{attr}"
+    columns = (_owner_column(collection), Column("position", "並び順（1から）"), column)
+
+    def rows(site: Site) -> tuple[Row, ...]:
+        return tuple(
+            (_owner_key(e), i, v) for e in _owners(site, collection) for i, v in enumerate(getattr(e, attr), 1)
+        )
+
+    return Table(name, title, f"{title}の一覧です（1行に1件）。", columns, rows)
+
+
+def _links(collection: str, attr: str, target: str, title: str) -> Table:
+    """One row per reference from an entry to another, with the target's title."""
+    name = f"{_OWNER[collection]}_{target}"
+    singular = _OWNER[target]
+    key_name = "archetype_id" if target == "archetypes" else f"{singular}_slug"
+    label_name = "archetype_name" if target == "archetypes" else f"{singular}_title"
+    columns = (
+        _owner_column(collection),
+        Column(key_name, f"{_OWNER_LABEL[target]}の{'ID' if target == 'archetypes' else ' slug'}（{target}.csv）"),
+        Column(label_name, f"{_OWNER_LABEL[target]}の名称"),
+    )
+
+    def rows(site: Site) -> tuple[Row, ...]:
+        out = []
+        for e in _owners(site, collection):
+            for slug in getattr(e, attr):
+                label = title_of(site, f"{target}/{slug}")
+                if label is not None:
+                    out.append((_owner_key(e), slug, label))
+        return tuple(out)
+
+    return Table(name, title, f"{title}の対応表です（1行に1組）。", columns, rows)
+
+
+def _timeline_rows(site: Site) -> tuple[Row, ...]:
+    return tuple(
+        (c.slug, i, iso(t.date), wareki(t.date), t.event)
+        for c in public(site.cases)
+        for i, t in enumerate(c.timeline, 1)
+    )
+
+
+def _tag_rows(site: Site) -> tuple[Row, ...]:
+    return tuple((e.collection, e.slug, tag) for e in public(site.entries()) for tag in e.tags)
+
+
+def _source_rows(site: Site) -> tuple[Row, ...]:
+    return tuple(
+        (e.collection, e.slug, i, s.title, s.url, iso(s.date), wareki(s.date))
+        for e in public(site.entries())
+        for i, s in enumerate(e.sources, 1)
+    )
+
+
+_ENTRY_KEY = (
+    Column("collection", "コレクション（programs / partners / cases / roles）"),
+    Column("slug", "項目の slug（各コレクションの CSV の slug）"),
+)
+
+RELATIONS: tuple[Table, ...] = (
+    _values("programs", "provider", Column("provider", "所管（省庁・団体）"), "支援制度の所管", name="program_providers"),
+    _values("programs", "kinds", Column("kind", "制度の種類のコード"), "支援制度の種類",
+            labels=KIND_LABELS, label_desc="制度の種類"),
+    _links("programs", "archetypes", "archetypes", "支援制度と人材像"),
+    _values("programs", "aliases", Column("alias", "別名・旧称"), "支援制度の別名"),
+    _values("partners", "fields", Column("field", "連携分野"), "連携企業の連携分野"),
+    _links("cases", "programs", "programs", "事例と支援制度"),
+    _links("cases", "partners", "partners", "事例と連携企業"),
+    _links("cases", "archetypes", "archetypes", "事例と人材像"),
+    _values("cases", "models", Column("model", "連携の型のコード"), "事例の連携の型",
+            labels=MODEL_LABELS, label_desc="連携の型"),
+    Table(
+        "case_timeline",
+        "事例の経過",
+        "事例の主な出来事です（1行に1件）。",
+        (
+            _owner_column("cases"),
+            Column("position", "並び順（1から）"),
+            Column("date", "日付（西暦 YYYY-MM-DD。年度の場合は4月1日）"),
+            Column("date_wareki", "日付（和暦）"),
+            Column("event", "出来事"),
+        ),
+        _timeline_rows,
+    ),
+    _links("roles", "programs", "programs", "人材の役割と支援制度"),
+    _values("roles", "skills", Column("skill", "主なスキル"), "人材の役割のスキル"),
+    _positions("archetypes", "responsibilities", Column("responsibility", "主な責任"), "人材像の主な責任"),
+    _positions("archetypes", "skills", Column("skill", "主なスキル"), "人材像の主なスキル"),
+    Table("entry_tags", "タグ", "各項目のタグです（1行に1組）。", _ENTRY_KEY + (Column("tag", "タグ"),), _tag_rows),
+    Table(
+        "entry_sources",
+        "出典",
+        "各項目の出典（根拠となる資料）です（1行に1件）。",
+        _ENTRY_KEY
+        + (
+            Column("position", "並び順（1から）"),
+            Column("title", "資料名"),
+            Column("url", "資料のURL"),
+            Column("date", "資料の日付（西暦 YYYY-MM-DD）"),
+            Column("date_wareki", "資料の日付（和暦）"),
+        ),
+        _source_rows,
+    ),
+)

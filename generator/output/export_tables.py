@@ -1,0 +1,322 @@
+"""What the data exports contain: the columns of every CSV and the shape of every JSON record.
+
+``exports`` turns these tables into bytes. Each main table has one row per public
+entry; each relation table is a long-format many-to-many list (one pair per row).
+References to entries that are not public (drafts, unknown keys) are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..content.dates import format_wareki
+from ..model import (
+    FORM_LABELS,
+    HOST_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MODEL_LABELS,
+    PROGRAM_STATUS_LABELS,
+    ROLE_STATUS_LABELS,
+    Archetype,
+    FlexDate,
+    Site,
+    Source,
+)
+
+Cell = str | int | float | bool | None
+Row = tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    """What the column holds, in Japanese, for the data page."""
+
+
+@dataclass(frozen=True)
+class Field:
+    column: Column
+    get: Callable[[Site, Any], Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV (and, for a collection, its JSON twin)."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Site], tuple[Row, ...]]
+    json: Callable[[Site], list[dict[str, Any]]] | None = None
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def public(entries: tuple) -> tuple:
+    return tuple(e for e in entries if not getattr(e, "draft", False))
+
+
+def iso(value: FlexDate | None) -> str | None:
+    return value.value.isoformat() if value is not None else None
+
+
+def wareki(value: FlexDate | None) -> str | None:
+    return format_wareki(value.value) if value is not None else None
+
+
+def page_url(site: Site, key: str) -> str:
+    return site.config.absolute_url(f"{key}/")
+
+
+def title_of(site: Site, key: str) -> str | None:
+    """Title of a public entry or name of an archetype; None if it is not published."""
+    target = site.get(key)
+    if target is None or getattr(target, "draft", False):
+        return None
+    return target.name if isinstance(target, Archetype) else target.title
+
+
+def refs(site: Site, collection: str, slugs: tuple[str, ...]) -> list[dict[str, str]]:
+    """Resolved references: slug, title and page URL of each published target."""
+    out = []
+    for slug in slugs:
+        title = title_of(site, f"{collection}/{slug}")
+        if title is not None:
+            out.append({"slug": slug, "title": title, "url": page_url(site, f"{collection}/{slug}")})
+    return out
+
+
+def _f(name: str, description: str, get: Callable[[Site, Any], Cell]) -> Field:
+    return Field(Column(name, description), get)
+
+
+def _dates(name: str, description: str, get: Callable[[Any], FlexDate | None]) -> tuple[Field, ...]:
+    return (
+        _f(name, f"{description}（西暦 YYYY-MM-DD）", lambda s, e: iso(get(e))),
+        _f(f"{name}_wareki", f"{description}（和暦）", lambda s, e: wareki(get(e))),
+    )
+
+
+def _entity_table(
+    name: str,
+    title: str,
+    description: str,
+    records: Callable[[Site], tuple],
+    fields: tuple[Field, ...],
+    to_json: Callable[[Site, Any], dict[str, Any]],
+) -> Table:
+    return Table(
+        name=name,
+        title=title,
+        description=description,
+        columns=tuple(f.column for f in fields),
+        rows=lambda site: tuple(tuple(f.get(site, r) for f in fields) for r in records(site)),
+        json=lambda site: [to_json(site, r) for r in records(site)],
+    )
+
+
+def _common_json(site: Site, e: Any) -> dict[str, Any]:
+    return {
+        "slug": e.slug,
+        "url": page_url(site, e.key),
+        "title": e.title,
+        "summary": e.summary,
+        "body": e.body,
+        "tags": list(e.tags),
+        "sources": [_source_json(s) for s in e.sources],
+        "updated": iso(e.updated),
+    }
+
+
+def _source_json(s: Source) -> dict[str, Any]:
+    return {"title": s.title, "url": s.url, "date": iso(s.date)}
+
+
+def _head(name: str) -> tuple[Field, ...]:
+    return (
+        _f("slug", "識別子（ページURLの末尾の部分）", lambda s, e: e.slug),
+        _f("title", f"{name}の名称", lambda s, e: e.title),
+        _f("summary", "要約", lambda s, e: e.summary),
+        _f("url", "このカタログでのページのURL", lambda s, e: page_url(s, e.key)),
+    )
+
+
+def _tail() -> tuple[Field, ...]:
+    return _dates("updated", "この項目の最終更新日", lambda e: e.updated)
+
+
+# --- main tables ------------------------------------------------------------------
+
+
+def _program_json(site: Site, p: Any) -> dict[str, Any]:
+    status = site.status(p)
+    return _common_json(site, p) | {
+        "official_url": p.url,
+        "aliases": list(p.aliases),
+        "provider": list(p.provider),
+        "level": p.level,
+        "level_label": LEVEL_LABELS.get(p.level),
+        "kinds": list(p.kinds),
+        "kind_labels": [KIND_LABELS.get(k, k) for k in p.kinds],
+        "archetypes": refs(site, "archetypes", p.archetypes),
+        "terms": {
+            "cost_coverage": p.terms.cost_coverage,
+            "fiscal_rate": p.terms.fiscal_rate,
+            "annual_cap_yen": p.terms.annual_cap_yen,
+            "limits": p.terms.limits,
+        },
+        "period": {
+            "start": iso(p.period.start),
+            "start_text": p.period.start.text if p.period.start else None,
+            "end": iso(p.period.end),
+            "end_text": p.period.end.text if p.period.end else None,
+        },
+        "status": status,
+        "status_label": PROGRAM_STATUS_LABELS[status],
+        "reviewed": iso(p.reviewed),
+    }
+
+
+PROGRAMS = _entity_table(
+    "programs",
+    "支援制度",
+    "国・都道府県・市町村によるデジタル人材確保の支援制度です。所管・種類・人材像・別名は関連表にあります。",
+    lambda site: public(site.programs),
+    _head("制度")
+    + (
+        _f("official_url", "公式ページのURL", lambda s, p: p.url),
+        _f("level", "制度の主体のコード（national / prefecture / municipal）", lambda s, p: p.level),
+        _f("level_label", "制度の主体（国・都道府県・市町村）", lambda s, p: LEVEL_LABELS.get(p.level)),
+        _f("status", "作成日時点の状況のコード（active / ended / upcoming）", lambda s, p: s.status(p)),
+        _f("status_label", "作成日時点の状況（実施中・終了・開始予定）", lambda s, p: PROGRAM_STATUS_LABELS[s.status(p)]),
+        _f("cost_coverage", "費用負担", lambda s, p: p.terms.cost_coverage),
+        _f("fiscal_rate", "措置率（0〜1の数値。例: 0.7）", lambda s, p: p.terms.fiscal_rate),
+        _f("annual_cap_yen", "年間の上限額（円、単位なしの整数）", lambda s, p: p.terms.annual_cap_yen),
+        _f("limits", "回数・時間などの制限", lambda s, p: p.terms.limits),
+    )
+    + _dates("period_start", "実施期間の開始日", lambda p: p.period.start)
+    + (_f("period_start_text", "実施期間の開始の原文の表記（例: 令和5年度）", lambda s, p: p.period.start.text if p.period.start else None),)
+    + _dates("period_end", "実施期間の終了日（年度の場合は3月31日）", lambda p: p.period.end)
+    + (_f("period_end_text", "実施期間の終了の原文の表記（例: 令和7年度）", lambda s, p: p.period.end.text if p.period.end else None),)
+    + _dates("reviewed", "内容を最後に確認した日（最終確認日）", lambda p: p.reviewed)
+    + _tail(),
+    _program_json,
+)
+
+
+PARTNERS = _entity_table(
+    "partners",
+    "連携企業",
+    "都道府県と連携協定を結んだ企業です。連携分野は関連表にあります。",
+    lambda site: public(site.partners),
+    _head("企業")
+    + (
+        _f("official_url", "公式ページのURL", lambda s, p: p.url),
+        _f("agreement", "協定の名称", lambda s, p: p.agreement),
+        _f("unit", "協定を結んだ部門（会社全体の場合は空欄）", lambda s, p: p.unit),
+    )
+    + _dates("since", "協定を結んだ日（年度の場合は4月1日）", lambda p: p.since)
+    + _tail(),
+    lambda site, p: _common_json(site, p)
+    | {"official_url": p.url, "agreement": p.agreement, "unit": p.unit, "since": iso(p.since), "fields": list(p.fields)},
+)
+
+
+CASES = _entity_table(
+    "cases",
+    "事例",
+    "都道府県と市町村によるデジタル人材確保の連携事例です。制度・企業・人材像・連携の型・経過は関連表にあります。",
+    lambda site: public(site.cases),
+    _head("事例")
+    + (
+        _f("prefecture", "都道府県名", lambda s, c: c.prefecture),
+        _f("municipalities", "参加する市区町村の数", lambda s, c: c.municipalities),
+    )
+    + _dates("started", "開始日（年度の場合は4月1日）", lambda c: c.started)
+    + _tail(),
+    lambda site, c: _common_json(site, c)
+    | {
+        "prefecture": c.prefecture,
+        "municipalities": c.municipalities,
+        "models": list(c.models),
+        "model_labels": [MODEL_LABELS.get(m, m) for m in c.models],
+        "started": iso(c.started),
+        "programs": refs(site, "programs", c.programs),
+        "partners": refs(site, "partners", c.partners),
+        "archetypes": refs(site, "archetypes", c.archetypes),
+        "timeline": [{"date": iso(t.date), "event": t.event} for t in c.timeline],
+    },
+)
+
+
+ROLES = _entity_table(
+    "roles",
+    "人材の役割",
+    "匿名化した外部デジタル人材の役割です（個人を特定できる情報は含みません）。使える支援制度とスキルは関連表にあります。",
+    lambda site: public(site.roles),
+    _head("役割")
+    + (
+        _f("archetype", "人材像のID", lambda s, r: r.archetype),
+        _f("archetype_name", "人材像の名称", lambda s, r: title_of(s, f"archetypes/{r.archetype}")),
+        _f("host", "受け入れ先のコード（prefecture / municipality / joint）", lambda s, r: r.host),
+        _f("host_label", "受け入れ先", lambda s, r: HOST_LABELS.get(r.host)),
+        _f("prefecture", "都道府県名", lambda s, r: r.prefecture),
+        _f("engagement_form", "関わり方の形態のコード", lambda s, r: r.engagement.form),
+        _f("engagement_form_label", "関わり方の形態", lambda s, r: FORM_LABELS.get(r.engagement.form)),
+        _f("hours_per_month", "月あたりの時間（上限、単位なし）", lambda s, r: r.engagement.hours_per_month),
+        _f("remote", "リモートで働けるか（true / false）", lambda s, r: r.engagement.remote),
+        _f("status", "状況のコード（open / active / closed）", lambda s, r: r.status),
+        _f("status_label", "状況（募集中・活動中・終了）", lambda s, r: ROLE_STATUS_LABELS.get(r.status)),
+        _f("background", "匿名化した経歴", lambda s, r: r.background),
+    )
+    + _tail(),
+    lambda site, r: _common_json(site, r)
+    | {
+        "archetype": (refs(site, "archetypes", (r.archetype,)) or [None])[0],
+        "host": r.host,
+        "host_label": HOST_LABELS.get(r.host),
+        "prefecture": r.prefecture,
+        "engagement": {
+            "form": r.engagement.form,
+            "form_label": FORM_LABELS.get(r.engagement.form),
+            "hours_per_month": r.engagement.hours_per_month,
+            "remote": r.engagement.remote,
+        },
+        "skills": list(r.skills),
+        "background": r.background,
+        "programs": refs(site, "programs", r.programs),
+        "status": r.status,
+        "status_label": ROLE_STATUS_LABELS.get(r.status),
+    },
+)
+
+
+ARCHETYPES = _entity_table(
+    "archetypes",
+    "人材像",
+    "総務省「自治体DX推進のための外部人材スキル標準」の人材像です。主な責任とスキルは関連表にあります。",
+    lambda site: site.archetypes,
+    (
+        _f("id", "人材像のID", lambda s, a: a.id),
+        _f("name", "人材像の名称", lambda s, a: a.name),
+        _f("summary", "役割の要約", lambda s, a: a.summary),
+        _f("url", "このカタログでのページのURL", lambda s, a: page_url(s, a.key)),
+    ),
+    lambda site, a: {
+        "id": a.id,
+        "slug": a.id,
+        "url": page_url(site, a.key),
+        "name": a.name,
+        "summary": a.summary,
+        "responsibilities": list(a.responsibilities),
+        "skills": list(a.skills),
+    },
+)
+
+TABLES: tuple[Table, ...] = (PROGRAMS, PARTNERS, CASES, ROLES, ARCHETYPES)
+

@@ -1,0 +1,168 @@
+"""Open data under ``data/``: JSON and CSV per collection, long-format relation CSVs,
+the JSON Schemas of the collections and the iCalendar file of program periods.
+
+CSVs follow デジタル庁's machine-readability rules: header on line 1, one value per
+cell, numbers without units, an empty cell for unknown, ISO dates with a separate
+和暦 column, many-to-many relations in their own long-format files, UTF-8 with a BOM
+(so that Excel opens them) and CRLF line ends. A text cell that a spreadsheet could
+read as a formula gets a leading apostrophe. JSON is UTF-8 without BOM, sorted keys.
+
+Everything is computed from the Site; only the writer puts the bytes on disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..model import COLLECTION_LABELS, OutputFile, Site
+from . import ical
+from .export_relations import RELATIONS
+from .export_tables import TABLES, Cell, Column, Table
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these could run as a formula in a spreadsheet."""
+
+SCHEMA_COLLECTIONS = ("programs", "partners", "cases", "roles", "archetypes")
+_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schemas"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+CSV_NOTE = (
+    "文字コードは UTF-8（BOM付き）、改行は CRLF、1行目が項目名です。日付は西暦（YYYY-MM-DD）で、"
+    "和暦は末尾が _wareki の列にあります。数値に単位は付けず、不明な値は空欄です（0 ではありません）。"
+    "セル内の改行は空白に置き換えています。表計算ソフトで数式として実行されないよう、"
+    "= + - @ タブ・復帰文字で始まる文字列の先頭にはアポストロフィ（'）を付けています。"
+)
+JSON_NOTE = (
+    "文字コードは UTF-8（BOMなし）。1件が1つのオブジェクトの配列で、キーは名前順です。"
+    "日付は西暦（YYYY-MM-DD）、url は各項目のページ、参照先は slug・title・url で示します。"
+)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One downloadable file and what the data page says about it."""
+
+    file: OutputFile
+    title: str
+    format: str
+    """"CSV", "JSON", "JSON Schema", "iCalendar" or "Atom"."""
+    records: int | None
+    """Rows without the header, array items or events; None when it has no such count."""
+    columns: tuple[Column, ...]
+    description: str
+
+    @property
+    def size(self) -> int:
+        return len(self.file.data)
+
+
+def export_data(site: Site) -> tuple[DataFile, ...]:
+    """Every file under ``data/``, in the order the data page lists them."""
+    files: list[DataFile] = []
+    for table in TABLES:
+        files += [_json_file(site, table), _csv_file(site, table)]
+    files += [_csv_file(site, relation) for relation in RELATIONS]
+    files += [_schema_file(site, name) for name in SCHEMA_COLLECTIONS]
+    data, count = ical.programs_calendar(site)
+    files.append(
+        DataFile(
+            file=OutputFile("data/programs.ics", data, "text/calendar"),
+            title="支援制度の期間（iCalendar）",
+            format="iCalendar",
+            records=count,
+            columns=(),
+            description=(
+                "支援制度の実施期間の開始日と終了日を終日の予定にしたカレンダーです（RFC 5545）。"
+                "カレンダーアプリでこのURLを購読すると、制度の終了日などを確認できます。"
+            ),
+        )
+    )
+    return tuple(files)
+
+
+# --- CSV ------------------------------------------------------------------------
+
+
+def csv_cell(value: Cell) -> str:
+    """How one value is written in a CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = "'" + value if value.startswith(FORMULA_START) else value
+    return _LINE_BREAK.sub(" ", text)
+
+
+def encode_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """UTF-8 with BOM, CRLF line ends, header on line 1."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def _csv_file(site: Site, table: Table) -> DataFile:
+    rows = table.rows(site)
+    data = encode_csv([c.name for c in table.columns], rows)
+    return DataFile(
+        file=OutputFile(f"data/{table.name}.csv", data, "text/csv; charset=utf-8"),
+        title=f"{table.title}（CSV）",
+        format="CSV",
+        records=len(rows),
+        columns=table.columns,
+        description=f"{table.description}{CSV_NOTE}",
+    )
+
+
+# --- JSON -----------------------------------------------------------------------
+
+
+def encode_json(value: Any) -> bytes:
+    """Stable JSON: sorted keys, no ASCII escaping, 2-space indent, trailing newline."""
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def _json_file(site: Site, table: Table) -> DataFile:
+    items = table.json(site) if table.json is not None else []
+    return DataFile(
+        file=OutputFile(f"data/{table.name}.json", encode_json(items), "application/json"),
+        title=f"{table.title}（JSON）",
+        format="JSON",
+        records=len(items),
+        columns=(),
+        description=f"{table.description}{JSON_NOTE}",
+    )
+
+
+# --- JSON Schema ----------------------------------------------------------------
+
+
+def _schema_file(site: Site, name: str) -> DataFile:
+    """The schema of a collection's source files, with an ``$id`` where it is published."""
+    path = f"data/schema/{name}.schema.json"
+    schema = json.loads((_SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    schema["$id"] = site.config.absolute_url(path)
+    label = COLLECTION_LABELS.get(name, name)
+    return DataFile(
+        file=OutputFile(path, encode_json(schema), "application/schema+json"),
+        title=f"{label}のスキーマ（JSON Schema）",
+        format="JSON Schema",
+        records=None,
+        columns=(),
+        description=(
+            f"{label}の元データ（content/ のファイル）の項目と値の決まりを JSON Schema（2020-12）で"
+            "記述したものです。JSON の書き出しでは、参照が slug・title・url のオブジェクトに、"
+            "公式ページの url が official_url に、日付が西暦になり、ページの url などが加わります。"
+        ),
+    )

@@ -1,0 +1,362 @@
+"""Data exports: CSV and JSON per collection, relation CSVs, schemas and the calendar.
+
+The Site is built by hand here (``make_site``), so these tests do not depend on the
+content stage; test_feeds and test_ical reuse it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from types import MappingProxyType
+
+import jsonschema
+import pytest
+
+from generator.config import Config
+from generator.model import (
+    Archetype,
+    Case,
+    Engagement,
+    FlexDate,
+    Partner,
+    Period,
+    Program,
+    Role,
+    Site,
+    Source,
+    Terms,
+    TimelineEvent,
+)
+from generator.output.exports import DataFile, csv_cell, export_data
+
+AS_OF = date(2026, 11, 26)
+HOSTILE = '=HYPERLINK("http://evil.example")<script>alert(1)</script>\nX-Injected: 1, a;b\\c'
+
+
+def fd(iso: str, text: str | None = None, kind: str = "date") -> FlexDate:
+    return FlexDate(date.fromisoformat(iso), text or iso, kind)  # type: ignore[arg-type]
+
+
+def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program, ...] = ()) -> Site:
+    config = Config(
+        title="長野県 DX人材支援カタログ",
+        prefecture="長野県",
+        base_url="https://example.jp",
+        base_path=base_path,
+        publisher="長野県",
+    )
+    archetypes = (
+        Archetype("producer", "プロデューサー", "全庁的な自治体DXの企画・推進", ("DXの方針策定",), ("企画力",)),
+        Archetype("project_manager", "プロジェクトマネージャー", "個別プロジェクトの推進", ("進捗管理",)),
+        Archetype("service_designer", "サービスデザイナー", "利用者中心のサービス設計", ("業務改善",)),
+        Archetype("engineer", "エンジニア", "システムの構築・運用", ("技術支援",), ("クラウド",)),
+    )
+    programs = (
+        Program(
+            collection="programs",
+            slug="digital-talent-fiscal-measure",
+            path="content/programs/digital-talent-fiscal-measure.md",
+            title="市町村支援のためのデジタル人材の確保に係る財政措置",
+            summary="都道府県が市町村支援のために確保するデジタル人材の経費に特別交付税措置があります。",
+            updated=fd("2023-10-24"),
+            tags=("財政措置", "人材シェアリング"),
+            sources=(Source("県・市町村共同によるデジタル人材の確保について", None, fd("2023-10-24")),),
+            body="本文です。\n\n二段落目。",
+            provider=("総務省",),
+            level="national",
+            kinds=("fiscal_measure",),
+            archetypes=("producer", "project_manager"),
+            terms=Terms(cost_coverage="人件費・委託費", fiscal_rate=0.7, annual_cap_yen=5600000),
+            period=Period(fd("2023-04-01", "令和5年度", "fiscal_year_start"), fd("2026-03-31", "令和7年度", "fiscal_year_end")),
+            reviewed=fd("2023-10-24"),
+        ),
+        Program(
+            collection="programs",
+            slug="hostile",
+            path="content/programs/hostile.md",
+            title=HOSTILE,
+            summary="-1+1 @SUM(A1) 要約\r\n二行目",
+            updated=fd("2024-04-01"),
+            sources=(Source("出典", "https://example.org/a?b=1&c=2"),),
+            provider=("長野県", "+cmd"),
+            level="prefecture",
+            kinds=("advisor_dispatch", "training"),
+            terms=Terms(limits="年3回まで"),
+            period=Period(end=fd("2027-03-31", "令和8年度", "fiscal_year_end")),
+            aliases=("旧称",),
+            url="https://example.org/official",
+            reviewed=fd("2024-04-01"),
+        ),
+        Program(
+            collection="programs",
+            slug="secret-draft",
+            path="content/programs/secret-draft.md",
+            title="下書きの制度",
+            summary="公開しない",
+            draft=True,
+            provider=("総務省",),
+            level="national",
+            kinds=("matching",),
+        ),
+    ) + extra_programs
+    partners = (
+        Partner(
+            collection="partners",
+            slug="example-corp",
+            path="content/partners/example-corp.md",
+            title="株式会社例",
+            summary="長野県DX戦略推進パートナーです。",
+            updated=fd("2023-10-24"),
+            sources=(Source("協定の資料"),),
+            agreement="長野県DX戦略推進パートナー連携協定",
+            since=fd("2020-04-01", "令和2年度", "fiscal_year_start"),
+            fields=("DX推進の企画提案", "人材育成"),
+        ),
+    )
+    cases = (
+        Case(
+            collection="cases",
+            slug="ehime-sharing",
+            path="content/cases/ehime-sharing.md",
+            title="県と20市町によるデジタル人材シェアリング",
+            summary="県と市町が確保した人材を共有します。",
+            updated=fd("2023-10-24"),
+            tags=("人材シェアリング",),
+            sources=(Source("資料", "https://example.org/ehime", fd("2023-08-01")),),
+            prefecture="愛媛県",
+            municipalities=20,
+            models=("talent_sharing",),
+            started=fd("2022-04-01", "令和4年度", "fiscal_year_start"),
+            programs=("digital-talent-fiscal-measure", "secret-draft"),
+            partners=("example-corp",),
+            archetypes=("project_manager",),
+            timeline=(TimelineEvent(fd("2022-04-01", "令和4年度", "fiscal_year_start"), "枠組みを構築"),),
+        ),
+    )
+    roles = (
+        Role(
+            collection="roles",
+            slug="cio-assistant",
+            path="content/roles/cio-assistant.md",
+            title="市町村CIO補佐官",
+            summary="町の情報化方針づくりを助けます。",
+            updated=fd("2025-06-01"),
+            archetype="producer",
+            host="municipality",
+            engagement=Engagement("side_job", 10.0, True),
+            status="active",
+            prefecture="長野県",
+            skills=("データ分析",),
+            programs=("digital-talent-fiscal-measure",),
+        ),
+    )
+    index = {e.key: e for e in (*archetypes, *programs, *partners, *cases, *roles) if not getattr(e, "draft", False)}
+    return Site(
+        config=config,
+        as_of=AS_OF,
+        archetypes=archetypes,
+        programs=programs,
+        partners=partners,
+        cases=cases,
+        roles=roles,
+        pages=(),
+        backlinks=MappingProxyType({}),
+        taxonomies=(),
+        index=MappingProxyType(index),
+    )
+
+
+def files_by_path(site: Site) -> dict[str, DataFile]:
+    return {f.file.path: f for f in export_data(site)}
+
+
+def read_csv(data_file: DataFile) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data_file.file.data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.fixture(scope="module")
+def exported() -> dict[str, DataFile]:
+    return files_by_path(make_site())
+
+
+def test_every_collection_has_json_and_csv_and_schema(exported):
+    for name in ("programs", "partners", "cases", "roles", "archetypes"):
+        assert exported[f"data/{name}.json"].format == "JSON"
+        assert exported[f"data/{name}.csv"].format == "CSV"
+        assert exported[f"data/schema/{name}.schema.json"].format == "JSON Schema"
+    for name in (
+        "program_archetypes", "program_providers", "program_kinds", "case_programs", "case_partners",
+        "case_archetypes", "case_models", "case_timeline", "role_programs", "entry_tags", "entry_sources",
+    ):
+        assert exported[f"data/{name}.csv"].records is not None
+    assert exported["data/programs.ics"].format == "iCalendar"
+    assert all(f.file.path.startswith("data/") for f in exported.values())
+
+
+def test_csv_encoding_header_and_line_ends(exported):
+    for f in exported.values():
+        if f.format != "CSV":
+            continue
+        data = f.file.data
+        assert data.startswith(b"\xef\xbb\xbf"), f.file.path
+        text = data[3:].decode("utf-8")
+        assert text.endswith("\r\n")
+        assert "\n" not in text.replace("\r\n", ""), f"bare line break in {f.file.path}"
+        header = next(csv.reader(io.StringIO(text)))
+        assert header == [c.name for c in f.columns]
+        assert all(c.description for c in f.columns)
+        assert len(read_csv(f)) == f.records
+
+
+def test_programs_csv_values(exported):
+    rows = {r["slug"]: r for r in read_csv(exported["data/programs.csv"])}
+    assert set(rows) == {"digital-talent-fiscal-measure", "hostile"}, "drafts never appear"
+    row = rows["digital-talent-fiscal-measure"]
+    assert row["fiscal_rate"] == "0.7"
+    assert row["annual_cap_yen"] == "5600000"
+    assert row["period_end"] == "2026-03-31"
+    assert row["period_end_wareki"] == "令和8年3月31日"
+    assert row["period_end_text"] == "令和7年度"
+    assert row["status"] == "ended" and row["status_label"] == "終了"
+    assert row["url"] == "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/"
+    hostile = rows["hostile"]
+    assert hostile["annual_cap_yen"] == "" and hostile["fiscal_rate"] == "", "unknown is empty, never 0"
+    assert hostile["period_start"] == "" and hostile["status"] == "active"
+    assert hostile["official_url"] == "https://example.org/official"
+
+
+def test_formula_injection_is_neutralised(exported):
+    rows = {r["slug"]: r for r in read_csv(exported["data/programs.csv"])}
+    assert rows["hostile"]["title"].startswith("'=HYPERLINK")
+    assert rows["hostile"]["summary"] == "'-1+1 @SUM(A1) 要約 二行目"
+    providers = [r["provider"] for r in read_csv(exported["data/program_providers.csv"]) if r["program_slug"] == "hostile"]
+    assert providers == ["長野県", "'+cmd"]
+    for f in exported.values():
+        if f.format == "CSV":
+            for row in read_csv(f):
+                assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+    assert "'" in exported["data/programs.csv"].description, "the data page explains the apostrophe"
+
+
+def test_csv_cell_formats():
+    assert csv_cell(None) == ""
+    assert csv_cell(0) == "0"
+    assert csv_cell(10.0) == "10"
+    assert csv_cell(0.7) == "0.7"
+    assert csv_cell(True) == "true"
+    assert csv_cell("@x") == "'@x"
+    assert csv_cell("\tx") == "'\tx"
+    assert csv_cell("a\r\nb") == "a b"
+
+
+def test_relation_csvs_are_long_format_and_skip_drafts(exported):
+    pairs = [(r["program_slug"], r["archetype_id"], r["archetype_name"]) for r in read_csv(exported["data/program_archetypes.csv"])]
+    assert pairs == [
+        ("digital-talent-fiscal-measure", "producer", "プロデューサー"),
+        ("digital-talent-fiscal-measure", "project_manager", "プロジェクトマネージャー"),
+    ]
+    case_programs = [(r["case_slug"], r["program_slug"]) for r in read_csv(exported["data/case_programs.csv"])]
+    assert case_programs == [("ehime-sharing", "digital-talent-fiscal-measure")], "a draft target is left out"
+    assert [(r["case_slug"], r["partner_slug"], r["partner_title"]) for r in read_csv(exported["data/case_partners.csv"])] == [
+        ("ehime-sharing", "example-corp", "株式会社例")
+    ]
+    assert [(r["role_slug"], r["program_slug"]) for r in read_csv(exported["data/role_programs.csv"])] == [
+        ("cio-assistant", "digital-talent-fiscal-measure")
+    ]
+    tags = {(r["collection"], r["slug"], r["tag"]) for r in read_csv(exported["data/entry_tags.csv"])}
+    assert ("cases", "ehime-sharing", "人材シェアリング") in tags and len(tags) == 3
+    kinds = [(r["kind"], r["kind_label"]) for r in read_csv(exported["data/program_kinds.csv"]) if r["program_slug"] == "hostile"]
+    assert kinds == [("advisor_dispatch", "アドバイザー派遣"), ("training", "育成・研修")]
+    timeline = read_csv(exported["data/case_timeline.csv"])
+    assert timeline == [
+        {"case_slug": "ehime-sharing", "position": "1", "date": "2022-04-01", "date_wareki": "令和4年4月1日", "event": "枠組みを構築"}
+    ]
+    all_text = b"".join(f.file.data for f in exported.values())
+    assert "下書きの制度".encode() not in all_text and b"secret-draft" not in all_text
+
+
+def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
+    data = exported["data/programs.json"].file.data
+    assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\n")
+    assert "財政措置".encode() in data, "no ASCII escaping"
+    items = json.loads(data)
+    assert [p["slug"] for p in items] == ["digital-talent-fiscal-measure", "hostile"]
+    assert exported["data/programs.json"].records == 2
+    program = items[0]
+    assert list(program) == sorted(program)
+    assert program["url"] == "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/"
+    assert program["status"] == "ended" and program["status_label"] == "終了"
+    assert program["archetypes"][0] == {
+        "slug": "producer",
+        "title": "プロデューサー",
+        "url": "https://example.jp/dx-catalog/archetypes/producer/",
+    }
+    assert program["period"] == {"start": "2023-04-01", "start_text": "令和5年度", "end": "2026-03-31", "end_text": "令和7年度"}
+    assert program["terms"]["fiscal_rate"] == 0.7 and program["terms"]["annual_cap_yen"] == 5600000
+    assert program["body"] == "本文です。\n\n二段落目。"
+    assert items[1]["title"] == HOSTILE, "JSON keeps text as written"
+    case = json.loads(exported["data/cases.json"].file.data)[0]
+    assert [p["slug"] for p in case["programs"]] == ["digital-talent-fiscal-measure"]
+    assert case["partners"][0]["url"] == "https://example.jp/dx-catalog/partners/example-corp/"
+    role = json.loads(exported["data/roles.json"].file.data)[0]
+    assert role["archetype"]["title"] == "プロデューサー" and role["updated"] == "2025-06-01"
+
+
+def _as_source(record: dict, schema: dict) -> dict:
+    """Turn an exported JSON record back into the shape of a source file.
+
+    Leaves out what the export adds (page url, labels, status, body…), renames
+    official_url back to url and turns resolved references back into slugs.
+    """
+    fields = {k: v for k, v in record.items() if k != "url"}
+    if "official_url" in fields:
+        fields["url"] = fields.pop("official_url")
+    props = schema["properties"]
+    return {k: _unresolve(v, props[k]) for k, v in fields.items() if k in props and v is not None}
+
+
+def _unresolve(value, prop: dict):
+    if isinstance(value, dict) and "slug" in value:
+        return value["slug"]
+    if isinstance(value, dict):
+        sub = prop.get("properties", {})
+        return {k: v for k, v in value.items() if k in sub and v is not None}
+    if isinstance(value, list):
+        return [_unresolve(v, prop.get("items", {})) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", ["programs", "partners", "cases", "roles"])
+def test_json_records_match_the_published_schemas(exported, name):
+    schema = json.loads(exported[f"data/schema/{name}.schema.json"].file.data)
+    assert schema["$id"] == f"https://example.jp/dx-catalog/data/schema/{name}.schema.json"
+    records = json.loads(exported[f"data/{name}.json"].file.data)
+    assert records
+    for record in records:
+        jsonschema.validate(_as_source(record, schema), schema)
+
+
+def test_archetypes_json_matches_its_schema(exported):
+    schema = json.loads(exported["data/schema/archetypes.schema.json"].file.data)
+    records = json.loads(exported["data/archetypes.json"].file.data)
+    assert [a["id"] for a in records] == ["producer", "project_manager", "service_designer", "engineer"]
+    source = [{k: v for k, v in a.items() if k in ("id", "name", "summary", "responsibilities", "skills")} for a in records]
+    jsonschema.validate(source, schema)
+
+
+def test_export_is_deterministic():
+    first = [(f.file.path, f.file.data) for f in export_data(make_site())]
+    second = [(f.file.path, f.file.data) for f in export_data(make_site())]
+    assert first == second
+    assert len({path for path, _ in first}) == len(first), "no two files share a path"
+
+
+def test_data_file_descriptions(exported):
+    for f in exported.values():
+        assert f.title and f.description
+        assert f.size == len(f.file.data) > 0
+    assert "BOM" in exported["data/programs.csv"].description
+    assert exported["data/programs.ics"].records == 3
