@@ -1,0 +1,32 @@
+# The README's commands. Each target creates .venv and installs what it needs first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+
+.PHONY: site test check serve clean screenshots a11y-report bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
+	touch $@
+
+site: $(VENV)/.installed
+	$(BIN)/catalog check
+	$(BIN)/catalog build --output site
+	@echo "サイトを生成しました: $(CURDIR)/site/index.html"
+
+check: $(VENV)/.installed
+	$(BIN)/catalog check
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .catalog-cache .pytest_cache

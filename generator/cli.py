@@ -1,0 +1,151 @@
+"""The `catalog` command: argument parsing, reporting and exit codes only.
+
+Exit codes:
+  0  success (warnings may have been printed)
+  1  the content has errors (or warnings, with --strict); nothing was written
+  2  the command line is wrong
+  3  the build failed for another reason (e.g. the search indexer); nothing was written
+  130 interrupted (Ctrl-C); nothing was written
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+from . import __version__
+from .config import BuildOptions
+from .problems import Problem, has_errors, summary_line
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("\n中断しました。出力フォルダは変更していません。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="catalog", description="DX人材支援カタログの静的サイトを生成します。")
+    parser.add_argument("--version", action="version", version=f"catalog {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    def project_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）")
+        p.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD", help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）")
+        p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
+        p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
+        p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
+
+    check = sub.add_parser("check", help="コンテンツを検証します（何も書き込みません）")
+    project_options(check)
+    check.set_defaults(run=_check)
+
+    build = sub.add_parser("build", help="検証してサイトを生成します")
+    project_options(build)
+    build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
+    build.add_argument("--base-url", default=None, help="公開先のオリジン（例: https://example.github.io）。site.yaml より優先")
+    build.add_argument("--base-path", default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
+    build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
+    build.set_defaults(run=_build)
+    return parser
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text}") from None
+
+
+def build_date(explicit: date | None) -> date:
+    """--as-of, else SOURCE_DATE_EPOCH (reproducible builds), else today in Japan."""
+    if explicit is not None:
+        return explicit
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(JST).date()
+    return datetime.now(JST).date()
+
+
+def report(problems: Sequence[Problem], *, quiet: bool = False) -> None:
+    """Problems to stderr, and as workflow annotations when running in GitHub Actions."""
+    for problem in problems:
+        if quiet and not problem.is_error:
+            continue
+        print(problem.format(), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in problems:
+            print(problem.github_annotation())
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import load
+
+    started = time.perf_counter()
+    loaded = load(args.project, as_of=build_date(args.as_of), drafts=args.drafts)
+    report(loaded.problems, quiet=args.quiet)
+    failed = has_errors(loaded.problems, strict=args.strict)
+    verdict = "問題があります" if failed else "問題はありません"
+    print(
+        f"検証: {loaded.files} ファイル、{summary_line(loaded.problems)}（{time.perf_counter() - started:.2f} 秒）— {verdict}",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    project: Path = args.project
+    options = BuildOptions(
+        project=project,
+        output=args.output if args.output is not None else project / "site",
+        as_of=build_date(args.as_of),
+        drafts=args.drafts,
+        strict=args.strict,
+        search=args.search,
+        quiet=args.quiet,
+    )
+    result = build(options, base_url=args.base_url, base_path=args.base_path, progress=_progress(args.quiet))
+    report(result.problems, quiet=args.quiet)
+    if not result.ok:
+        content_failed = has_errors(result.problems, strict=args.strict)
+        print(f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr)
+        return EXIT_CONTENT if content_failed else EXIT_FAILED
+    warnings = sum(1 for p in result.problems if not p.is_error)
+    print(
+        f"ビルド完了: {result.pages} ページ、{result.entries} 項目、{result.files} ファイル（更新 {result.written}）、"
+        f"警告 {warnings} 件、{result.seconds:.2f} 秒 → {options.output}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _progress(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

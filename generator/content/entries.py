@@ -1,0 +1,233 @@
+"""Parsed, schema-checked mappings → typed entries, with dates read and checked.
+
+Runs after the schema: values have the right shapes here. Dates, periods and
+the content warnings (stale ``reviewed``, long summaries) are checked here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from ..config import Config
+from ..model import (
+    Archetype,
+    Case,
+    Engagement,
+    Entry,
+    FlexDate,
+    Page,
+    Partner,
+    Period,
+    Program,
+    Role,
+    Source,
+    Terms,
+    TimelineEvent,
+)
+from ..problems import Problem, error, warning
+from .dates import Role as DateRole
+from .dates import parse_flexdate
+from .parse import Parsed, Path_
+from .prefectures import PREFECTURES
+
+
+@dataclass(frozen=True)
+class Located:
+    """A typed entry with the positions of its keys, for problems found later (links)."""
+
+    entry: Entry | Archetype | Page
+    parsed: Parsed
+
+
+class _Dates:
+    """Reads the dates (and other checked values) of one file, collecting problems."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        self.parsed = parsed
+        self.problems: list[Problem] = []
+
+    def get(self, at: Path_, role: DateRole = "day") -> FlexDate | None:
+        value: Any = self.parsed.data
+        for part in at:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        if value is None:
+            return None
+        result = parse_flexdate(value, role)
+        if isinstance(result, str):
+            line, col = self.parsed.where(at)
+            self.problems.append(error(self.parsed.path, line, col, "invalid-date", result))
+            return None
+        return result
+
+
+def build_entry(parsed: Parsed, collection: str, slug: str) -> tuple[Entry | None, tuple[Problem, ...]]:
+    """A typed entry of one of the four collections (None when a date is invalid)."""
+    d = parsed.data
+    dates = _Dates(parsed)
+    common: dict[str, Any] = dict(
+        collection=collection,
+        slug=slug,
+        path=parsed.path,
+        title=d["title"].strip(),
+        summary=" ".join(d["summary"].split()),
+        updated=dates.get(("updated",)),
+        tags=tuple(d.get("tags", ())),
+        sources=tuple(
+            Source(s["title"], s.get("url"), dates.get(("sources", i, "date")))
+            for i, s in enumerate(d.get("sources", ()))
+        ),
+        draft=bool(d.get("draft", False)),
+        body=parsed.body,
+        body_line=parsed.body_line,
+    )
+    entry = _BUILDERS[collection](d, dates, common)
+    if dates.problems:
+        return None, tuple(dates.problems)
+    return entry, ()
+
+
+def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Program:
+    terms = d.get("terms", {})
+    period = Period(dates.get(("period", "start"), "start"), dates.get(("period", "end"), "end"))
+    if period.start and period.end and period.end.value < period.start.value:
+        line, col = dates.parsed.where(("period", "end"))
+        dates.problems.append(
+            error(dates.parsed.path, line, col, "invalid-period", f"期間の終わり（{period.end.text}）が始まり（{period.start.text}）より前です")
+        )
+    return Program(
+        **common,
+        provider=tuple(d["provider"]),
+        level=d["level"],
+        kinds=tuple(d["kinds"]),
+        archetypes=tuple(d.get("archetypes", ())),
+        terms=Terms(
+            cost_coverage=terms.get("cost_coverage"),
+            fiscal_rate=terms.get("fiscal_rate"),
+            annual_cap_yen=terms.get("annual_cap_yen"),
+            limits=terms.get("limits"),
+        ),
+        period=period,
+        aliases=tuple(d.get("aliases", ())),
+        url=d.get("url"),
+        reviewed=dates.get(("reviewed",)),
+    )
+
+
+def _partner(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Partner:
+    return Partner(
+        **common,
+        agreement=d["agreement"],
+        since=dates.get(("since",), "start"),
+        fields=tuple(d.get("fields", ())),
+        unit=d.get("unit"),
+        url=d.get("url"),
+    )
+
+
+def _prefecture(d: Mapping[str, Any], dates: _Dates) -> str | None:
+    name = d.get("prefecture")
+    if name is None:
+        return None
+    if name not in PREFECTURES:
+        line, col = dates.parsed.where(("prefecture",))
+        dates.problems.append(error(dates.parsed.path, line, col, "invalid-value", f"「{name}」は都道府県名ではありません（例: 長野県、東京都、大阪府、北海道）"))
+    return name
+
+
+def _case(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Case:
+    timeline = []
+    for i, item in enumerate(d.get("timeline", ())):
+        when = dates.get(("timeline", i, "date"), "start")
+        if when is not None:
+            timeline.append(TimelineEvent(when, item["event"]))
+    return Case(
+        **common,
+        prefecture=_prefecture(d, dates),
+        municipalities=d.get("municipalities"),
+        models=tuple(d.get("models", ())),
+        started=dates.get(("started",), "start"),
+        programs=tuple(d.get("programs", ())),
+        partners=tuple(d.get("partners", ())),
+        archetypes=tuple(d.get("archetypes", ())),
+        timeline=tuple(sorted(timeline, key=lambda e: e.date.value)),
+    )
+
+
+def _role(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Role:
+    engagement = d["engagement"]
+    return Role(
+        **common,
+        archetype=d["archetype"],
+        host=d["host"],
+        engagement=Engagement(engagement["form"], engagement.get("hours_per_month"), engagement.get("remote")),
+        status=d["status"],
+        prefecture=_prefecture(d, dates),
+        skills=tuple(d.get("skills", ())),
+        background=d.get("background"),
+        programs=tuple(d.get("programs", ())),
+    )
+
+
+_BUILDERS: Mapping[str, Callable[[Mapping[str, Any], _Dates, dict[str, Any]], Entry]] = {
+    "programs": _program,
+    "partners": _partner,
+    "cases": _case,
+    "roles": _role,
+}
+
+
+def build_archetypes(parsed: Parsed) -> tuple[tuple[Archetype, ...], tuple[Problem, ...]]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    archetypes = []
+    for index, item in enumerate(parsed.data):
+        line, col = parsed.where((index,))
+        if item["id"] in seen:
+            problems.append(error(parsed.path, line, col, "duplicate-slug", f"人材像「{item['id']}」が2回定義されています"))
+            continue
+        seen.add(item["id"])
+        archetypes.append(
+            Archetype(
+                id=item["id"],
+                name=item["name"],
+                summary=item["summary"],
+                responsibilities=tuple(item.get("responsibilities", ())),
+                skills=tuple(item.get("skills", ())),
+                path=parsed.path,
+                line=line,
+            )
+        )
+    return tuple(archetypes), tuple(problems)
+
+
+def build_page(parsed: Parsed, slug: str) -> tuple[Page | None, tuple[Problem, ...]]:
+    dates = _Dates(parsed)
+    d = parsed.data
+    page = Page(slug, parsed.path, d["title"].strip(), d["summary"], parsed.body, parsed.body_line, dates.get(("updated",)), bool(d.get("draft", False)))
+    return (None, tuple(dates.problems)) if dates.problems else (page, ())
+
+
+def content_warnings(entry: Entry, parsed: Parsed, config: Config, as_of: date) -> tuple[Problem, ...]:
+    """Warnings that do not stop a build (they do with --strict)."""
+    problems: list[Problem] = []
+    if len(entry.summary) > config.summary_search_max:
+        line, col = parsed.where(("summary",))
+        problems.append(
+            warning(parsed.path, line, col, "summary-long", f"要約が{len(entry.summary)}文字あります。検索結果では{config.summary_search_max}文字ほどで切れるため、短くすることをおすすめします")
+        )
+    reviewed = getattr(entry, "reviewed", None)
+    if reviewed is not None:
+        months = (as_of.year - reviewed.value.year) * 12 + (as_of.month - reviewed.value.month) - (as_of.day < reviewed.value.day)
+        if months >= config.review_max_age_months:
+            line, col = parsed.where(("reviewed",))
+            problems.append(
+                warning(parsed.path, line, col, "review-overdue", f"最終確認日（{reviewed.text}）から{months}か月たっています。公式の情報を確認し、reviewed を更新してください（目安: {config.review_max_age_months}か月）")
+            )
+    return tuple(problems)

@@ -1,0 +1,199 @@
+"""The link stage: one global step over all validated entries.
+
+Checks every cross-reference (front-matter references and Markdown links to
+entry files), computes backlinks and taxonomies, and returns the immutable
+``Site`` the render stage reads. Nothing refers backwards by hand: a program's
+cases are the cases that name it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Iterable, Mapping, Sequence
+
+from ..config import Config
+from ..model import (
+    COLLECTIONS,
+    KIND_LABELS,
+    MODEL_LABELS,
+    Archetype,
+    Case,
+    Entry,
+    Page,
+    Program,
+    Role,
+    Site,
+    Taxonomy,
+)
+from ..problems import Problem, error
+from ..render.mdlinks import md_link_key
+from .entries import Located
+from .prefectures import PREFECTURES, prefecture_slug
+
+LEVEL_ORDER = {"national": 0, "prefecture": 1, "municipal": 2}
+ROLE_STATUS_ORDER = {"open": 0, "active": 1, "closed": 2}
+
+# (field, target collection) of the references each collection makes.
+REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
+    {
+        "programs": (("archetypes", "archetypes"),),
+        "partners": (),
+        "cases": (("programs", "programs"), ("partners", "partners"), ("archetypes", "archetypes")),
+        "roles": (("archetype", "archetypes"), ("programs", "programs")),
+    }
+)
+
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Linked:
+    site: Site | None
+    problems: tuple[Problem, ...]
+
+
+def link(
+    config: Config,
+    as_of: date,
+    archetypes: Sequence[Archetype],
+    located: Sequence[Located],
+    pages: Sequence[Page],
+    *,
+    drafts: bool = False,
+) -> Linked:
+    """Resolve references among entries and build the Site (None when a reference is broken)."""
+    entries = [item for item in located if isinstance(item.entry, Entry)]
+    published = {item.entry.key: item.entry for item in entries if drafts or not item.entry.draft}
+    all_keys = {item.entry.key for item in entries}
+    archetype_ids = {a.id for a in archetypes}
+    problems: list[Problem] = []
+
+    for item in entries:
+        entry = item.entry
+        if not drafts and entry.draft:
+            continue
+        for field, target in REFERENCES[entry.collection]:
+            values = getattr(entry, field)
+            for index, slug in enumerate((values,) if isinstance(values, str) else values):
+                at = (field,) if isinstance(values, str) else (field, index)
+                line, col = item.parsed.where(at)
+                if target == "archetypes":
+                    if slug not in archetype_ids:
+                        problems.append(error(entry.path, line, col, "unknown-reference", f"人材像「{slug}」は content/archetypes.yaml にありません（ある人材像: {', '.join(sorted(archetype_ids))}）"))
+                    continue
+                key = f"{target}/{slug}"
+                if key in published:
+                    continue
+                if key in all_keys:
+                    problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
+                else:
+                    problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
+        problems.extend(_body_links(entry.path, entry.body, entry.body_line, published, all_keys))
+    pages = [page for page in pages if drafts or not page.draft]
+    for page in pages:
+        problems.extend(_body_links(page.path, page.body, page.body_line, published, all_keys))
+
+    if any(p.is_error for p in problems):
+        return Linked(None, tuple(problems))
+
+    by_collection = {name: [e for e in published.values() if e.collection == name] for name in COLLECTIONS}
+    order = {a.id: i for i, a in enumerate(archetypes)}
+    programs = tuple(sorted(by_collection["programs"], key=lambda p: (LEVEL_ORDER[p.level], p.title, p.slug)))
+    partners = tuple(sorted(by_collection["partners"], key=lambda p: (p.title, p.slug)))
+    home = config.prefecture
+    cases = tuple(sorted(by_collection["cases"], key=lambda c: (c.prefecture != home, prefecture_slug(c.prefecture), c.title, c.slug)))
+    roles = tuple(sorted(by_collection["roles"], key=lambda r: (ROLE_STATUS_ORDER[r.status], order.get(r.archetype, 99), r.title, r.slug)))
+    ordered: dict[str, tuple] = {"programs": programs, "partners": partners, "cases": cases, "roles": roles}
+
+    index: dict[str, object] = {a.key: a for a in archetypes}
+    for name in COLLECTIONS:
+        index.update((e.key, e) for e in ordered[name])
+
+    return Linked(
+        Site(
+            config=config,
+            as_of=as_of,
+            archetypes=tuple(archetypes),
+            programs=programs,
+            partners=partners,
+            cases=cases,
+            roles=roles,
+            pages=tuple(sorted(pages, key=lambda p: p.slug)),
+            backlinks=_backlinks(ordered),
+            taxonomies=_taxonomies(ordered),
+            index=MappingProxyType(index),
+        ),
+        tuple(problems),
+    )
+
+
+def _body_links(path: str, body: str, body_line: int, published: Mapping[str, Entry], all_keys: set[str]) -> Iterable[Problem]:
+    for offset, line_text in enumerate(body.split("\n")):
+        targets = [(m.group(1), m.start(1)) for m in _INLINE_LINK.finditer(line_text)]
+        ref = _REF_DEF.match(line_text)
+        if ref:
+            targets.append((ref.group(1), ref.start(1)))
+        for href, col in targets:
+            bare = href.split("#", 1)[0].split("?", 1)[0]
+            if "://" in href or not bare.endswith(".md"):
+                continue
+            key = md_link_key(path, href)
+            where = (body_line + offset, col + 1)
+            if key is None:
+                yield error(path, *where, "unknown-link", f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください")
+            elif key not in published:
+                reason = "下書きです" if key in all_keys else "ありません"
+                yield error(path, *where, "unknown-link", f"リンク先 content/{key}.md が{reason}")
+
+
+def _backlinks(ordered: Mapping[str, tuple]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name in COLLECTIONS:  # presentation order, so backlinks come out sorted
+        for entry in ordered[name]:
+            for field, target in REFERENCES[name]:
+                values = getattr(entry, field)
+                for slug in (values,) if isinstance(values, str) else values:
+                    found[f"{target}/{slug}"][name].append(entry.key)
+    return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
+
+
+def term_slug(term: str) -> str:
+    """A URL path segment for a free-text term (tags, providers): readable, never a path."""
+    text = unicodedata.normalize("NFKC", term).strip().lower()
+    text = re.sub(r"[^\w-]+", "-", text).strip("-_")
+    return text or "term"
+
+
+def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
+    def group(pairs: Iterable[tuple[str, str, str]], name: str, label: str, order: Sequence[str] | None = None) -> Taxonomy:
+        terms: dict[str, list[str]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for slug, term_label, key in pairs:
+            if key not in terms[slug]:
+                terms[slug].append(key)
+            labels.setdefault(slug, term_label)
+        keys = [t for t in order if t in terms] if order is not None else sorted(terms)
+        return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in keys}), MappingProxyType({k: labels[k] for k in keys}))
+
+    programs: tuple[Program, ...] = ordered["programs"]
+    cases: tuple[Case, ...] = ordered["cases"]
+    roles: tuple[Role, ...] = ordered["roles"]
+    everything = [e for name in COLLECTIONS for e in ordered[name]]
+    return (
+        group(((term_slug(p), p, e.key) for e in programs for p in e.provider), "providers", "所管"),
+        group(((k, KIND_LABELS[k], e.key) for e in programs for k in e.kinds), "kinds", "制度の種類", tuple(KIND_LABELS)),
+        group(
+            [(prefecture_slug(e.prefecture), e.prefecture, e.key) for e in (*cases, *roles) if e.prefecture],
+            "prefectures",
+            "都道府県",
+            tuple(PREFECTURES.values()),
+        ),
+        group(((m, MODEL_LABELS[m], e.key) for e in cases for m in e.models), "models", "連携の型", tuple(MODEL_LABELS)),
+        group(((term_slug(t), t, e.key) for e in everything for t in e.tags), "tags", "タグ"),
+    )

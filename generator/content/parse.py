@@ -1,0 +1,265 @@
+"""Bytes → text → YAML front matter with line numbers, and the Markdown body.
+
+Pure: takes bytes, returns a ``Parsed`` value or problems, never raises.
+YAML is read with libyaml's composer (C) and built into Python values here, so
+that every key keeps its line, duplicate keys are found (PyYAML silently keeps
+the last one), and aliases (the YAML-bomb vector) are refused. Dates stay
+strings: the date parser reads them, with 和暦 and 年度.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..problems import Problem, error
+
+Path_ = tuple[str | int, ...]
+"""Where a value sits in a document: keys and list indexes from the root."""
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoDatesLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Safe loader whose plain scalars never become datetime objects."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+_SCALARS = yaml.constructor.SafeConstructor()
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A content file, parsed. ``data`` is a mapping (or a list for archetypes.yaml)."""
+
+    path: str
+    data: Any
+    positions: Mapping[Path_, tuple[int, int]]
+    """(line, col) of each key or list item, by its path; () is the document start."""
+    body: str = ""
+    body_line: int = 1
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """Position of ``path``, or of its nearest parent that has one."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+def decode(raw: bytes, path: str) -> str | Problem:
+    """UTF-8 (a BOM is fine) to text with LF line ends, or a problem naming the encoding."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return error(path, 1, 1, "encoding", "ファイルが UTF-16 で保存されています。UTF-8 で保存し直してください")
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
+            return error(path, 1, 1, "encoding", "ファイルが UTF-16 で保存されているようです。UTF-8 で保存し直してください")
+        return error(path, line, 1, "nul-byte", "ファイルに NUL 文字（0x00）が含まれています。テキストファイルとして保存し直してください")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("cp932")
+        except UnicodeDecodeError:
+            return error(path, line, col, "encoding", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください")
+        return error(path, line, col, "encoding", "ファイルが UTF-8 ではなく Shift_JIS で保存されているようです。UTF-8 で保存し直してください")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, int, str, int] | Problem:
+    """Front matter text and its first line, body text and its first line."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        if not text.strip():
+            return error(path, 1, 1, "empty-file", "ファイルが空です。先頭に --- で囲んだ項目（front matter）を書いてください")
+        return error(path, 1, 1, "front-matter-missing", "ファイルの先頭に --- で始まる項目（front matter）がありません。1行目を --- にしてください")
+    for index in range(1, len(lines)):
+        if _END.match(lines[index]):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, 2, body, index + 2
+    return error(path, 1, 1, "front-matter-unclosed", "front matter が閉じられていません。項目の終わりに --- だけの行を書いてください")
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    value: Any
+    positions: Mapping[Path_, tuple[int, int]]
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc | tuple[Problem, ...]:
+    """YAML text → value with positions, or the problems found. Lines count from ``first_line``."""
+    try:
+        loader = _NoDatesLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        return (_yaml_problem(exc, path, first_line),)
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        return (error(path, first_line, 1, "yaml-syntax", f"YAML として読めません（{exc}）"),)
+    if node is None:
+        return YamlDoc(None, MappingProxyType({(): (first_line, 1)}))
+    builder = _Builder(path, first_line)
+    value = builder.build(node, ())
+    if builder.problems:
+        return tuple(builder.problems)
+    return YamlDoc(value, MappingProxyType(builder.positions))
+
+
+def parse_entry(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
+    """A Markdown entry file: front matter mapping plus body."""
+    text = decode(raw, path)
+    if isinstance(text, Problem):
+        return (text,)
+    split = split_front_matter(text, path)
+    if isinstance(split, Problem):
+        return (split,)
+    yaml_text, yaml_line, body, body_line = split
+    doc = parse_yaml(yaml_text, path, yaml_line)
+    if not isinstance(doc, YamlDoc):
+        return doc
+    data = doc.value
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return (error(path, yaml_line, 1, "front-matter-type", "front matter は「キー: 値」の形で書いてください"),)
+    positions = dict(doc.positions)
+    positions[()] = (1, 1)
+    return Parsed(path, data, MappingProxyType(positions), body, body_line)
+
+
+def parse_data_file(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
+    """A plain YAML file (site.yaml, archetypes.yaml)."""
+    text = decode(raw, path)
+    if isinstance(text, Problem):
+        return (text,)
+    doc = parse_yaml(text, path, 1)
+    if not isinstance(doc, YamlDoc):
+        return doc
+    return Parsed(path, doc.value, doc.positions)
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain values, remembering positions."""
+
+    def __init__(self, path: str, first_line: int) -> None:
+        self.path = path
+        self.offset = first_line - 1
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+
+    def where(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def fail(self, node: Node, code: str, message: str) -> None:
+        line, col = self.where(node)
+        self.problems.append(error(self.path, line, col, code, message))
+
+    def build(self, node: Node, at: Path_) -> Any:
+        if id(node) in self.seen:
+            line, col = self.positions.get(at, self.where(node))
+            self.problems.append(error(self.path, line, col, "yaml-alias", "YAML のアンカー（&）とエイリアス（*）は使えません。値をそのまま書いてください"))
+            return None
+        self.seen.add(id(node))
+        self.positions.setdefault(at, self.where(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.positions[(*at, index)] = self.where(item)
+                items.append(self.build(item, (*at, index)))
+            return items
+        if isinstance(node, MappingNode):
+            return self.mapping(node, at)
+        self.fail(node, "yaml-syntax", "読めない YAML の値です")
+        return None
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
+            return None
+        try:
+            return _SCALARS.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.fail(node, "yaml-syntax", f"値「{node.value}」を読めません（{exc}）")
+            return None
+
+    def mapping(self, node: MappingNode, at: Path_) -> dict[str, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
+            return {}
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag in ("tag:yaml.org,2002:merge",):
+                self.fail(key_node, "yaml-key", "キーは文字列で書いてください（<< による結合や複合キーは使えません）")
+                continue
+            key = key_node.value
+            if key_node.tag != "tag:yaml.org,2002:str":
+                key = str(key)
+            line, col = self.where(key_node)
+            if key in first_seen:
+                self.fail(key_node, "duplicate-key", f"キー「{key}」が2回書かれています（最初は{first_seen[key]}行目）。1つにまとめてください")
+                continue
+            first_seen[key] = line
+            self.positions[(*at, key)] = (line, col)
+            result[key] = self.build(value_node, (*at, key))
+            self.positions[(*at, key)] = (line, col)
+        return result
+
+
+_YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", "タブ文字は使えません。インデントには半角スペースを使ってください"),
+    ("found a tab character", "タブ文字は使えません。インデントには半角スペースを使ってください"),
+    ("mapping values are not allowed here", "ここに「:」は置けません。値に「:」を含めるときは全体を \"…\" で囲んでください"),
+    ("could not find expected ':'", "「キー: 値」の「:」が見つかりません"),
+    ("did not find expected key", "インデント（字下げ）がそろっていません"),
+    ("did not find expected '-' indicator", "リストの「- 」の位置がそろっていません"),
+    ("found undefined alias", "YAML のエイリアス（*）は使えません"),
+    ("found unexpected end of stream", "引用符（\" や '）やかっこが閉じられていません"),
+    ("found unknown escape character", "\"…\" の中の \\ の使い方が正しくありません"),
+    ("expected <block end>, but found", "インデント（字下げ）がそろっていません"),
+    ("but found another document", "front matter の中に --- を書くことはできません"),
+    ("special characters are not allowed", "使えない制御文字が含まれています"),
+    ("unacceptable character", "使えない制御文字が含まれています"),
+)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    col = (mark.column + 1) if mark else 1
+    detail = f"{exc.context or ''} {exc.problem or ''}".strip()
+    for needle, hint in _YAML_HINTS:
+        if needle in detail:
+            return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: {hint}")
+    return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります（{detail}）")

@@ -1,0 +1,92 @@
+"""The privacy guard for anonymized talent roles (content/roles/).
+
+A role describes what a person does, never who they are: keys that hold personal
+data are refused, and contact details written anywhere in a role (front matter
+or body) are errors naming the line. Text is NFKC-normalised before matching so
+that full-width digits and symbols (０９０－１２３４－５６７８, ＠) are caught too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Iterator
+
+from ..problems import Problem, error
+from .parse import Parsed, Path_
+
+FORBIDDEN_KEYS: frozenset[str] = frozenset(
+    {
+        "name", "real_name", "full_name", "kana", "email", "mail", "e-mail", "phone", "tel",
+        "telephone", "mobile", "fax", "address", "postal_code", "zip", "birthdate", "birthday",
+        "age", "photo", "image", "avatar", "twitter", "x", "facebook", "instagram", "linkedin",
+        "github", "sns", "contact",
+    }
+)
+
+_DASH_CHARS = r"\-‐‑‒–—―−ー－ｰ"
+_DASH = rf"[{_DASH_CHARS}]"
+_SEP = rf"(?:\s*{_DASH}\s*|\s+|\.|\(|\)\s*)?"
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]|\sat\s|アット|＠)\s*[A-Za-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[A-Za-z0-9-]+)+",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(rf"(?<![\d.])(?:\+\s*81{_SEP}\(?0?\)?|0)\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}(?![\d])")
+_POSTAL = re.compile(rf"〒\s*\d{{3}}{_DASH}?\d{{4}}|(?<![\d.{_DASH_CHARS}])\d{{3}}{_DASH}\d{{4}}(?![\d{_DASH_CHARS}])")
+_SOCIAL = re.compile(
+    r"(?:https?://)?(?:www\.|m\.|mobile\.)?"
+    r"(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|linkedin\.com/in|github\.com|"
+    r"note\.com|qiita\.com|zenn\.dev|threads\.net|tiktok\.com|youtube\.com/@|bsky\.app/profile|wantedly\.com/id)"
+    r"/[^\s/)）]+",
+    re.IGNORECASE,
+)
+
+_CHECKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (_EMAIL, "privacy-email", "メールアドレス"),
+    (_SOCIAL, "privacy-social", "個人のSNS・プロフィールのURL"),
+    (_PHONE, "privacy-phone", "電話番号"),
+    (_POSTAL, "privacy-postal", "郵便番号"),
+)
+
+
+def check_role(parsed: Parsed) -> tuple[Problem, ...]:
+    """Every personal-data key and contact detail in one role file."""
+    problems: list[Problem] = []
+    for key in parsed.data if isinstance(parsed.data, dict) else ():
+        if str(key).lower() in FORBIDDEN_KEYS:
+            line, col = parsed.where((key,))
+            problems.append(
+                error(parsed.path, line, col, "privacy-key", f"「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割・スキル・経歴の概要だけを書いてください")
+            )
+    for at, text in _strings(parsed.data, ()):
+        line, col = parsed.where(at)
+        problems.extend(_scan(parsed.path, text, line, col))
+    for offset, text in enumerate(parsed.body.split("\n")):
+        problems.extend(_scan(parsed.path, text, parsed.body_line + offset, 1))
+    return tuple(problems)
+
+
+def find_contact_details(text: str) -> tuple[str, ...]:
+    """Names of the kinds of contact detail found in ``text`` (for tests and tools)."""
+    normalized = unicodedata.normalize("NFKC", text)
+    return tuple(label for pattern, _, label in _CHECKS if pattern.search(normalized))
+
+
+def _scan(path: str, text: str, line: int, col: int) -> Iterator[Problem]:
+    normalized = unicodedata.normalize("NFKC", text)
+    for pattern, code, label in _CHECKS:
+        match = pattern.search(normalized)
+        if match:
+            shown = match.group(0).strip()
+            yield error(path, line, col, code, f"{label}のような文字列「{shown}」があります。人材の役割には連絡先や個人を特定できる情報を書けません")
+
+
+def _strings(value: Any, at: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*at, index))

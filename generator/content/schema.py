@@ -1,0 +1,170 @@
+"""JSON Schema (2020-12) validation of parsed content, with messages for editors.
+
+The schemas in ``schemas/`` are the single description of every field: they
+validate, they document (the editor's guide is generated from them) and
+``catalog new`` writes its templates from them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any, Iterable, Mapping
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ..problems import Problem, error
+from .parse import Parsed, Path_
+
+SCHEMA_NAMES: tuple[str, ...] = ("site", "archetypes", "programs", "partners", "cases", "roles", "pages")
+
+_TYPE_NAMES = {
+    "string": "文字列",
+    "integer": "整数",
+    "number": "数値",
+    "boolean": "true か false",
+    "array": "リスト（- で始まる行）",
+    "object": "「キー: 値」の組",
+    "null": "空",
+}
+
+
+@cache
+def load_schema(name: str) -> Mapping[str, Any]:
+    """The published JSON Schema of a collection (or of site.yaml / archetypes.yaml)."""
+    text = resources.files("generator.content").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def validate(parsed: Parsed, schema_name: str, *, skip_keys: frozenset[str] = frozenset()) -> tuple[Problem, ...]:
+    """Every schema problem of one file, each at the line of the offending key.
+
+    ``skip_keys`` are top-level keys another check reports more precisely
+    (the privacy guard's forbidden keys).
+    """
+    problems: list[Problem] = []
+    for err in _validator(schema_name).iter_errors(parsed.data):
+        problems.extend(_problems(err, parsed, skip_keys, load_schema(schema_name)))
+    return tuple(problems)
+
+
+def field_label(schema: Mapping[str, Any], path: Iterable[str | int]) -> str:
+    """「terms.fiscal_rate」（措置率） for messages."""
+    parts = [p for p in path]
+    name = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}番目]" for p in parts).replace(".[", "[")
+    node = _subschema(schema, parts)
+    description = node.get("description", "") if node else ""
+    short = re.split(r"[（(。:、]", description, maxsplit=1)[0].strip()
+    if not name:
+        return "この項目"
+    return f"「{name}」（{short}）" if short and len(short) <= 20 else f"「{name}」"
+
+
+def _subschema(schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str, Any] | None:
+    node: Mapping[str, Any] | None = schema
+    for part in path:
+        if node is None:
+            return None
+        if isinstance(part, int):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(part)
+    return node
+
+
+def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[str], schema: Mapping[str, Any]) -> list[Problem]:
+    at: Path_ = tuple(err.absolute_path)
+    if at and at[0] in skip_keys:
+        return []
+    line, col = parsed.where(at)
+    label = field_label(schema, at)
+    kind = err.validator
+    value = err.validator_value
+
+    def one(code: str, message: str, where: tuple[int, int] = (line, col)) -> list[Problem]:
+        return [error(parsed.path, where[0], where[1], code, message)]
+
+    if kind == "required":
+        missing = [name for name in value if isinstance(err.instance, dict) and name not in err.instance]
+        return [
+            error(parsed.path, line, col, "missing-field", f"必須の項目「{name}」がありません{_in(label, at)}")
+            for name in missing
+        ]
+    if kind == "additionalProperties":
+        allowed = tuple(_subschema(schema, list(at)).get("properties", {}))  # type: ignore[union-attr]
+        extras = [k for k in err.instance if k not in allowed and not (not at and k in skip_keys)]
+        out = []
+        for key in extras:
+            where = parsed.where((*at, key))
+            hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            suggestion = f"「{hint[0]}」の間違いではありませんか？" if hint else f"使える項目: {', '.join(allowed)}"
+            out += one("unknown-field", f"知らない項目「{key}」があります{_in(label, at)}。{suggestion}", where)
+        return out
+    if kind == "type":
+        wanted = value if isinstance(value, list) else [value]
+        names = "または".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        return one("wrong-type", f"{label}は{names}で書いてください（いまは{_describe(err.instance)}）")
+    if kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
+        text = " ".join(d.get("description", "") for d in described)
+        labels = dict((ja, code) for code, ja in re.findall(r"([a-z_]+)（([^）]+)）", text))
+        hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。" if err.instance in labels else ""
+        return one("invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}")
+    if kind == "minLength":
+        return one("empty-value", f"{label}が空です")
+    if kind == "maxLength":
+        return one("too-long", f"{label}は{value}文字以内にしてください（いまは{len(err.instance)}文字）")
+    if kind == "minItems":
+        return one("too-few", f"{label}には少なくとも{value}個書いてください")
+    if kind == "uniqueItems":
+        return one("duplicate-value", f"{label}に同じ値が2回以上書かれています")
+    if kind in ("minimum", "exclusiveMinimum"):
+        return one("out-of-range", f"{label}は{value}以上にしてください（いまは{err.instance}）")
+    if kind in ("maximum", "exclusiveMaximum"):
+        return one("out-of-range", f"{label}は{value}以下にしてください（いまは{err.instance}）")
+    if kind == "pattern":
+        return one("invalid-value", f"{label}の書き方が正しくありません（いまは「{err.instance}」）。{_pattern_hint(value)}")
+    return one("invalid-value", f"{label}が正しくありません（{err.message}）")
+
+
+def _in(label: str, at: Path_) -> str:
+    return f"（{label}の中）" if at else ""
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return f"{_TYPE_NAMES['boolean']}の {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"数値 {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:30] + "…"
+        return f"文字列「{shown}」"
+    if isinstance(value, list):
+        return "リスト"
+    return "「キー: 値」の組"
+
+
+def _pattern_hint(pattern: str) -> str:
+    if pattern.startswith("^https?://"):
+        return "URL は http:// か https:// で始めてください"
+    if "a-z0-9" in pattern:
+        return "ファイル名（半角英小文字・数字・ハイフン）で書いてください"
+    if "都道府県" in pattern:
+        return "都道府県名を「長野県」「東京都」のように書いてください"
+    if pattern.startswith("^/"):
+        return "/ で始まり / で終わるパスにしてください（例: / や /dx-catalog/）"
+    return f"形式: {pattern}"

@@ -1,0 +1,309 @@
+"""Values shared by every stage: the validated content and the linked site.
+
+Nothing here does I/O. Every value is frozen and complete when built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, Mapping
+
+if TYPE_CHECKING:
+    from .config import Config
+
+COLLECTIONS: tuple[str, ...] = ("programs", "partners", "cases", "roles")
+"""The four entry collections, in the order the site presents them."""
+
+COLLECTION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "programs": "支援制度",
+        "partners": "連携企業",
+        "cases": "事例",
+        "roles": "人材の役割",
+        "archetypes": "人材像",
+    }
+)
+
+LEVEL_LABELS: Mapping[str, str] = MappingProxyType(
+    {"national": "国", "prefecture": "都道府県", "municipal": "市町村"}
+)
+
+KIND_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "advisor_dispatch": "アドバイザー派遣",
+        "personnel_dispatch": "人材派遣",
+        "fiscal_measure": "財政措置",
+        "matching": "マッチング",
+        "training": "育成・研修",
+        "partnership": "連携協定",
+    }
+)
+
+MODEL_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "talent_sharing": "人材シェアリング",
+        "joint_hiring": "共同採用",
+        "talent_pool": "人材プール",
+        "support_center": "支援センター",
+        "side_job": "副業・複業人材",
+        "corporate_partnership": "企業連携",
+    }
+)
+
+HOST_LABELS: Mapping[str, str] = MappingProxyType(
+    {"prefecture": "都道府県", "municipality": "市町村", "joint": "県・市町村共同"}
+)
+
+FORM_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "side_job": "副業・複業",
+        "fixed_term": "任期付職員",
+        "part_time": "非常勤",
+        "contract": "業務委託",
+        "dispatch": "派遣",
+        "concurrent": "兼務",
+    }
+)
+
+ROLE_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
+    {"open": "募集中", "active": "活動中", "closed": "終了"}
+)
+
+PROGRAM_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
+    {"active": "実施中", "ended": "終了", "upcoming": "開始予定"}
+)
+
+ProgramStatus = Literal["active", "ended", "upcoming"]
+
+
+@dataclass(frozen=True)
+class FlexDate:
+    """A date as an editor wrote it: a day, or a fiscal year (年度).
+
+    ``value`` is the day it stands for. A fiscal year means 1 April when it
+    starts a period and 31 March of the next year when it ends one; ``kind``
+    keeps which, so that pages can say 令和7年度末（2026年3月31日）.
+    """
+
+    value: date
+    text: str
+    kind: Literal["date", "fiscal_year_start", "fiscal_year_end"] = "date"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    date: FlexDate | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: FlexDate | None = None
+    end: FlexDate | None = None
+
+
+@dataclass(frozen=True)
+class Terms:
+    cost_coverage: str | None = None
+    fiscal_rate: float | None = None
+    annual_cap_yen: int | None = None
+    limits: str | None = None
+
+
+@dataclass(frozen=True)
+class Engagement:
+    form: str
+    hours_per_month: float | None = None
+    remote: bool | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: FlexDate
+    event: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """Fields every entry of the four collections has."""
+
+    collection: str
+    slug: str
+    path: str
+    """Source file, relative to the project folder, POSIX form."""
+    title: str
+    summary: str
+    updated: FlexDate | None = None
+    tags: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    draft: bool = False
+    body: str = ""
+    """Markdown source of the body."""
+    body_line: int = 1
+    """Line of the file on which the body starts."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.collection}/{self.slug}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Program(Entry):
+    provider: tuple[str, ...]
+    level: str
+    kinds: tuple[str, ...]
+    archetypes: tuple[str, ...] = ()
+    terms: Terms = field(default_factory=Terms)
+    period: Period = field(default_factory=Period)
+    aliases: tuple[str, ...] = ()
+    url: str | None = None
+    reviewed: FlexDate | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Partner(Entry):
+    agreement: str
+    since: FlexDate | None = None
+    fields: tuple[str, ...] = ()
+    unit: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case(Entry):
+    prefecture: str
+    municipalities: int | None = None
+    models: tuple[str, ...] = ()
+    started: FlexDate | None = None
+    programs: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    archetypes: tuple[str, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Role(Entry):
+    archetype: str
+    host: str
+    engagement: Engagement
+    status: str
+    prefecture: str | None = None
+    skills: tuple[str, ...] = ()
+    background: str | None = None
+    programs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """One of the four 総務省 talent archetypes (content/archetypes.yaml)."""
+
+    id: str
+    name: str
+    summary: str
+    responsibilities: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    path: str = "content/archetypes.yaml"
+    line: int = 1
+
+    @property
+    def key(self) -> str:
+        return f"archetypes/{self.id}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free-standing page from content/pages/*.md (about, accessibility)."""
+
+    slug: str
+    path: str
+    title: str
+    summary: str
+    body: str
+    body_line: int = 1
+    updated: FlexDate | None = None
+    draft: bool = False
+
+
+AnyEntry = Program | Partner | Case | Role
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """One way of grouping entries, e.g. by provider: term → entry keys."""
+
+    name: str
+    """Folder under the site root, e.g. ``providers``."""
+    label: str
+    terms: Mapping[str, tuple[str, ...]]
+    term_labels: Mapping[str, str]
+
+
+def program_status(period: Period, as_of: date) -> ProgramStatus:
+    """実施中 / 終了 / 開始予定 of a program on a given day (both ends inclusive)."""
+    if period.start is not None and as_of < period.start.value:
+        return "upcoming"
+    if period.end is not None and as_of > period.end.value:
+        return "ended"
+    return "active"
+
+
+@dataclass(frozen=True)
+class Site:
+    """The linked site: every validated entry, cross-references resolved.
+
+    Built once by the link stage; the render stage only reads it.
+    Collections are sorted in the order the site presents them.
+    """
+
+    config: "Config"
+    as_of: date
+    archetypes: tuple[Archetype, ...]
+    programs: tuple[Program, ...]
+    partners: tuple[Partner, ...]
+    cases: tuple[Case, ...]
+    roles: tuple[Role, ...]
+    pages: tuple[Page, ...]
+    backlinks: Mapping[str, Mapping[str, tuple[str, ...]]]
+    """Entry key → collection → keys of the entries that refer to it.
+
+    E.g. ``backlinks["programs/x"]["cases"]`` are the cases that used program x,
+    ``backlinks["archetypes/engineer"]["roles"]`` the roles of that archetype.
+    """
+    taxonomies: tuple[Taxonomy, ...]
+    index: Mapping[str, "AnyEntry | Archetype"]
+    """Key (``programs/x``, ``archetypes/engineer``) → entry or archetype."""
+
+    def collection(self, name: str) -> tuple:
+        return getattr(self, name)
+
+    def get(self, key: str) -> AnyEntry | Archetype | None:
+        """The entry or archetype with this key (``programs/x``), or None."""
+        return self.index.get(key)
+
+    def refs(self, key: str, collection: str) -> tuple:
+        """Entries of ``collection`` that refer to the entry ``key``."""
+        keys = self.backlinks.get(key, {}).get(collection, ())
+        return tuple(self.index[k] for k in keys)
+
+    def status(self, program: Program) -> ProgramStatus:
+        return program_status(program.period, self.as_of)
+
+    def entries(self) -> tuple[AnyEntry, ...]:
+        """Every entry of the four collections, in presentation order."""
+        return tuple(e for name in COLLECTIONS for e in getattr(self, name))
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: its path under the output root and its bytes.
+
+    ``path`` is POSIX, relative, without base_path (``programs/x/index.html``).
+    Render and export stages return these; only the writer touches the disk.
+    """
+
+    path: str
+    data: bytes
+    media_type: str = "text/html"

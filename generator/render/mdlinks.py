@@ -1,0 +1,46 @@
+"""Links between entries written in Markdown bodies.
+
+An editor links another entry by its file, relative to the file being edited:
+``[地域情報化アドバイザー](../programs/chiiki-johoka-advisor.md)``, optionally with
+a ``#fragment``. This module only says which entry such a link means; the link
+stage uses it to report unknown targets, the render stage to rewrite the link.
+It imports nothing from the render stage so that the link stage can use it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from ..model import COLLECTIONS
+
+CONTENT_DIR = "content"
+
+
+def md_link_key(source_path: str, href: str) -> str | None:
+    """``programs/slug`` for a link to ``content/programs/slug.md``, else None.
+
+    ``source_path`` is the file holding the link, relative to the project
+    (``content/cases/ehime-talent-sharing.md``). Links with a scheme or a host,
+    and links to anything but an entry file of the four collections, give None.
+    """
+    parts = urlsplit(href.strip())
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return None
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        # Root-relative: taken as relative to the project folder.
+        target = posixpath.normpath(path.lstrip("/"))
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path))
+    pieces = target.split("/")
+    if len(pieces) != 3 or pieces[0] != CONTENT_DIR or pieces[1] not in COLLECTIONS:
+        return None
+    slug = pieces[2][: -len(".md")]
+    return f"{pieces[1]}/{slug}" if slug else None
+
+
+def md_link_fragment(href: str) -> str:
+    """The ``#fragment`` of a link (with the ``#``), or an empty string."""
+    fragment = urlsplit(href.strip()).fragment
+    return f"#{fragment}" if fragment else ""
