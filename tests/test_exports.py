@@ -360,3 +360,39 @@ def test_data_file_descriptions(exported):
         assert f.size == len(f.file.data) > 0
     assert "BOM" in exported["data/programs.csv"].description
     assert exported["data/programs.ics"].records == 3
+
+
+# --- the real content ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_site() -> Site:
+    from pathlib import Path
+
+    from generator.pipeline import load
+
+    loaded = load(Path(__file__).resolve().parent.parent, as_of=AS_OF)
+    assert loaded.site is not None, [p for p in loaded.problems if p.is_error]
+    return loaded.site
+
+
+def test_real_content_exports_match_content_and_schemas(real_site):
+    exported = files_by_path(real_site)
+    for name in ("programs", "partners", "cases", "roles"):
+        entries = [e for e in real_site.collection(name) if not e.draft]
+        rows = read_csv(exported[f"data/{name}.csv"])
+        assert [r["slug"] for r in rows] == [e.slug for e in entries]
+        assert [r["title"] for r in rows] == [csv_cell(e.title) for e in entries]
+        schema = json.loads(exported[f"data/schema/{name}.schema.json"].file.data)
+        records = json.loads(exported[f"data/{name}.json"].file.data)
+        assert [r["slug"] for r in records] == [e.slug for e in entries]
+        for record in records:
+            jsonschema.validate(_as_source(record, schema), schema)
+    statuses = {r["slug"]: r["status"] for r in read_csv(exported["data/programs.csv"])}
+    assert statuses == {p.slug: real_site.status(p) for p in real_site.programs}
+    pairs = {(r["program_slug"], r["archetype_id"]) for r in read_csv(exported["data/program_archetypes.csv"])}
+    assert pairs == {(p.slug, a) for p in real_site.programs for a in p.archetypes}
+    case_programs = {(r["case_slug"], r["program_slug"]) for r in read_csv(exported["data/case_programs.csv"])}
+    assert case_programs == {(c.slug, p) for c in real_site.cases for p in c.programs}
+    events = sum((p.period.start is not None) + (p.period.end is not None) for p in real_site.programs)
+    assert exported["data/programs.ics"].records == events

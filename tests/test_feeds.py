@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 
-from test_exports import AS_OF, HOSTILE, fd, make_site
+from test_exports import AS_OF, HOSTILE, fd, make_site, real_site  # noqa: F401 (fixture)
 
 from generator.model import Program, Taxonomy
 from generator.output.feeds import MAX_ENTRIES, build_feeds
@@ -157,3 +157,15 @@ def test_root_base_path():
     feed = parse_all(make_site(base_path="/"))["atom.xml"]
     assert feed.findtext(f"{A}id") == "https://example.jp/atom.xml"
     assert entry_ids(feed)[0] == "https://example.jp/roles/cio-assistant/"
+
+
+def test_real_content_has_a_feed_for_every_topic_page(real_site):
+    feeds = parse_all(real_site)
+    prefectures = next(t for t in real_site.taxonomies if t.name == "prefectures")
+    assert prefectures.terms, "the real content has cases in several prefectures"
+    for slug, keys in prefectures.terms.items():
+        ids = entry_ids(feeds[f"prefectures/{slug}/atom.xml"])
+        assert ids == [real_site.config.absolute_url(f"{k}/") for k in sorted(keys, key=lambda k: (-real_site.get(k).updated.value.toordinal(), k))]
+    for archetype in real_site.archetypes:
+        assert f"archetypes/{archetype.id}/atom.xml" in feeds
+    assert len(entry_ids(feeds["atom.xml"])) == min(50, len(real_site.entries()))
