@@ -360,6 +360,17 @@ def test_data_file_descriptions(exported):
         assert f.size == len(f.file.data) > 0
     assert "BOM" in exported["data/programs.csv"].description
     assert exported["data/programs.ics"].records == 3
+    assert exported["data/programs.csv"].path == "data/programs.csv"
+    assert exported["data/programs.csv"].encoding == "UTF-8（BOM付き）"
+    assert exported["data/programs.json"].encoding == "UTF-8"
+
+
+def test_update_dates_come_from_content(exported):
+    assert exported["data/programs.csv"].updated == date(2024, 4, 1), "newest program; the draft is ignored"
+    assert exported["data/case_programs.csv"].updated == date(2023, 10, 24)
+    assert exported["data/entry_tags.csv"].updated == date(2025, 6, 1), "all entries"
+    assert exported["data/programs.ics"].updated == date(2024, 4, 1)
+    assert exported["data/schema/programs.schema.json"].updated is None
 
 
 # --- the real content ----------------------------------------------------------------

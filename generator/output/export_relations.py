@@ -27,6 +27,10 @@ def _owner_column(collection: str) -> Column:
     return Column(f"{_OWNER[collection]}_slug", f"{_OWNER_LABEL[collection]}の slug（{collection}.csv の slug）")
 
 
+def _dated_by(collection: str) -> str:
+    return "*" if collection == "archetypes" else collection
+
+
 def _owner_key(entry: Any) -> str:
     return entry.id if isinstance(entry, Archetype) else entry.slug
 
@@ -52,7 +56,7 @@ def _values(
             for v in getattr(e, attr)
         )
 
-    return Table(name, title, f"{title}の一覧です（1行に1組）。", columns, rows)
+    return Table(name, title, f"{title}の一覧です（1行に1組）。", columns, rows, dated_by=_dated_by(collection))
 
 
 def _positions(collection: str, attr: str, column: Column, title: str) -> Table:
@@ -65,7 +69,7 @@ def _positions(collection: str, attr: str, column: Column, title: str) -> Table:
             (_owner_key(e), i, v) for e in _owners(site, collection) for i, v in enumerate(getattr(e, attr), 1)
         )
 
-    return Table(name, title, f"{title}の一覧です（1行に1件）。", columns, rows)
+    return Table(name, title, f"{title}の一覧です（1行に1件）。", columns, rows, dated_by=_dated_by(collection))
 
 
 def _links(collection: str, attr: str, target: str, title: str) -> Table:
@@ -89,7 +93,7 @@ def _links(collection: str, attr: str, target: str, title: str) -> Table:
                     out.append((_owner_key(e), slug, label))
         return tuple(out)
 
-    return Table(name, title, f"{title}の対応表です（1行に1組）。", columns, rows)
+    return Table(name, title, f"{title}の対応表です（1行に1組）。", columns, rows, dated_by=_dated_by(collection))
 
 
 def _timeline_rows(site: Site) -> tuple[Row, ...]:
@@ -141,6 +145,7 @@ RELATIONS: tuple[Table, ...] = (
             Column("event", "出来事"),
         ),
         _timeline_rows,
+        dated_by="cases",
     ),
     _links("roles", "programs", "programs", "人材の役割と支援制度"),
     _values("roles", "skills", Column("skill", "主なスキル"), "人材の役割のスキル"),

@@ -52,6 +52,8 @@ class Table:
     columns: tuple[Column, ...]
     rows: Callable[[Site], tuple[Row, ...]]
     json: Callable[[Site], list[dict[str, Any]]] | None = None
+    dated_by: str = "*"
+    """Collection whose ``updated`` dates date this table; ``*`` for all entries."""
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -117,6 +119,7 @@ def _entity_table(
         columns=tuple(f.column for f in fields),
         rows=lambda site: tuple(tuple(f.get(site, r) for f in fields) for r in records(site)),
         json=lambda site: [to_json(site, r) for r in records(site)],
+        dated_by=name if name != "archetypes" else "*",
     )
 
 

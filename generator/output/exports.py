@@ -17,10 +17,11 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import date
 from typing import Any, Iterable, Sequence
 
-from ..model import COLLECTION_LABELS, OutputFile, Site
+from ..content.schema import load_schema
+from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
 from . import ical
 from .export_relations import RELATIONS
 from .export_tables import TABLES, Cell, Column, Table
@@ -29,7 +30,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
 
 SCHEMA_COLLECTIONS = ("programs", "partners", "cases", "roles", "archetypes")
-_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schemas"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 CSV_NOTE = (
@@ -56,10 +56,18 @@ class DataFile:
     """Rows without the header, array items or events; None when it has no such count."""
     columns: tuple[Column, ...]
     description: str
+    updated: date | None = None
+    """Latest ``updated`` of the entries in the file (None for schemas): from content, not the clock."""
+    encoding: str = "UTF-8"
 
     @property
     def size(self) -> int:
         return len(self.file.data)
+
+    @property
+    def path(self) -> str:
+        """Site path of the file (``data/programs.csv``)."""
+        return self.file.path
 
 
 def export_data(site: Site) -> tuple[DataFile, ...]:
@@ -77,6 +85,7 @@ def export_data(site: Site) -> tuple[DataFile, ...]:
             format="iCalendar",
             records=count,
             columns=(),
+            updated=latest_update(site, "programs"),
             description=(
                 "支援制度の実施期間の開始日と終了日を終日の予定にしたカレンダーです（RFC 5545）。"
                 "カレンダーアプリでこのURLを購読すると、制度の終了日などを確認できます。"
@@ -84,6 +93,13 @@ def export_data(site: Site) -> tuple[DataFile, ...]:
         )
     )
     return tuple(files)
+
+
+def latest_update(site: Site, collection: str) -> date | None:
+    """Newest ``updated`` among the public entries of a collection (``*``: of all)."""
+    names = COLLECTIONS if collection == "*" else (collection,)
+    days = [e.updated.value for n in names for e in site.collection(n) if not e.draft and e.updated is not None]
+    return max(days, default=None)
 
 
 # --- CSV ------------------------------------------------------------------------
@@ -122,6 +138,8 @@ def _csv_file(site: Site, table: Table) -> DataFile:
         records=len(rows),
         columns=table.columns,
         description=f"{table.description}{CSV_NOTE}",
+        updated=latest_update(site, table.dated_by),
+        encoding="UTF-8（BOM付き）",
     )
 
 
@@ -142,6 +160,7 @@ def _json_file(site: Site, table: Table) -> DataFile:
         records=len(items),
         columns=(),
         description=f"{table.description}{JSON_NOTE}",
+        updated=latest_update(site, table.dated_by),
     )
 
 
@@ -151,7 +170,7 @@ def _json_file(site: Site, table: Table) -> DataFile:
 def _schema_file(site: Site, name: str) -> DataFile:
     """The schema of a collection's source files, with an ``$id`` where it is published."""
     path = f"data/schema/{name}.schema.json"
-    schema = json.loads((_SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    schema = dict(load_schema(name))  # a copy: load_schema's value is shared
     schema["$id"] = site.config.absolute_url(path)
     label = COLLECTION_LABELS.get(name, name)
     return DataFile(
