@@ -174,10 +174,12 @@ def fiscal_year_of(value: date) -> int:
 def format_flexdate(fd: FlexDate) -> str:
     """How a date reads on a page: 令和7年度末（2026年3月31日）, 令和5年10月24日（2023年10月24日）."""
     seireki = format_seireki(fd.value)
+    # A fiscal year takes the era in force at the end of its calendar year:
+    # April 2019 – March 2020 is 令和元年度 (not 平成31年度), as official documents name it.
     if fd.kind == "fiscal_year_end":
         fy = fiscal_year_of(fd.value)
-        return f"{wareki_year(fy, date(fy, 4, 1))[:-1]}年度末（{seireki}）"
+        return f"{wareki_year(fy)[:-1]}年度末（{seireki}）"
     if fd.kind == "fiscal_year_start":
         fy = fiscal_year_of(fd.value)
-        return f"{wareki_year(fy, date(fy, 4, 1))[:-1]}年度（{seireki}から）"
+        return f"{wareki_year(fy)[:-1]}年度（{seireki}から）"
     return f"{format_wareki(fd.value)}（{seireki}）"
