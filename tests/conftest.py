@@ -1,0 +1,49 @@
+"""Shared test helpers. Keep this small and generic; name fixtures for what they give."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL_PROJECT = FIXTURES / "minimal"
+"""A minimal valid project: site.yaml, archetypes.yaml and one entry per collection."""
+CHECK_AS_OF = date(2026, 11, 26)
+"""The fixed day the content-stage tests check against."""
+
+
+def copy_minimal_project(dest: Path) -> Path:
+    """A fresh copy of tests/fixtures/minimal/ at ``dest``."""
+    shutil.copytree(MINIMAL_PROJECT, dest, symlinks=True)
+    return dest
+
+
+def write_files(project: Path, files: Mapping[str, str | bytes | None]) -> None:
+    """Write (str as UTF-8, bytes as is) or delete (None) files relative to ``project``."""
+    for rel, data in files.items():
+        path = project / rel
+        if data is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_bytes(data.encode("utf-8"))
+        else:
+            path.write_bytes(data)
+
+
+def check_lines(project: Path, as_of: date = CHECK_AS_OF) -> list[str]:
+    """The problems `catalog check` would print for ``project``, formatted, in order."""
+    from generator.pipeline import load
+
+    return [p.format() for p in load(project, as_of=as_of).problems]
+
+
+@pytest.fixture
+def minimal_project(tmp_path: Path) -> Path:
+    """A writable copy of the minimal valid project."""
+    return copy_minimal_project(tmp_path / "project")
