@@ -272,7 +272,7 @@ def test_relation_csvs_are_long_format_and_skip_drafts(exported):
     assert kinds == [("advisor_dispatch", "アドバイザー派遣"), ("training", "育成・研修")]
     timeline = read_csv(exported["data/case_timeline.csv"])
     assert timeline == [
-        {"case_slug": "ehime-sharing", "position": "1", "date": "2022-04-01", "date_wareki": "令和4年4月1日", "event": "枠組みを構築"}
+        {"case_slug": "ehime-sharing", "position": "1", "date": "2022-04-01", "date_wareki": "令和4年4月1日", "date_text": "令和4年度", "event": "枠組みを構築"}
     ]
     all_text = b"".join(f.file.data for f in exported.values())
     assert "下書きの制度".encode() not in all_text and b"secret-draft" not in all_text

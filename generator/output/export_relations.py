@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import KIND_LABELS, MODEL_LABELS, Archetype, Site
-from .export_tables import Column, Row, Table, iso, public, title_of, wareki
+from .export_tables import Column, Row, Table, iso, public, title_of, wareki, written
 
 # --- relation tables (long format) --------------------------------------------------
 
@@ -98,7 +98,7 @@ def _links(collection: str, attr: str, target: str, title: str) -> Table:
 
 def _timeline_rows(site: Site) -> tuple[Row, ...]:
     return tuple(
-        (c.slug, i, iso(t.date), wareki(t.date), t.event)
+        (c.slug, i, iso(t.date), wareki(t.date), written(t.date), t.event)
         for c in public(site.cases)
         for i, t in enumerate(c.timeline, 1)
     )
@@ -142,6 +142,7 @@ RELATIONS: tuple[Table, ...] = (
             Column("position", "並び順（1から）"),
             Column("date", "日付（西暦 YYYY-MM-DD。年度の場合は4月1日）"),
             Column("date_wareki", "日付（和暦）"),
+            Column("date_text", "日付の原文の表記（例: 令和5年度）"),
             Column("event", "出来事"),
         ),
         _timeline_rows,

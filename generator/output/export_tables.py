@@ -97,11 +97,21 @@ def _f(name: str, description: str, get: Callable[[Site, Any], Cell]) -> Field:
     return Field(Column(name, description), get)
 
 
-def _dates(name: str, description: str, get: Callable[[Any], FlexDate | None]) -> tuple[Field, ...]:
-    return (
+def _dates(
+    name: str, description: str, get: Callable[[Any], FlexDate | None], *, text: str = ""
+) -> tuple[Field, ...]:
+    """The ISO and 和暦 columns of a date; with ``text``, also the date as written (e.g. 令和7年度)."""
+    fields = (
         _f(name, f"{description}（西暦 YYYY-MM-DD）", lambda s, e: iso(get(e))),
         _f(f"{name}_wareki", f"{description}（和暦）", lambda s, e: wareki(get(e))),
     )
+    if text:
+        fields += (_f(f"{name}_text", f"{description}の原文の表記（例: {text}）", lambda s, e: written(get(e))),)
+    return fields
+
+
+def written(value: FlexDate | None) -> str | None:
+    return value.text if value is not None else None
 
 
 def _entity_table(
@@ -175,9 +185,9 @@ def _program_json(site: Site, p: Any) -> dict[str, Any]:
         },
         "period": {
             "start": iso(p.period.start),
-            "start_text": p.period.start.text if p.period.start else None,
+            "start_text": written(p.period.start),
             "end": iso(p.period.end),
-            "end_text": p.period.end.text if p.period.end else None,
+            "end_text": written(p.period.end),
         },
         "status": status,
         "status_label": PROGRAM_STATUS_LABELS[status],
@@ -202,10 +212,8 @@ PROGRAMS = _entity_table(
         _f("annual_cap_yen", "年間の上限額（円、単位なしの整数）", lambda s, p: p.terms.annual_cap_yen),
         _f("limits", "回数・時間などの制限", lambda s, p: p.terms.limits),
     )
-    + _dates("period_start", "実施期間の開始日", lambda p: p.period.start)
-    + (_f("period_start_text", "実施期間の開始の原文の表記（例: 令和5年度）", lambda s, p: p.period.start.text if p.period.start else None),)
-    + _dates("period_end", "実施期間の終了日（年度の場合は3月31日）", lambda p: p.period.end)
-    + (_f("period_end_text", "実施期間の終了の原文の表記（例: 令和7年度）", lambda s, p: p.period.end.text if p.period.end else None),)
+    + _dates("period_start", "実施期間の開始日（年度の場合は4月1日）", lambda p: p.period.start, text="令和5年度")
+    + _dates("period_end", "実施期間の終了日（年度の場合は翌年3月31日）", lambda p: p.period.end, text="令和7年度")
     + _dates("reviewed", "内容を最後に確認した日（最終確認日）", lambda p: p.reviewed)
     + _tail(),
     _program_json,
@@ -223,10 +231,17 @@ PARTNERS = _entity_table(
         _f("agreement", "協定の名称", lambda s, p: p.agreement),
         _f("unit", "協定を結んだ部門（会社全体の場合は空欄）", lambda s, p: p.unit),
     )
-    + _dates("since", "協定を結んだ日（年度の場合は4月1日）", lambda p: p.since)
+    + _dates("since", "協定を結んだ日（年度の場合は4月1日）", lambda p: p.since, text="令和2年度")
     + _tail(),
     lambda site, p: _common_json(site, p)
-    | {"official_url": p.url, "agreement": p.agreement, "unit": p.unit, "since": iso(p.since), "fields": list(p.fields)},
+    | {
+        "official_url": p.url,
+        "agreement": p.agreement,
+        "unit": p.unit,
+        "since": iso(p.since),
+        "since_text": written(p.since),
+        "fields": list(p.fields),
+    },
 )
 
 
@@ -240,7 +255,7 @@ CASES = _entity_table(
         _f("prefecture", "都道府県名", lambda s, c: c.prefecture),
         _f("municipalities", "参加する市区町村の数", lambda s, c: c.municipalities),
     )
-    + _dates("started", "開始日（年度の場合は4月1日）", lambda c: c.started)
+    + _dates("started", "開始日（年度の場合は4月1日）", lambda c: c.started, text="令和5年度")
     + _tail(),
     lambda site, c: _common_json(site, c)
     | {
@@ -249,10 +264,11 @@ CASES = _entity_table(
         "models": list(c.models),
         "model_labels": [MODEL_LABELS.get(m, m) for m in c.models],
         "started": iso(c.started),
+        "started_text": written(c.started),
         "programs": refs(site, "programs", c.programs),
         "partners": refs(site, "partners", c.partners),
         "archetypes": refs(site, "archetypes", c.archetypes),
-        "timeline": [{"date": iso(t.date), "event": t.event} for t in c.timeline],
+        "timeline": [{"date": iso(t.date), "date_text": written(t.date), "event": t.event} for t in c.timeline],
     },
 )
 
