@@ -1,0 +1,104 @@
+"""Structured data (schema.org JSON-LD) for each page.
+
+Built as plain dicts here; the ``jsonld`` filter serialises and escapes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ..model import KIND_LABELS, Archetype, Case, Partner, Program, Role, Site
+from .routes import Route
+
+
+def site_url(site: Site, path: str) -> str:
+    return site.config.absolute_url(quote(path))
+
+
+def graph(route: Route, site: Site) -> dict[str, Any]:
+    """``@graph`` of the page: its subject (if any) and its breadcrumb trail."""
+    nodes = [_breadcrumbs(route, site)]
+    subject = _subject(route, site)
+    if subject is not None:
+        nodes.insert(0, subject)
+    return {"@context": "https://schema.org", "@graph": nodes}
+
+
+def _breadcrumbs(route: Route, site: Site) -> dict[str, Any]:
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": crumb.label, "item": site_url(site, crumb.path)}
+            for n, crumb in enumerate(route.crumbs, start=1)
+        ],
+    }
+
+
+def _subject(route: Route, site: Site) -> dict[str, Any] | None:
+    subject = route.subject
+    url = site_url(site, route.path)
+    publisher = {"@type": "GovernmentOrganization", "name": site.config.publisher or site.config.prefecture}
+    if isinstance(subject, Program):
+        node: dict[str, Any] = {
+            "@type": "GovernmentService",
+            "name": subject.title,
+            "description": subject.summary,
+            "url": url,
+            "provider": [{"@type": "GovernmentOrganization", "name": p} for p in subject.provider],
+            "serviceType": [KIND_LABELS.get(k, k) for k in subject.kinds],
+        }
+        if subject.aliases:
+            node["alternateName"] = list(subject.aliases)
+        if subject.url:
+            node["sameAs"] = subject.url
+        return node
+    if isinstance(subject, Partner):
+        node = {"@type": "Organization", "name": subject.title, "description": subject.summary, "url": url}
+        if subject.url:
+            node["sameAs"] = subject.url
+        return node
+    if isinstance(subject, Case):
+        node = {
+            "@type": "Article",
+            "headline": subject.title,
+            "description": subject.summary,
+            "url": url,
+            "mainEntityOfPage": url,
+            "inLanguage": "ja",
+            "publisher": publisher,
+            "about": {"@type": "AdministrativeArea", "name": subject.prefecture},
+        }
+        if subject.updated:
+            node["dateModified"] = subject.updated.value.isoformat()
+        return node
+    if isinstance(subject, Role):
+        archetype = site.get(f"archetypes/{subject.archetype}")
+        node = {"@type": "Occupation", "name": subject.title, "description": subject.summary, "url": url}
+        if subject.skills:
+            node["skills"] = "、".join(subject.skills)
+        if isinstance(archetype, Archetype):
+            node["occupationalCategory"] = archetype.name
+        return node
+    if isinstance(subject, Archetype):
+        node = {"@type": "Occupation", "name": subject.name, "description": subject.summary, "url": url}
+        if subject.responsibilities:
+            node["responsibilities"] = "、".join(subject.responsibilities)
+        if subject.skills:
+            node["skills"] = "、".join(subject.skills)
+        return node
+    if isinstance(subject, Site):
+        return {
+            "@type": "WebSite",
+            "name": site.config.title,
+            "description": site.config.description,
+            "url": site.config.site_url,
+            "inLanguage": "ja",
+            "publisher": publisher,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": site.config.absolute_url("search/") + "?q={search_term_string}",
+                "query-input": "required name=search_term_string",
+            },
+        }
+    return None

@@ -1,0 +1,143 @@
+"""Routes → HTML files, plus sitemap.xml and robots.txt.
+
+Everything a template may use is passed in its context: the read-only Site,
+the Route, and small helpers bound to this build (URLs under base_path, the
+status of a program on the build date). Nothing here reads the wall clock.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import Any, Mapping
+from urllib.parse import quote
+
+import jinja2
+
+from ..config import BuildOptions
+from ..model import PROGRAM_STATUS_LABELS, OutputFile, Program, Site, Taxonomy
+from ..problems import Problem, error
+from .jsonld import graph
+from .markdown import markdown_to_html
+from .routes import Route, plan, term_path
+from .sitemap import robots_txt, sitemap_xml
+
+
+@dataclass(frozen=True)
+class Helpers:
+    """Functions bound to one build, handed to every template."""
+
+    site: Site
+    term_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
+
+    def url(self, path: str) -> str:
+        """Root-relative URL (with base_path) of a site path such as ``programs/x/``."""
+        return self.site.config.url(quote(path))
+
+    def absolute(self, path: str) -> str:
+        return self.site.config.absolute_url(quote(path))
+
+    def entry_url(self, entry: Any) -> str:
+        return self.url(f"{entry.key}/")
+
+    def status(self, program: Program) -> str:
+        return self.site.status(program)
+
+    def status_label(self, program: Program) -> str:
+        return PROGRAM_STATUS_LABELS[self.site.status(program)]
+
+    def terms(self, taxonomy: str, key: str) -> tuple[tuple[str, str], ...]:
+        """(site path, label) of the terms of ``taxonomy`` that list the entry ``key``."""
+        return self.term_index.get((taxonomy, key), ())
+
+    def term_url(self, taxonomy: Taxonomy, term: str) -> str:
+        return self.url(term_path(taxonomy, term))
+
+    def body(self, item: Any) -> str:
+        return markdown_to_html(item.body, item.path, self.site)
+
+
+def build_term_index(site: Site) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    index: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for taxonomy in site.taxonomies:
+        for term, keys in taxonomy.terms.items():
+            link = (term_path(taxonomy, term), taxonomy.term_labels.get(term, term))
+            for key in keys:
+                index.setdefault((taxonomy.name, key), []).append(link)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def render_site(
+    site: Site, env: jinja2.Environment, options: BuildOptions, extra: Mapping[str, object]
+) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...]]:
+    """Every HTML page, sitemap.xml, robots.txt and 404.html of the site."""
+    helpers = Helpers(site, build_term_index(site))
+    # Values of this build are globals of an overlay, so that imported macros
+    # see them too; the caller's environment is left as it was.
+    build_env = env.overlay()
+    build_env.globals.update(
+        site=site,
+        config=site.config,
+        h=helpers,
+        url=helpers.url,
+        entry_url=helpers.entry_url,
+        as_of=site.as_of,
+        show_drafts=options.drafts or options.serve,
+    )
+    routes = plan(site, extra)
+    files: list[OutputFile] = []
+    problems: list[Problem] = []
+    for route in routes:
+        html, problem = render_route(build_env, route, site, helpers)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            files.append(OutputFile(route.output_path, html.encode("utf-8"), "text/html"))
+    files.append(OutputFile("sitemap.xml", sitemap_xml(site, routes).encode("utf-8"), "application/xml"))
+    files.append(OutputFile("robots.txt", robots_txt(site).encode("utf-8"), "text/plain"))
+    return tuple(files), tuple(problems)
+
+
+def render_route(env: jinja2.Environment, route: Route, site: Site, helpers: Helpers) -> tuple[str, Problem | None]:
+    context = {
+        **route.context,
+        "route": route,
+        "canonical": helpers.absolute(route.path if route.path != "404.html" else ""),
+        "structured_data": graph(route, site),
+    }
+    try:
+        return env.get_template(route.template).render(context), None
+    except jinja2.TemplateError as exc:
+        return "", _template_problem(exc, route, site)
+
+
+def _template_problem(exc: jinja2.TemplateError, route: Route, site: Site) -> Problem:
+    """Where in which template rendering failed, as a Problem in Japanese."""
+    path, line = _template_frame(exc, route.template)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"テンプレート「{exc.name}」が見つかりません（ページ {route.output_path}）"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"テンプレートで定義されていない値を使っています: {exc.message}（ページ {route.output_path}）"
+    else:
+        message = f"テンプレートの処理に失敗しました: {exc.message}（ページ {route.output_path}）"
+    return error(path, line, 0, "template-error", message)
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """The innermost traceback frame that belongs to a template file."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return _short(exc.filename), exc.lineno or 0
+    found = (fallback, 0)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            found = (_short(frame.filename), frame.lineno or 0)
+    return found
+
+
+def _short(filename: str) -> str:
+    """``themes/default/templates/x.html`` from an absolute template path."""
+    marker = "themes/default/"
+    index = filename.replace("\\", "/").rfind(marker)
+    return filename[index:] if index >= 0 else filename
+
+

@@ -1,0 +1,275 @@
+"""Which pages the site has: one Route per page, planned from the linked Site.
+
+A Route says where a page goes, which template renders it and with what
+values; nothing here renders or writes. Paths are site paths relative to the
+root, unquoted (``programs/x/``, ``tags/標準/``); ``pages.py`` turns them into
+URLs under base_path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import unquote
+
+from .datafiles import data_file_views
+from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Program, Site, Taxonomy
+
+HOME = "ホーム"
+NEWEST_COUNT = 6
+STATUS_ORDER = ("active", "upcoming", "ended")
+STATUS_HEADINGS = {"active": "実施中の制度", "upcoming": "開始予定の制度", "ended": "終了した制度"}
+COLLECTION_INTROS = {
+    "programs": "国・県・市町村がデジタル人材の確保を支える制度です。いま使えるものから順に並べています。",
+    "partners": "県と連携協定を結び、DXの推進に協力している企業です。",
+    "cases": "都道府県と市町村が協力してデジタル人材を確保した事例です。",
+    "roles": "自治体で外部のデジタル人材が担っている役割です。個人を特定できる情報は載せていません。",
+}
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    """Site path of the page: ``""`` for home, ``programs/x/``, or ``404.html``."""
+    template: str
+    title: str
+    description: str
+    crumbs: tuple[Crumb, ...]
+    """From ホーム to the page itself."""
+    context: Mapping[str, Any] = field(default_factory=dict)
+    feeds: tuple[tuple[str, str], ...] = ()
+    """(title, site path) of the Atom feeds that concern this page."""
+    og_type: str = "website"
+    lastmod: date | None = None
+    in_sitemap: bool = True
+    subject: Any = None
+    """The entry, archetype or page the route shows, for JSON-LD."""
+    draft: bool = False
+
+    @property
+    def output_path(self) -> str:
+        if self.path == "" or self.path.endswith("/"):
+            return f"{self.path}index.html"
+        return self.path
+
+
+def term_path(taxonomy: Taxonomy, term: str) -> str:
+    """Site path of a taxonomy term page; the term may arrive percent-encoded."""
+    return f"{taxonomy.name}/{unquote(term)}/"
+
+
+def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
+    """Every page of the site, in a stable order."""
+    routes: list[Route] = [_home(site)]
+    for collection in COLLECTIONS:
+        routes.append(_collection_index(site, collection))
+        if collection == "programs":
+            routes.append(_compare(site))
+        routes.extend(_entry(site, entry) for entry in site.collection(collection))
+    routes.append(_archetype_index(site))
+    routes.extend(_archetype(site, archetype) for archetype in site.archetypes)
+    for taxonomy in site.taxonomies:
+        if taxonomy.name == "archetypes":
+            continue  # archetypes have their own pages above
+        routes.append(_taxonomy_index(site, taxonomy))
+        routes.extend(_taxonomy_term(site, taxonomy, term) for term in taxonomy.terms)
+    routes.extend(
+        Route(
+            path=f"{page.slug}/",
+            template="page.html",
+            title=page.title,
+            description=page.summary,
+            crumbs=(Crumb(HOME, ""), Crumb(page.title, f"{page.slug}/")),
+            context=MappingProxyType({"page": page}),
+            lastmod=page.updated.value if page.updated else None,
+            subject=page,
+        )
+        for page in site.pages
+    )
+    routes.append(_search(site))
+    routes.append(_data(site, extra))
+    routes.append(
+        Route(
+            path="404.html",
+            template="404.html",
+            title="ページが見つかりません",
+            description="お探しのページは見つかりませんでした。",
+            crumbs=(Crumb(HOME, ""), Crumb("ページが見つかりません", "404.html")),
+            in_sitemap=False,
+        )
+    )
+    return tuple(routes)
+
+
+def _home(site: Site) -> Route:
+    dated = [e for e in site.entries() if e.updated is not None]
+    newest = sorted(dated, key=lambda e: (-e.updated.value.toordinal(), e.key))[:NEWEST_COUNT]
+    counts = tuple((c, COLLECTION_LABELS[c], len(site.collection(c))) for c in COLLECTIONS)
+    kinds = next((t for t in site.taxonomies if t.name == "kinds"), None)
+    return Route(
+        path="",
+        template="home.html",
+        title=site.config.title,
+        description=site.config.description,
+        crumbs=(Crumb(HOME, ""),),
+        context=MappingProxyType(
+            {"newest": tuple(newest), "counts": counts, "kinds": kinds, "archetype_count": len(site.archetypes)}
+        ),
+        feeds=(("すべての更新", "atom.xml"),),
+        subject=site,
+    )
+
+
+def _collection_index(site: Site, collection: str) -> Route:
+    entries = site.collection(collection)
+    if collection == "programs":
+        groups = tuple(
+            (STATUS_HEADINGS[s], tuple(p for p in entries if site.status(p) == s))
+            for s in STATUS_ORDER
+        )
+        groups = tuple(g for g in groups if g[1])
+    else:
+        groups = ((None, entries),) if entries else ()
+    label = COLLECTION_LABELS[collection]
+    taxonomies = tuple(
+        t for t in site.taxonomies if t.name != "archetypes" and any(
+            key.startswith(f"{collection}/") for keys in t.terms.values() for key in keys
+        )
+    )
+    return Route(
+        path=f"{collection}/",
+        template="collection.html",
+        title=label,
+        description=COLLECTION_INTROS[collection],
+        crumbs=(Crumb(HOME, ""), Crumb(label, f"{collection}/")),
+        context=MappingProxyType(
+            {"collection": collection, "groups": groups, "count": len(entries), "taxonomies": taxonomies}
+        ),
+        feeds=((f"{label}の更新", f"{collection}/atom.xml"),),
+    )
+
+
+def _compare(site: Site) -> Route:
+    return Route(
+        path="programs/compare/",
+        template="compare.html",
+        title="支援制度の比較",
+        description="すべての支援制度の所管・種類・費用負担・措置率・期間などを一つの表で比べられます。",
+        crumbs=(Crumb(HOME, ""), Crumb(COLLECTION_LABELS["programs"], "programs/"), Crumb("制度の比較", "programs/compare/")),
+        context=MappingProxyType({"programs": site.programs}),
+        feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
+    )
+
+
+def _entry(site: Site, entry) -> Route:
+    label = COLLECTION_LABELS[entry.collection]
+    return Route(
+        path=f"{entry.key}/",
+        template=f"{entry.collection[:-1]}.html",
+        title=entry.title,
+        description=entry.summary,
+        crumbs=(Crumb(HOME, ""), Crumb(label, f"{entry.collection}/"), Crumb(entry.title, f"{entry.key}/")),
+        context=MappingProxyType({"entry": entry}),
+        feeds=((f"{label}の更新", f"{entry.collection}/atom.xml"),),
+        og_type="article",
+        lastmod=entry.updated.value if entry.updated else None,
+        subject=entry,
+        draft=entry.draft,
+    )
+
+
+def _archetype_index(site: Site) -> Route:
+    return Route(
+        path="archetypes/",
+        template="archetypes.html",
+        title="人材像",
+        description="自治体DXを進めるために必要とされる4つの人材像と、それぞれを確保できる制度・役割・事例です。",
+        crumbs=(Crumb(HOME, ""), Crumb("人材像", "archetypes/")),
+        context=MappingProxyType({"archetypes": site.archetypes}),
+    )
+
+
+def _archetype(site: Site, archetype: Archetype) -> Route:
+    return Route(
+        path=f"{archetype.key}/",
+        template="archetype.html",
+        title=archetype.name,
+        description=archetype.summary,
+        crumbs=(Crumb(HOME, ""), Crumb("人材像", "archetypes/"), Crumb(archetype.name, f"{archetype.key}/")),
+        context=MappingProxyType({"archetype": archetype}),
+        feeds=((f"{archetype.name}に関する更新", f"{archetype.key}/atom.xml"),),
+        subject=archetype,
+    )
+
+
+def _taxonomy_index(site: Site, taxonomy: Taxonomy) -> Route:
+    terms = tuple(
+        (term_path(taxonomy, term), taxonomy.term_labels.get(term, unquote(term)), len(keys))
+        for term, keys in taxonomy.terms.items()
+    )
+    return Route(
+        path=f"{taxonomy.name}/",
+        template="taxonomy.html",
+        title=f"{taxonomy.label}から探す",
+        description=f"{taxonomy.label}ごとに、支援制度・事例・連携企業・人材の役割をまとめています。",
+        crumbs=(Crumb(HOME, ""), Crumb(f"{taxonomy.label}から探す", f"{taxonomy.name}/")),
+        context=MappingProxyType({"taxonomy": taxonomy, "terms": terms}),
+    )
+
+
+def _taxonomy_term(site: Site, taxonomy: Taxonomy, term: str) -> Route:
+    term_label = taxonomy.term_labels.get(term, unquote(term))
+    path = term_path(taxonomy, term)
+    entries = tuple(site.index[k] for k in taxonomy.terms[term] if k in site.index)
+    groups = tuple(
+        (COLLECTION_LABELS[c], tuple(e for e in entries if getattr(e, "collection", None) == c))
+        for c in COLLECTIONS
+    )
+    feeds: tuple[tuple[str, str], ...] = ()
+    if taxonomy.name == "prefectures":
+        feeds = ((f"{term_label}に関する更新", f"{path}atom.xml"),)
+    return Route(
+        path=path,
+        template="term.html",
+        title=f"{taxonomy.label}: {term_label}",
+        description=f"{taxonomy.label}が「{term_label}」の支援制度・事例・連携企業・人材の役割の一覧です。",
+        crumbs=(
+            Crumb(HOME, ""),
+            Crumb(f"{taxonomy.label}から探す", f"{taxonomy.name}/"),
+            Crumb(term_label, path),
+        ),
+        context=MappingProxyType(
+            {"taxonomy": taxonomy, "term_label": term_label, "groups": tuple(g for g in groups if g[1])}
+        ),
+        feeds=feeds,
+    )
+
+
+def _search(site: Site) -> Route:
+    return Route(
+        path="search/",
+        template="search.html",
+        title="検索",
+        description="支援制度・事例・連携企業・人材の役割をキーワードで探せます。",
+        crumbs=(Crumb(HOME, ""), Crumb("検索", "search/")),
+        context=MappingProxyType({"taxonomies": tuple(t for t in site.taxonomies if t.name != "archetypes")}),
+    )
+
+
+def _data(site: Site, extra: Mapping[str, Any]) -> Route:
+    return Route(
+        path="data/",
+        template="data.html",
+        title="オープンデータ",
+        description="このカタログの内容を、表計算ソフトやプログラムで使えるデータとして公開しています。",
+        crumbs=(Crumb(HOME, ""), Crumb("オープンデータ", "data/")),
+        context=MappingProxyType({"data_files": data_file_views(extra.get("data_files", ()) or ())}),
+    )

@@ -1,0 +1,105 @@
+"""The Jinja2 environment of a build and the theme's static files.
+
+A project may override any template or static file of the default theme by
+placing its own under ``themes/default/`` in the project folder. Mistakes in
+such overrides are returned as Problems, never raised.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+import jinja2
+
+import generator
+
+from ..model import OutputFile
+from ..problems import Problem, error
+from . import filters
+
+THEME = "themes/default"
+
+
+def package_theme() -> Path:
+    """The default theme shipped with the generator (wheel first, then source tree)."""
+    package = Path(generator.__file__).parent
+    for candidate in (package / THEME, package.parent / THEME):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / THEME
+
+
+def _theme_folders(project: Path, part: str) -> tuple[Path, ...]:
+    """Override folder (if the project has one) first, then the default theme."""
+    default = package_theme() / part
+    override = project / THEME / part
+    folders = [override] if override.is_dir() else []
+    if default.is_dir() and all(f.resolve() != default.resolve() for f in folders):
+        folders.append(default)
+    return tuple(folders)
+
+
+def make_environment(project: Path) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
+    """The template environment for a project, or None and the syntax errors of its overrides."""
+    folders = _theme_folders(project, "templates")
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    filters.install(env)
+    problems = tuple(_syntax_problems(env, project, folders))
+    return (None, problems) if problems else (env, ())
+
+
+def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]):
+    for folder in folders:
+        for template in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".j2"}):
+            name = template.relative_to(folder).as_posix()
+            try:
+                source = template.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                yield error(display_path(template, project), 0, 0, "template-error", f"テンプレートを読めません: {exc}")
+                continue
+            try:
+                env.parse(source, name, str(template))
+            except jinja2.TemplateSyntaxError as exc:
+                yield error(
+                    display_path(template, project),
+                    exc.lineno or 0,
+                    0,
+                    "template-syntax",
+                    f"テンプレートの書き方に誤りがあります: {exc.message}",
+                )
+
+
+def display_path(path: Path, project: Path) -> str:
+    """A template's path as a Problem shows it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def static_files(project: Path) -> tuple[OutputFile, ...]:
+    """The theme's static files under ``static/``; an override beats the default."""
+    chosen: dict[str, Path] = {}
+    for folder in reversed(_theme_folders(project, "static")):
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                chosen[path.relative_to(folder).as_posix()] = path
+    return tuple(
+        OutputFile(f"static/{name}", chosen[name].read_bytes(), _media_type(name))
+        for name in sorted(chosen)
+    )
+
+
+def _media_type(name: str) -> str:
+    if name.endswith(".svg"):
+        return "image/svg+xml"
+    guessed, _ = mimetypes.guess_type(name)
+    return guessed or "application/octet-stream"
