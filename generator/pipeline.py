@@ -8,14 +8,19 @@ internal link, and hands the files to the writer, which swaps them in whole.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
+from . import cache
 from .config import BuildOptions, Config
-from .content.discover import discover
+from .content.discover import SourceFile, discover
+from .content.entries import Located
 from .content.link import link
 from .content.validate import FileResult, located_pages, validate_archetypes, validate_file, validate_site_config
 from .model import Archetype, OutputFile, Site
@@ -52,6 +57,7 @@ def load(
     drafts: bool = False,
     base_url: str | None = None,
     base_path: str | None = None,
+    use_cache: bool = True,
 ) -> Loaded:
     """Read, validate and link the content of ``project``; every problem at once."""
     found = discover(project)
@@ -70,9 +76,8 @@ def load(
             archetypes, archetype_problems = validate_archetypes(source)
             problems.extend(archetype_problems)
 
-    results: list[FileResult] = [
-        validate_file(source, config, as_of) for source in found.files if source.kind not in ("site", "archetypes")
-    ]
+    entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
+    results = validate_files(project, entry_files, config, as_of, use_cache=use_cache)
     for result in results:
         problems.extend(result.problems)
 
@@ -83,6 +88,47 @@ def load(
     linked = link(config, as_of, archetypes, located, located_pages(tuple(results)), drafts=drafts)
     problems.extend(linked.problems)
     return Loaded(linked.site, sort_problems(problems), len(found.files))
+
+
+PARALLEL_MIN_FILES = 400
+"""Below this many files to validate, worker processes cost more than they save."""
+
+
+def validate_files(
+    project: Path, sources: Sequence[SourceFile], config: Config | None, as_of: date, *, use_cache: bool = True
+) -> tuple[FileResult, ...]:
+    """Validate every file, reusing the results cached for identical bytes and settings."""
+    key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
+    stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = (cache.load(project, "validate", key) if use_cache else None) or {}
+    hashes = {source.path: cache.digest(source.data) for source in sources}
+    results: dict[str, FileResult] = {}
+    todo: list[SourceFile] = []
+    for source in sources:
+        hit = stored.get(source.path)
+        if hit is not None and hit[0] == hashes[source.path]:
+            results[source.path] = FileResult(source, hit[1], hit[2])
+        else:
+            todo.append(source)
+    if len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
+        workers = min(os.cpu_count() or 1, 8)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, len(todo) // (workers * 8))
+            fresh = pool.map(_validate_one, todo, [config] * len(todo), [as_of] * len(todo), chunksize=chunk)
+            for result in fresh:
+                results[result.source.path] = result
+    else:
+        for source in todo:
+            results[source.path] = validate_file(source, config, as_of)
+    ordered = tuple(results[source.path] for source in sources)
+    if use_cache and todo:
+        cache.save(project, "validate", key, {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in ordered})
+    return ordered
+
+
+def _validate_one(source: SourceFile, config: Config | None, as_of: date) -> FileResult:
+    # Workers send back only what the parent lacks: the bytes stay in the parent.
+    result = validate_file(source, config, as_of)
+    return FileResult(SourceFile(source.path, source.kind, source.slug, b""), result.located, result.problems)
 
 
 def render(site: Site, options: BuildOptions) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...], int]:

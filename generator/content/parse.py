@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import yaml
@@ -125,12 +124,12 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc | tuple[Pro
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         return (error(path, first_line, 1, "yaml-syntax", f"YAML として読めません（{exc}）"),)
     if node is None:
-        return YamlDoc(None, MappingProxyType({(): (first_line, 1)}))
+        return YamlDoc(None, {(): (first_line, 1)})
     builder = _Builder(path, first_line)
     value = builder.build(node, ())
     if builder.problems:
         return tuple(builder.problems)
-    return YamlDoc(value, MappingProxyType(builder.positions))
+    return YamlDoc(value, dict(builder.positions))
 
 
 def parse_entry(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
@@ -152,7 +151,7 @@ def parse_entry(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
         return (error(path, yaml_line, 1, "front-matter-type", "front matter は「キー: 値」の形で書いてください"),)
     positions = dict(doc.positions)
     positions[()] = (1, 1)
-    return Parsed(path, data, MappingProxyType(positions), body, body_line)
+    return Parsed(path, data, positions, body, body_line)
 
 
 def parse_data_file(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
