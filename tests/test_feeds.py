@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 
+import pytest
+
 from test_exports import AS_OF, HOSTILE, fd, make_site, real_site  # noqa: F401 (fixture)
 
 from generator.model import Program, Taxonomy
@@ -169,3 +171,17 @@ def test_real_content_has_a_feed_for_every_topic_page(real_site):
     for archetype in real_site.archetypes:
         assert f"archetypes/{archetype.id}/atom.xml" in feeds
     assert len(entry_ids(feeds["atom.xml"])) == min(50, len(real_site.entries()))
+
+
+def test_prefecture_table():
+    from generator.content.prefectures import PREFECTURES, prefecture_slug
+
+    assert len(PREFECTURES) == 47
+    assert len(set(PREFECTURES.values())) == 47, "every slug is unique"
+    assert all(slug.isascii() and slug.isalpha() and slug.islower() for slug in PREFECTURES.values())
+    assert [prefecture_slug(n) for n in ("長野県", "愛媛県", "広島県", "東京都", "北海道", "京都府")] == [
+        "nagano", "ehime", "hiroshima", "tokyo", "hokkaido", "kyoto",
+    ]
+    assert prefecture_slug(" 大阪府 ") == "osaka"
+    with pytest.raises(ValueError, match="都道府県名ではありません"):
+        prefecture_slug("長埜県")
