@@ -9,6 +9,7 @@ strings: the date parser reads them, with 和暦 and 年度.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -120,9 +121,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc | tuple[Pro
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        return (_yaml_problem(exc, path, first_line),)
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        return (error(path, first_line, 1, "yaml-syntax", f"YAML として読めません（{exc}）"),)
+        return (_yaml_problem(exc, text, path, first_line),)
+    except yaml.reader.ReaderError as exc:  # a control character; its position is in bytes or characters
+        return (_reader_problem(exc, text, path, first_line),)
+    except yaml.YAMLError as exc:
+        return (error(path, first_line, 1, "yaml-syntax", f"YAML として読めません（{' '.join(str(exc).split())}）"),)
     if node is None:
         return YamlDoc(None, {(): (first_line, 1)})
     builder = _Builder(path, first_line)
@@ -207,10 +210,14 @@ class _Builder:
             self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
             return None
         try:
-            return _SCALARS.construct_object(node)
+            value = _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.fail(node, "yaml-syntax", f"値「{node.value}」を読めません（{exc}）")
             return None
+        if isinstance(value, float) and not math.isfinite(value):  # .inf / .nan break comparisons and JSON
+            self.fail(node, "invalid-number", f"「{node.value}」は数値として使えません。ふつうの数値で書いてください")
+            return None
+        return value
 
     def mapping(self, node: MappingNode, at: Path_) -> dict[str, Any]:
         if node.tag != "tag:yaml.org,2002:map":
@@ -239,7 +246,7 @@ class _Builder:
 _YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("found character '\\t'", "タブ文字は使えません。インデントには半角スペースを使ってください"),
     ("found a tab character", "タブ文字は使えません。インデントには半角スペースを使ってください"),
-    ("mapping values are not allowed here", "ここに「:」は置けません。値に「:」を含めるときは全体を \"…\" で囲んでください"),
+    ("mapping values are not allowed", "ここに「:」は置けません。値に「:」を含めるときは全体を \"…\" で囲んでください"),
     ("could not find expected ':'", "「キー: 値」の「:」が見つかりません"),
     ("did not find expected key", "インデント（字下げ）がそろっていません"),
     ("did not find expected '-' indicator", "リストの「- 」の位置がそろっていません"),
@@ -253,12 +260,23 @@ _YAML_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line + first_line) if mark else first_line
     col = (mark.column + 1) if mark else 1
     detail = f"{exc.context or ''} {exc.problem or ''}".strip()
+    lines = text.split("\n")
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
+        return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: {_YAML_HINTS[0][1]}")
     for needle, hint in _YAML_HINTS:
         if needle in detail:
             return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: {hint}")
     return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります（{detail}）")
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Problem:
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    index = text.find(char)
+    line = text.count("\n", 0, index) + first_line if index >= 0 else first_line
+    col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 1
+    return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: 使えない制御文字（U+{ord(char[:1] or ' '):04X}）が含まれています")
