@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from datetime import date, datetime, timezone
@@ -33,11 +34,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
+    # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so temporary output is removed.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except KeyboardInterrupt:
         print("\n中断しました。出力フォルダは変更していません。", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,8 +9,10 @@ so an incremental build writes only what changed.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
@@ -123,9 +125,18 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Put ``tmp`` in place of ``out``; the old folder is kept until the new one is in."""
+    """Put ``tmp`` in place of ``out``.
+
+    On Linux both folders are exchanged in one atomic step (renameat2 with
+    RENAME_EXCHANGE), so a reader or a kill at any moment sees either the old
+    site or the new one. Elsewhere two renames are used; a build killed between
+    them leaves ``.<out>.old-<pid>``, which the next build puts back.
+    """
     if not out.exists():
         os.rename(tmp, out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
         return
     old = out.with_name(f".{out.name}{OLD_MARK}{os.getpid()}")
     shutil.rmtree(old, ignore_errors=True)
@@ -136,6 +147,24 @@ def _swap(tmp: Path, out: Path) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2(2); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
 
 
 def _remove_leftovers(out: Path) -> None:

@@ -1,0 +1,183 @@
+"""The writer swaps a complete new site in, or leaves the previous one byte-identical.
+
+Failures are provoked at the worst moment: after every page was written into the
+temporary folder, while the search indexer runs, just before the swap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.config import BuildOptions
+from generator.model import OutputFile
+from generator.output.writer import UnsafeOutput, safe_relative, write_site
+
+
+def tree_hash(folder: Path) -> str:
+    """Paths and bytes of every file below ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def options(project: Path, out: Path) -> BuildOptions:
+    return BuildOptions(project=project, output=out, as_of=date(2026, 11, 26), search=False)
+
+
+def files(version: str) -> tuple[OutputFile, ...]:
+    return (
+        OutputFile("index.html", f"<p>{version}</p>".encode()),
+        OutputFile("programs/a/index.html", b"same in every version"),
+        OutputFile(f"only-{version}.txt", version.encode(), "text/plain"),
+    )
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
+
+
+def test_first_write_and_swap(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = write_site(files("v1"), options(tmp_path, out))
+    assert (out / "index.html").read_bytes() == b"<p>v1</p>"
+    assert result.files == 3 and result.written == 3
+
+    result = write_site(files("v2"), options(tmp_path, out))
+    assert (out / "index.html").read_bytes() == b"<p>v2</p>"
+    assert not (out / "only-v1.txt").exists(), "files of the previous build do not linger"
+    assert result.written == 2, "the unchanged page is linked, not written again"
+    assert leftovers(out) == []
+
+
+def test_unchanged_files_are_hard_links_of_the_previous_build(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    before = (out / "programs/a/index.html").stat().st_ino
+    write_site(files("v2"), options(tmp_path, out))
+    assert (out / "programs/a/index.html").stat().st_ino == before
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("indexer crashed"), KeyboardInterrupt(), SystemExit(143)])
+def test_failure_before_the_swap_leaves_the_previous_site(tmp_path: Path, failure: BaseException) -> None:
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    before = tree_hash(out)
+
+    def failing_index(tmp: Path, previous: Path | None) -> None:
+        assert (tmp / "only-v2.txt").exists(), "the indexer runs on the complete new site"
+        raise failure
+
+    with pytest.raises(type(failure)):
+        write_site(files("v2"), options(tmp_path, out), index=failing_index)
+    assert tree_hash(out) == before
+    assert leftovers(out) == [], "the temporary folder is removed"
+
+
+def test_paths_that_leave_the_output_are_refused(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    before = tree_hash(out)
+    for bad in ("../escape.html", "/etc/passwd", "a/../../b", "a\\..\\b", ""):
+        with pytest.raises(UnsafeOutput):
+            safe_relative(bad)
+        result = write_site((OutputFile(bad, b"x"),), options(tmp_path, out))
+        assert result.problems and result.problems[0].code == "unsafe-path"
+        assert tree_hash(out) == before
+    assert not (tmp_path / "escape.html").exists()
+
+
+@pytest.mark.parametrize("target", ["", "content", "content/programs", "themes", ".."])
+def test_output_folder_may_not_hold_the_project(tmp_path: Path, target: str) -> None:
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    result = write_site(files("v1"), options(project, project / target if target else project))
+    assert [p.code for p in result.problems] == ["unsafe-output"]
+    assert (project / "content").is_dir()
+
+
+# A build that blocks inside the indexer until it is killed: the moment after every
+# file was written and before the swap.
+_BLOCKING_BUILD = textwrap.dedent(
+    """
+    import sys, time
+    from datetime import date
+    from pathlib import Path
+    from generator.cli import main
+    from generator.config import BuildOptions
+    from generator.model import OutputFile
+    from generator.output import writer
+
+    out, marker = Path(sys.argv[1]), Path(sys.argv[2])
+
+    def blocking_index(tmp, previous):
+        marker.write_text(str(tmp))
+        time.sleep(60)
+
+    import signal
+    from generator import cli
+    signal.signal(signal.SIGTERM, cli._terminated)
+    opts = BuildOptions(project=out.parent, output=out, as_of=date(2026, 11, 26), search=False)
+    try:
+        writer.write_site((OutputFile("index.html", b"new"),), opts, index=blocking_index)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    """
+)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_killed_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signals) -> None:
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    before = tree_hash(out)
+    marker = tmp_path / "indexing"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _BLOCKING_BUILD, str(out), str(marker)],
+        cwd=Path(__file__).parent.parent,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not marker.exists():
+        if proc.poll() is not None:
+            pytest.fail(proc.communicate()[1].decode())
+        assert time.monotonic() < deadline, "the build never reached the indexer"
+        time.sleep(0.02)
+    tmp = Path(marker.read_text())
+    assert (tmp / "index.html").read_bytes() == b"new"
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    assert tree_hash(out) == before
+
+    if sig == signal.SIGKILL:
+        assert tmp.exists(), "a killed process cannot clean up"
+        write_site(files("v2"), options(tmp_path, out))
+        assert leftovers(out) == [], "the next build removes what the killed one left"
+    else:
+        assert proc.returncode == 130
+        assert not tmp.exists(), "an interrupted build removes its temporary folder"
+        assert b"Traceback" not in stderr
+
+
+def test_interrupted_swap_is_repaired(tmp_path: Path) -> None:
+    """Without renameat2 the swap is two renames; a kill between them is undone next time."""
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    before = tree_hash(out)
+    dead_pid = 2**22 + 12345  # above pid_max: no such process
+    os.rename(out, tmp_path / f".site.old-{dead_pid}")
+    (tmp_path / f".site.tmp-{dead_pid}").mkdir()
+    write_site(files("v1"), options(tmp_path, out))
+    assert tree_hash(out) == before
+    assert leftovers(out) == []
