@@ -1,0 +1,67 @@
+"""The small fixture site, rendered and compared with its golden output.
+
+tests/fixtures/site-basic/ is built (pages, sitemap.xml, robots.txt: the
+render stage's own files) into a temporary folder and compared byte for byte
+with tests/golden/site-basic/. After an intended change to templates or
+render code, regenerate the golden files and review the diff:
+
+    UPDATE_GOLDEN=1 pytest tests/test_render_golden.py
+    git diff tests/golden/
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+from generator.config import BuildOptions
+from generator.pipeline import load
+from generator.render.pages import render_site
+from generator.render.templates import make_environment
+
+HERE = Path(__file__).parent
+PROJECT = HERE / "fixtures" / "site-basic"
+GOLDEN = HERE / "golden" / "site-basic"
+AS_OF = date(2026, 11, 26)
+
+
+def build_fixture(output: Path) -> None:
+    loaded = load(PROJECT, as_of=AS_OF, use_cache=False)
+    assert loaded.site is not None, [p.format() for p in loaded.problems]
+    env, problems = make_environment(PROJECT)
+    assert env is not None and not problems
+    options = BuildOptions(project=PROJECT, output=output, as_of=AS_OF)
+    files, problems = render_site(loaded.site, env, options, {})
+    assert problems == ()
+    for file in files:
+        target = output / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_fixture_site_matches_golden_output(tmp_path: Path):
+    build_fixture(tmp_path / "site")
+    built = tree(tmp_path / "site")
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(tmp_path / "site", GOLDEN)
+    golden = tree(GOLDEN)
+    assert sorted(built) == sorted(golden), "the set of pages changed; see the docstring to update"
+    for path in sorted(built):
+        if built[path] != golden[path]:
+            diff = "".join(
+                difflib.unified_diff(
+                    golden[path].decode("utf-8").splitlines(True),
+                    built[path].decode("utf-8").splitlines(True),
+                    f"golden/{path}",
+                    f"built/{path}",
+                )
+            )
+            raise AssertionError(f"{path} differs from the golden output:\n{diff}")
