@@ -195,6 +195,9 @@ class _Builder:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
+                return None
             items = []
             for index, item in enumerate(node.value):
                 self.positions[(*at, index)] = self.where(item)
