@@ -56,7 +56,7 @@ def validate(parsed: Parsed, schema_name: str, *, skip_keys: frozenset[str] = fr
     problems: list[Problem] = []
     for err in _validator(schema_name).iter_errors(parsed.data):
         problems.extend(_problems(err, parsed, skip_keys, load_schema(schema_name)))
-    return tuple(problems)
+    return tuple(dict.fromkeys(problems))  # jsonschema reports `required` once per missing name
 
 
 def field_label(schema: Mapping[str, Any], path: Iterable[str | int]) -> str:
@@ -119,7 +119,7 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[str], s
         options = value if kind == "enum" else [value]
         described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
         text = " ".join(d.get("description", "") for d in described)
-        labels = dict((ja, code) for code, ja in re.findall(r"([a-z_]+)（([^）]+)）", text))
+        labels = {part: code for code, ja in re.findall(r"([a-z_]+)（([^）]+)）", text) for part in (ja, *ja.split("・"))}
         hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。" if err.instance in labels else ""
         return one("invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}")
     if kind == "minLength":
@@ -161,10 +161,10 @@ def _describe(value: Any) -> str:
 def _pattern_hint(pattern: str) -> str:
     if pattern.startswith("^https?://"):
         return "URL は http:// か https:// で始めてください"
+    if pattern.startswith("^/"):
+        return "/ で始まり / で終わるパスにしてください（例: / や /dx-catalog/）"
     if "a-z0-9" in pattern:
         return "ファイル名（半角英小文字・数字・ハイフン）で書いてください"
     if "都道府県" in pattern:
         return "都道府県名を「長野県」「東京都」のように書いてください"
-    if pattern.startswith("^/"):
-        return "/ で始まり / で終わるパスにしてください（例: / や /dx-catalog/）"
     return f"形式: {pattern}"
