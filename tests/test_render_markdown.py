@@ -1,0 +1,96 @@
+"""Markdown bodies: entry links resolved, hostile HTML removed, headings under the page h1."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.render.markdown import markdown_to_html
+from generator.render.mdlinks import md_link_key
+from test_render_sample import sample_site
+
+CASE = "content/cases/ehime-talent-sharing.md"
+
+
+@pytest.mark.parametrize(
+    ("source", "href", "key"),
+    [
+        (CASE, "../programs/chiiki-johoka-advisor.md", "programs/chiiki-johoka-advisor"),
+        (CASE, "../programs/chiiki-johoka-advisor.md#概要", "programs/chiiki-johoka-advisor"),
+        (CASE, "hiroshima-dxship.md", "cases/hiroshima-dxship"),
+        ("content/pages/about.md", "../roles/municipal-cio-hosakan.md", "roles/municipal-cio-hosakan"),
+        (CASE, "/content/partners/hitachi.md", "partners/hitachi"),
+        (CASE, "../pages/about.md", None),
+        (CASE, "../../README.md", None),
+        (CASE, "https://example.jp/programs/x.md", None),
+        (CASE, "../programs/", None),
+        (CASE, "#概要", None),
+        (CASE, "../programs/sub/x.md", None),
+    ],
+)
+def test_md_link_key(source, href, key):
+    assert md_link_key(source, href) == key
+
+
+def test_entry_links_become_page_urls():
+    html = markdown_to_html("[制度](../programs/chiiki-johoka-advisor.md#条件)", CASE, sample_site())
+    assert 'href="/programs/chiiki-johoka-advisor/#条件"' in html
+
+
+def test_entry_links_follow_base_path():
+    html = markdown_to_html("[制度](../programs/chiiki-johoka-advisor.md)", CASE, sample_site("/dx-catalog/"))
+    assert 'href="/dx-catalog/programs/chiiki-johoka-advisor/"' in html
+
+
+def test_page_links_become_page_urls():
+    html = markdown_to_html("[方針](../pages/accessibility.md)", CASE, sample_site())
+    assert 'href="/accessibility/"' in html
+
+
+def test_external_links_are_kept():
+    html = markdown_to_html("[総務省](https://www.soumu.go.jp/)", CASE, sample_site())
+    assert 'href="https://www.soumu.go.jp/"' in html
+
+
+@pytest.mark.parametrize(
+    ("body", "forbidden"),
+    [
+        ("<script>alert(1)</script>本文", ("<script", "alert(1)")),
+        ('<img src="x" onerror="alert(1)">', ("onerror", "<img")),
+        ("[押す](javascript:alert(1))", ("javascript:",)),
+        ('<a href="JaVaScRiPt:alert(1)">押す</a>', ("javascript:", "JaVaScRiPt")),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">押す</a>', ("data:",)),
+        ('<p onclick="alert(1)" style="color:red">本文</p>', ("onclick", "style=")),
+        ('<iframe src="https://evil.example/"></iframe>', ("<iframe", "evil.example")),
+        ("<style>body{display:none}</style>", ("<style", "display:none")),
+        ('<svg><script>alert(1)</script></svg>', ("<svg", "alert(1)")),
+        ("<!-- <script>x</script> -->", ("<!--", "<script")),
+    ],
+)
+def test_hostile_html_is_removed(body, forbidden):
+    html = markdown_to_html(body, CASE, sample_site())
+    for text in forbidden:
+        assert text not in html
+
+
+def test_safe_markup_is_kept():
+    body = "## 概要\n\n| 項目 | 内容 |\n| --- | --- |\n| 措置率 | 0.7 |\n\n- 一\n- 二\n\n`code`\n"
+    html = markdown_to_html(body, CASE, sample_site())
+    assert '<h2 id="概要">概要</h2>' in html
+    assert '<th scope="col">項目</th>' in html
+    assert "<td>0.7</td>" in html
+    assert "<li>一</li>" in html
+    assert "<code>code</code>" in html
+
+
+def test_headings_start_below_the_page_title():
+    html = markdown_to_html("# 大見出し\n\n## 小見出し\n", CASE, sample_site())
+    assert "<h1" not in html
+    assert '<h2 id="大見出し">' in html
+    assert '<h3 id="小見出し">' in html
+
+
+def test_converter_state_does_not_leak_between_bodies():
+    site = sample_site()
+    first = markdown_to_html("## 見出し\n", CASE, site)
+    second = markdown_to_html("## 見出し\n", CASE, site)
+    assert first == second

@@ -1,0 +1,232 @@
+"""Pages rendered from a hand-built Site: cross-references, status, sub-paths, drafts, structured data."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.model import OutputFile
+from generator.render.filters import jsonld
+from generator.render.linkcheck import check_links, links_of
+from generator.render.pages import render_site
+from generator.render.templates import make_environment, static_files
+from test_render_sample import AS_OF, sample_options, sample_site
+
+FEEDS = (
+    "atom.xml",
+    "programs/atom.xml",
+    "partners/atom.xml",
+    "cases/atom.xml",
+    "roles/atom.xml",
+    "archetypes/producer/atom.xml",
+    "archetypes/engineer/atom.xml",
+    "prefectures/ehime/atom.xml",
+    "prefectures/nagano/atom.xml",
+)
+
+
+def render(site, *, project: Path = Path("/nonexistent"), drafts: bool = False, extra=None):
+    env, problems = make_environment(project)
+    assert env is not None and problems == ()
+    files, problems = render_site(site, env, sample_options(drafts), extra or {})
+    assert problems == ()
+    return {f.path: f for f in files}
+
+
+def page(files, path: str) -> str:
+    return files[path].data.decode("utf-8")
+
+
+def structured(html: str) -> list[dict]:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match
+    return json.loads(match.group(1))["@graph"]
+
+
+def test_every_page_type_is_rendered():
+    files = render(sample_site())
+    for path in (
+        "index.html",
+        "programs/index.html",
+        "programs/compare/index.html",
+        "programs/digital-talent-fiscal-measure/index.html",
+        "partners/hitachi/index.html",
+        "cases/ehime-talent-sharing/index.html",
+        "roles/municipal-cio-hosakan/index.html",
+        "archetypes/index.html",
+        "archetypes/producer/index.html",
+        "providers/soumu/index.html",
+        "tags/財政措置/index.html",
+        "about/index.html",
+        "accessibility/index.html",
+        "search/index.html",
+        "data/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+    ):
+        assert path in files
+
+
+def test_program_shows_cases_roles_and_archetypes_that_refer_to_it():
+    html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
+    assert 'href="/cases/ehime-talent-sharing/"' in html
+    assert 'href="/roles/municipal-cio-hosakan/"' in html
+    assert 'href="/archetypes/producer/"' in html
+
+
+def test_case_links_its_programs_partners_and_archetypes():
+    html = page(render(sample_site()), "cases/ehime-talent-sharing/index.html")
+    assert 'href="/programs/digital-talent-fiscal-measure/"' in html
+    assert 'href="/partners/hitachi/"' in html
+    assert 'href="/archetypes/producer/"' in html
+    assert 'href="/models/talent_sharing/"' in html
+    assert 'href="/prefectures/ehime/"' in html
+
+
+def test_partner_shows_the_cases_it_took_part_in():
+    html = page(render(sample_site()), "partners/hitachi/index.html")
+    assert 'href="/cases/ehime-talent-sharing/"' in html
+
+
+def test_archetype_shows_its_roles_programs_and_cases():
+    html = page(render(sample_site()), "archetypes/producer/index.html")
+    for href in (
+        "/roles/municipal-cio-hosakan/",
+        "/programs/chiiki-johoka-advisor/",
+        "/programs/digital-talent-fiscal-measure/",
+        "/cases/ehime-talent-sharing/",
+    ):
+        assert f'href="{href}"' in html
+    assert "DXの推進に向けた機運醸成" in html
+
+
+def test_role_links_archetype_and_programs_that_fund_it():
+    html = page(render(sample_site()), "roles/municipal-cio-hosakan/index.html")
+    assert 'href="/archetypes/producer/"' in html
+    assert 'href="/programs/digital-talent-fiscal-measure/"' in html
+    assert "月10時間まで" in html
+
+
+@pytest.mark.parametrize(
+    ("as_of", "label"),
+    [(date(2026, 3, 31), "実施中"), (date(2026, 4, 1), "終了"), (date(2026, 11, 26), "終了")],
+)
+def test_status_follows_the_build_date(as_of, label):
+    html = page(render(sample_site(as_of=as_of)), "programs/digital-talent-fiscal-measure/index.html")
+    badge = re.search(r'<span class="badge badge--(\w+)"><span class="visually-hidden">状況: </span>(\S+?)</span>', html)
+    assert badge and badge.group(2) == label
+
+
+def test_programs_index_groups_by_status():
+    html = page(render(sample_site()), "programs/index.html")
+    assert html.index("実施中の制度") < html.index("終了した制度")
+    assert html.index("chiiki-johoka-advisor") < html.index("digital-talent-fiscal-measure")
+
+
+def test_dates_show_wareki_with_seireki():
+    html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
+    assert "令和7年度末（2026年3月31日）" in html
+    assert "0.7（経費の70%）" in html
+
+
+def test_sub_path_links_resolve():
+    site = sample_site("/dx-catalog/")
+    files = render(site)
+    html = page(files, "programs/index.html")
+    assert 'href="/dx-catalog/static/css/site.css"' in html
+    assert 'href="/dx-catalog/programs/chiiki-johoka-advisor/"' in html
+    assert 'action="/dx-catalog/search/"' in html
+    assert '<link rel="canonical" href="https://example.jp/dx-catalog/programs/">' in html
+    assert not [href for href in links_of(html) if href.startswith("/") and not href.startswith("/dx-catalog/")]
+    everything = (*files.values(), *static_files(Path("/nonexistent")), *(OutputFile(p, b"") for p in FEEDS))
+    assert check_links(everything, site.config) == ()
+
+
+def test_sitemap_and_robots_use_absolute_urls():
+    files = render(sample_site("/dx-catalog/"))
+    sitemap = page(files, "sitemap.xml")
+    assert "<loc>https://example.jp/dx-catalog/programs/chiiki-johoka-advisor/</loc>" in sitemap
+    assert "<lastmod>2023-10-20</lastmod>" in sitemap
+    assert "404.html" not in sitemap
+    assert "Sitemap: https://example.jp/dx-catalog/sitemap.xml" in page(files, "robots.txt")
+
+
+def test_drafts_are_marked_and_left_out_of_the_sitemap():
+    site = sample_site()
+    draft = replace(site.partners[0], draft=True)
+    site = replace(site, partners=(draft,), index={**site.index, draft.key: draft})
+    files = render(site, drafts=True)
+    html = page(files, "partners/hitachi/index.html")
+    assert "下書き" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "partners/hitachi/" not in page(files, "sitemap.xml")
+
+
+def test_structured_data_per_page_type():
+    files = render(sample_site())
+    kinds = {
+        "programs/chiiki-johoka-advisor/index.html": "GovernmentService",
+        "partners/hitachi/index.html": "Organization",
+        "cases/ehime-talent-sharing/index.html": "Article",
+        "roles/municipal-cio-hosakan/index.html": "Occupation",
+        "archetypes/producer/index.html": "Occupation",
+    }
+    for path, kind in kinds.items():
+        graph = structured(page(files, path))
+        assert graph[0]["@type"] == kind
+        assert graph[-1]["@type"] == "BreadcrumbList"
+    crumbs = structured(page(files, "cases/ehime-talent-sharing/index.html"))[-1]["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["ホーム", "事例", "県と20市町によるデジタル人材シェアリング"]
+    assert crumbs[-1]["item"] == "https://example.jp/cases/ehime-talent-sharing/"
+
+
+def test_structured_data_cannot_close_its_script_element():
+    text = str(jsonld({"name": "</script><script>alert(1)</script>", "x": "<!--"}))
+    assert "</" not in text and "<!--" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script>"
+
+
+def test_every_page_has_one_h1_lang_skip_link_and_landmarks():
+    for path, file in render(sample_site()).items():
+        if not path.endswith(".html"):
+            continue
+        html = file.data.decode("utf-8")
+        assert html.count("<h1") == 1, path
+        assert '<html lang="ja">' in html
+        assert 'href="#main"' in html and 'id="main"' in html
+        assert "<header" in html and "<footer" in html and 'aria-label="現在位置"' in html
+        assert "style=" not in html
+        assert re.search(r"<script(?! type=\"application/ld\+json\")", html) is None, path
+
+
+def test_feeds_are_linked_from_the_pages_they_concern():
+    files = render(sample_site())
+    assert 'type="application/atom+xml"' in page(files, "index.html")
+    assert 'href="/programs/atom.xml"' in page(files, "programs/index.html")
+    assert 'href="/archetypes/producer/atom.xml"' in page(files, "archetypes/producer/index.html")
+    assert 'href="/prefectures/ehime/atom.xml"' in page(files, "prefectures/ehime/index.html")
+
+
+def test_data_page_lists_the_exported_files():
+    extra = {
+        "data_files": (
+            {"path": "data/programs.csv", "title": "支援制度（CSV）", "size": 2048, "records": 2,
+             "updated": date(2023, 10, 24), "columns": (("slug", "項目のID"),)},
+        )
+    }
+    html = page(render(sample_site(), extra=extra), "data/index.html")
+    assert 'href="/data/programs.csv"' in html
+    assert "2.0KB" in html and "2件" in html and "令和5年10月24日" in html
+    assert "<code>slug</code>" in html
+
+
+def test_header_search_is_a_plain_get_form():
+    html = page(render(sample_site()), "programs/index.html")
+    assert re.search(r'<form[^>]*action="/search/" method="get"', html)
+    assert 'name="q"' in html
