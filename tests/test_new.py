@@ -1,0 +1,146 @@
+"""`catalog new`: a new entry from its schema that passes `catalog check`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.content.schema import load_schema
+from generator.scaffold import MARK, NEW_COLLECTIONS, Created, Refused, create_entry, scaffold
+
+from conftest import CHECK_AS_OF, check_lines
+
+TODAY = date(2026, 11, 26)
+
+# What an editor types over the marked example values (one real-looking value per kind).
+FILLED = {
+    "title": "テスト用に書いた名称",
+    "summary": "編集者が書き換えた要約です。",
+    "prefecture": "長野県",
+    "url": "https://www.pref.nagano.lg.jp/",
+    "background": "自治体の情報システム部門で働いた経験があります。",
+    "agreement": "長野県DX戦略推進パートナー連携協定",
+    "limits": "年2回まで",
+    "cost_coverage": "県が負担",
+}
+
+
+def fill_in(text: str) -> str:
+    """Replace the marked scalar values an editor must write, leave the rest as generated."""
+
+    def replace(match: re.Match[str]) -> str:
+        indent, key = match.group(1), match.group(2)
+        return f"{indent}{key}: {FILLED[key]}" if key in FILLED else match.group(0)
+
+    return re.sub(rf"^(\s*)([a-z_]+): .*  {re.escape(MARK)}.*$", replace, text, flags=re.M)
+
+
+def front_matter(text: str) -> dict:
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+@pytest.mark.parametrize("collection", NEW_COLLECTIONS)
+def test_every_field_of_the_schema_is_present(collection: str) -> None:
+    text = scaffold(collection, "example", today=TODAY, existing={})
+    data = front_matter(text)
+    schema = load_schema(collection)
+    assert list(data) == list(schema["properties"])
+    for key, node in schema["properties"].items():
+        if node.get("type") == "object" and "properties" in node:
+            assert list(data[key]) == list(node["properties"]), key
+    assert data["draft"] is True
+    assert f"title: " in text and MARK in text
+
+
+def test_comments_say_what_each_field_is_and_whether_it_is_required() -> None:
+    text = scaffold("roles", "example", today=TODAY, existing={"programs": ("advisor",)})
+    assert "# 必須: 役割の名称（個人名は書かない）\ntitle: 市町村CIO補佐官  # ← 書き換えてください\n" in text
+    assert "# 任意: 主なスキル\nskills:  # ← 書き換えてください\n  - データ分析\n" in text
+    assert "  # 必須: 形態: side_job（副業・複業）" in text
+    assert 'updated: "2026-11-26"  # 書いた日・確認した日' in text
+    assert "draft: true  # 公開するときは false にします" in text
+
+
+def test_references_use_entries_that_exist() -> None:
+    text = scaffold("cases", "example", today=TODAY, existing={"programs": ("advisor", "zeta"), "partners": ()})
+    data = front_matter(text)
+    assert data["programs"] == ["advisor"]
+    assert data["partners"] == []
+    assert "partners: []  # content/partners/ のファイル名（.md を除く）を書きます" in text
+
+
+@pytest.mark.parametrize("collection", NEW_COLLECTIONS)
+def test_generated_entry_passes_check_as_generated_and_once_filled_in(minimal_project: Path, collection: str) -> None:
+    created = create_entry(minimal_project, collection, "brand-new", today=TODAY)
+    assert isinstance(created, Created)
+    assert created.path == minimal_project / "content" / collection / "brand-new.md"
+    assert check_lines(minimal_project) == []
+
+    filled = fill_in(created.path.read_text("utf-8")).replace("draft: true", "draft: false")
+    assert "テスト用に書いた名称" in filled
+    created.path.write_text(filled, encoding="utf-8")
+    assert check_lines(minimal_project) == []
+
+    from generator.pipeline import load
+
+    site = load(minimal_project, as_of=CHECK_AS_OF).site
+    assert site is not None
+    titles = [e.title for e in site.entries()] + [p.title for p in site.pages]
+    assert "テスト用に書いた名称" in titles
+
+
+def test_new_entry_is_a_draft_until_published(minimal_project: Path) -> None:
+    from generator.pipeline import load
+
+    create_entry(minimal_project, "programs", "brand-new", today=TODAY)
+    published = load(minimal_project, as_of=CHECK_AS_OF).site
+    with_drafts = load(minimal_project, as_of=CHECK_AS_OF, drafts=True).site
+    assert published is not None and with_drafts is not None
+    assert "brand-new" not in {e.slug for e in published.entries()}
+    assert "brand-new" in {e.slug for e in with_drafts.entries()}
+
+
+def test_refuses_an_existing_slug(minimal_project: Path) -> None:
+    before = (minimal_project / "content/programs/advisor.md").read_bytes()
+    assert create_entry(minimal_project, "programs", "advisor", today=TODAY) == Refused(
+        "content/programs/advisor.md はもうあります。別のファイル名にするか、そのファイルを編集してください"
+    )
+    assert (minimal_project / "content/programs/advisor.md").read_bytes() == before
+
+
+def test_refuses_a_slug_differing_only_in_case(minimal_project: Path) -> None:
+    (minimal_project / "content/programs/advisor.md").rename(minimal_project / "content/programs/Advisor.md")
+    result = create_entry(minimal_project, "programs", "advisor", today=TODAY)
+    assert isinstance(result, Refused) and "content/programs/Advisor.md はもうあります" in result.message
+
+
+@pytest.mark.parametrize("slug", ["Bad_Slug", "-lead", "日本語", "a b", "../escape", ""])
+def test_refuses_an_invalid_slug(minimal_project: Path, slug: str) -> None:
+    result = create_entry(minimal_project, "programs", slug, today=TODAY)
+    assert isinstance(result, Refused)
+    assert "半角英小文字・数字・ハイフンだけ" in result.message
+    assert sorted(p.name for p in (minimal_project / "content/programs").iterdir()) == ["advisor.md"]
+
+
+def test_refuses_an_unknown_collection(minimal_project: Path) -> None:
+    assert create_entry(minimal_project, "program", "x", today=TODAY) == Refused(
+        "「program」という種類はありません。使えるのは programs, partners, cases, roles, pages です"
+    )
+
+
+def test_cli_new_exit_codes_and_messages(minimal_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "partners", "new-partner", "--project", str(minimal_project)]) == 0
+    assert (minimal_project / "content/partners/new-partner.md").is_file()
+    assert "作成しました:" in capsys.readouterr().err
+
+    assert main(["new", "partners", "new-partner", "--project", str(minimal_project)]) == 1
+    assert capsys.readouterr().err == (
+        "作成できません: content/partners/new-partner.md はもうあります。別のファイル名にするか、そのファイルを編集してください\n"
+    )
+    assert main(["new", "partners", "New_Partner", "--project", str(minimal_project)]) == 1
+    assert capsys.readouterr().err.startswith("作成できません: ファイル名「New_Partner.md」は使えません。")
