@@ -224,6 +224,10 @@ def test_data_page_lists_the_exported_files():
     assert 'href="/data/programs.csv"' in html
     assert "2.0KB" in html and "2件" in html and "令和5年10月24日" in html
     assert "<code>slug</code>" in html
+    dataset = structured(html)[0]
+    assert dataset["@type"] == "Dataset"
+    assert dataset["distribution"][0]["contentUrl"] == "https://example.jp/data/programs.csv"
+    assert dataset["license"].startswith("https://creativecommons.org/")
 
 
 def test_header_search_is_a_plain_get_form():

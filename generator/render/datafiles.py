@@ -92,3 +92,10 @@ def data_file_views(items: Iterable[Any]) -> tuple[DataFileView, ...]:
             )
         )
     return tuple(views)
+
+
+@dataclass(frozen=True)
+class DataCatalog:
+    """What the オープンデータ page shows, as the subject of its Dataset JSON-LD."""
+
+    files: tuple[DataFileView, ...]

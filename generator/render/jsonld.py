@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import KIND_LABELS, Archetype, Case, Partner, Program, Role, Site
+from .datafiles import DataCatalog
 from .routes import Route
 
 
@@ -87,6 +88,8 @@ def _subject(route: Route, site: Site) -> dict[str, Any] | None:
         if subject.skills:
             node["skills"] = "、".join(subject.skills)
         return node
+    if isinstance(subject, DataCatalog):
+        return _dataset(subject, site, url, publisher)
     if isinstance(subject, Site):
         return {
             "@type": "WebSite",
@@ -102,3 +105,24 @@ def _subject(route: Route, site: Site) -> dict[str, Any] | None:
             },
         }
     return None
+
+
+def _dataset(catalog: DataCatalog, site: Site, url: str, publisher: dict[str, Any]) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@type": "Dataset",
+        "name": f"{site.config.title}のデータ",
+        "description": site.config.description or "支援制度・事例・連携企業・人材の役割のデータです。",
+        "url": url,
+        "inLanguage": "ja",
+        "license": site.config.license.url,
+        "creator": publisher,
+        "isAccessibleForFree": True,
+        "distribution": [
+            {"@type": "DataDownload", "name": f.title, "contentUrl": site_url(site, f.path), "encodingFormat": f.format}
+            for f in catalog.files
+        ],
+    }
+    dates = [f.updated for f in catalog.files if f.updated is not None]
+    if dates:
+        node["dateModified"] = max(dates).isoformat()
+    return node

@@ -101,7 +101,7 @@ def markdown_to_html(body: str, source_path: str, site: Site) -> str:
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         attribute_filter=keep_attribute,
-        link_rel="noopener noreferrer",
+        link_rel=None,  # no target=_blank is allowed, so rel adds nothing
         strip_comments=True,
     )
 

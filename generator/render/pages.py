@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -19,7 +19,7 @@ from ..model import PROGRAM_STATUS_LABELS, OutputFile, Program, Site, Taxonomy
 from ..problems import Problem, error
 from .jsonld import graph
 from .markdown import markdown_to_html
-from .routes import Route, plan, term_path
+from .routes import STATUS_ORDER, Route, plan, term_path
 from .sitemap import robots_txt, sitemap_xml
 
 
@@ -45,6 +45,10 @@ class Helpers:
 
     def status_label(self, program: Program) -> str:
         return PROGRAM_STATUS_LABELS[self.site.status(program)]
+
+    def by_status(self, programs: Sequence[Program]) -> tuple[Program, ...]:
+        """実施中, then 開始予定, then 終了; the site's order within each."""
+        return tuple(sorted(programs, key=lambda p: STATUS_ORDER.index(self.site.status(p))))
 
     def terms(self, taxonomy: str, key: str) -> tuple[tuple[str, str], ...]:
         """(site path, label) of the terms of ``taxonomy`` that list the entry ``key``."""

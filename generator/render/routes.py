@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import unquote
 
-from .datafiles import data_file_views
+from .datafiles import DataCatalog, data_file_views
 from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Program, Site, Taxonomy
 
 HOME = "ホーム"
@@ -265,11 +265,13 @@ def _search(site: Site) -> Route:
 
 
 def _data(site: Site, extra: Mapping[str, Any]) -> Route:
+    views = data_file_views(extra.get("data_files", ()) or ())
     return Route(
         path="data/",
         template="data.html",
         title="オープンデータ",
         description="このカタログの内容を、表計算ソフトやプログラムで使えるデータとして公開しています。",
         crumbs=(Crumb(HOME, ""), Crumb("オープンデータ", "data/")),
-        context=MappingProxyType({"data_files": data_file_views(extra.get("data_files", ()) or ())}),
+        context=MappingProxyType({"data_files": views}),
+        subject=DataCatalog(views),
     )
