@@ -32,20 +32,24 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _PHONE = re.compile(rf"(?<![\d.])(?:\+\s*81{_SEP}\(?0?\)?|0)\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}(?![\d])")
-_POSTAL = re.compile(rf"〒\s*\d{{3}}{_DASH}?\d{{4}}|(?<![\d.{_DASH_CHARS}])\d{{3}}{_DASH}\d{{4}}(?![\d{_DASH_CHARS}])")
+_POSTAL = re.compile(rf"〒\s*\d{{3}}(?:\s*{_DASH}\s*|\s)?\d{{4}}|(?<![\d.{_DASH_CHARS}])\d{{3}}{_DASH}\d{{4}}(?![\d{_DASH_CHARS}])")
 _SOCIAL = re.compile(
     r"(?:https?://)?(?:www\.|m\.|mobile\.)?"
     r"(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|linkedin\.com/in|github\.com|"
-    r"note\.com|qiita\.com|zenn\.dev|threads\.net|tiktok\.com|youtube\.com/@|bsky\.app/profile|wantedly\.com/id)"
+    r"note\.com|qiita\.com|zenn\.dev|threads\.net|tiktok\.com|youtube\.com(?=/@)|bsky\.app/profile|wantedly\.com/id)"
     r"/[^\s/)）]+",
     re.IGNORECASE,
 )
 
-_CHECKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (_EMAIL, "privacy-email", "メールアドレス"),
-    (_SOCIAL, "privacy-social", "個人のSNS・プロフィールのURL"),
-    (_PHONE, "privacy-phone", "電話番号"),
-    (_POSTAL, "privacy-postal", "郵便番号"),
+_URL = re.compile(r"https?://[^\s<>\"'()（）「」]+", re.IGNORECASE)
+"""Web addresses: digits in their paths (…/02gyosei08_03100070.html) are not phone numbers."""
+
+# (pattern, code, label, look inside URLs too)
+_CHECKS: tuple[tuple[re.Pattern[str], str, str, bool], ...] = (
+    (_EMAIL, "privacy-email", "メールアドレス", True),
+    (_SOCIAL, "privacy-social", "個人のSNS・プロフィールのURL", True),
+    (_PHONE, "privacy-phone", "電話番号", False),
+    (_POSTAL, "privacy-postal", "郵便番号", False),
 )
 
 
@@ -68,17 +72,22 @@ def check_role(parsed: Parsed) -> tuple[Problem, ...]:
 
 def find_contact_details(text: str) -> tuple[str, ...]:
     """Names of the kinds of contact detail found in ``text`` (for tests and tools)."""
+    return tuple(label for _, label, _ in _matches(text))
+
+
+def _matches(text: str) -> Iterator[tuple[str, str, str]]:
+    """(code, label, matched text) of each kind of contact detail in ``text``."""
     normalized = unicodedata.normalize("NFKC", text)
-    return tuple(label for pattern, _, label in _CHECKS if pattern.search(normalized))
+    outside_urls = _URL.sub(" ", normalized)
+    for pattern, code, label, in_urls in _CHECKS:
+        match = pattern.search(normalized if in_urls else outside_urls)
+        if match:
+            yield code, label, match.group(0).strip()
 
 
 def _scan(path: str, text: str, line: int, col: int) -> Iterator[Problem]:
-    normalized = unicodedata.normalize("NFKC", text)
-    for pattern, code, label in _CHECKS:
-        match = pattern.search(normalized)
-        if match:
-            shown = match.group(0).strip()
-            yield error(path, line, col, code, f"{label}のような文字列「{shown}」があります。人材の役割には連絡先や個人を特定できる情報を書けません")
+    for code, label, shown in _matches(text):
+        yield error(path, line, col, code, f"{label}のような文字列「{shown}」があります。人材の役割には連絡先や個人を特定できる情報を書けません")
 
 
 def _strings(value: Any, at: Path_) -> Iterator[tuple[Path_, str]]:
