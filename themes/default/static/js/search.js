@@ -1,0 +1,344 @@
+// The search page: our own small interface on Pagefind's JavaScript API (pagefind.js).
+//
+// The page works without this script (it says so and links the index pages). With it:
+// the query is NFKC-normalised like the indexed text (ＤＸ → DX); Enter that confirms a
+// kana-kanji conversion never searches or navigates; the count is announced through a
+// polite live region; facets combine as "any of the ticked values" within a facet and
+// "all facets" across them; the query, facets and sort live in the URL, so a search can
+// be shared and the back button works. Everything is loaded from this site only.
+
+const FACETS = ["種別", "人材像", "所管", "制度の種類", "状況", "都道府県"];
+const FIXED_ORDER = {
+  種別: ["支援制度", "人材像", "人材の役割", "事例", "連携企業", "サイトの案内"],
+  状況: ["実施中", "開始予定", "募集中", "活動中", "終了"],
+};
+const PAGE_SIZE = 20;
+const TYPING_DELAY_MS = 300;
+
+const root = document.querySelector("[data-search]");
+if (root) {
+  start(root).catch((error) => {
+    showLoadFailure(root);
+    // Visible in the console for whoever maintains the site; the page already says what to do.
+    console.warn("検索を読み込めませんでした:", error);
+  });
+}
+
+async function start(root) {
+  const form = root.querySelector("form");
+  const input = form.elements.namedItem("q");
+  const sortSelect = form.elements.namedItem("sort");
+  const facetBox = root.querySelector("[data-search-facets]");
+  const status = root.querySelector("[data-search-status]");
+  const list = root.querySelector("[data-search-results]");
+  const more = root.querySelector("[data-search-more]");
+  const empty = root.querySelector("[data-search-empty]");
+  const clear = root.querySelector("[data-search-clear]");
+
+  root.classList.add("is-enhanced");
+  setStatus(status, "検索の準備をしています…");
+
+  const basePath = root.dataset.basePath || "/";
+  const pagefind = await import(new URL(`${basePath}pagefind/pagefind.js`, location.href).href);
+  await pagefind.options({ baseUrl: basePath, exactDiacritics: true });
+  await pagefind.init();
+  const allFilters = await pagefind.filters();
+
+  const state = readUrl();
+  const checkboxes = buildFacets(facetBox, allFilters, state.facets);
+  applyToControls(state);
+
+  let sequence = 0;
+  let timer = 0;
+  let shown = [];
+  let pending = [];
+
+  async function run() {
+    clearTimeout(timer);
+    const current = readControls();
+    const mine = ++sequence;
+    const term = current.q ? current.q : null;
+    const anyFacet = Object.keys(current.facets).length > 0;
+    if (!term && !anyFacet) {
+      updateCounts(checkboxes, allFilters);
+      showResults(0, null);
+      setStatus(status, "キーワードを入力するか、絞り込みの条件を選んでください。");
+      return;
+    }
+    const sort = current.sort === "updated" || !term ? { updated: "desc" } : undefined;
+    const search = await pagefind.search(term, { filters: filtersFor(current.facets, null), sort });
+    if (!search || mine !== sequence) return;
+    // A facet's own ticks do not narrow its own counts: count it with the other facets only.
+    const counts = { ...search.filters };
+    for (const name of Object.keys(current.facets)) {
+      const without = await pagefind.search(term, { filters: filtersFor(current.facets, name) });
+      if (mine !== sequence) return;
+      counts[name] = without ? without.filters[name] || {} : {};
+    }
+    updateCounts(checkboxes, counts);
+    pending = search.results;
+    shown = [];
+    showResults(search.results.length, current);
+    await showMore(mine, false);
+  }
+
+  async function showMore(mine, moveFocus) {
+    const next = pending.slice(shown.length, shown.length + PAGE_SIZE);
+    const data = await Promise.all(next.map((result) => result.data()));
+    if (mine !== sequence) return;
+    const first = data.length ? list.children.length : -1;
+    for (const item of data) list.append(resultCard(item));
+    shown = shown.concat(next);
+    more.hidden = shown.length >= pending.length;
+    if (moveFocus && first >= 0) list.children[first].querySelector("a").focus();
+  }
+
+  function showResults(total, current) {
+    list.replaceChildren();
+    more.hidden = true;
+    empty.hidden = !(current && total === 0);
+    if (current) {
+      const query = current.q ? `「${current.q}」で` : "選んだ条件で";
+      setStatus(status, total ? `${query}${total}件見つかりました。` : `${query}見つかりませんでした（0件）。`);
+    }
+  }
+
+  function readControls() {
+    const facets = {};
+    for (const box of checkboxes) {
+      if (box.checked) (facets[box.name] ||= []).push(box.value);
+    }
+    return { q: normalize(input.value), sort: sortSelect.value, facets };
+  }
+
+  function applyToControls(state) {
+    input.value = state.q;
+    sortSelect.value = state.sort === "updated" ? "updated" : "";
+    for (const box of checkboxes) box.checked = (state.facets[box.name] || []).includes(box.value);
+  }
+
+  function urlOf(current) {
+    const params = new URLSearchParams();
+    if (current.q) params.set("q", current.q);
+    for (const name of FACETS) for (const value of current.facets[name] || []) params.append(name, value);
+    if (current.sort === "updated") params.set("sort", "updated");
+    const query = params.toString();
+    return query ? `${location.pathname}?${query}` : location.pathname;
+  }
+
+  function remember(push) {
+    const url = urlOf(readControls());
+    if (url === location.pathname + location.search) return;
+    if (push) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+
+  function commit() {
+    remember(true);
+    run().catch(reportFailure);
+  }
+
+  function reportFailure(error) {
+    setStatus(status, "検索中に問題が起きました。ページを読み込み直すか、一覧から探してください。");
+    console.warn("検索に失敗しました:", error);
+  }
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    // We search ourselves: never let the browser submit the form and reload the page.
+    event.preventDefault();
+    // This Enter confirms a kana-kanji conversion (keyCode 229: Safari reports it that way).
+    if (event.isComposing || event.keyCode === 229) return;
+    commit();
+  });
+  input.addEventListener("input", (event) => {
+    if (event.isComposing) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      remember(false);
+      run().catch(reportFailure);
+    }, TYPING_DELAY_MS);
+  });
+  input.addEventListener("compositionend", () => input.dispatchEvent(new Event("input")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    commit();
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target !== input) commit();
+  });
+  clear.addEventListener("click", () => {
+    for (const box of checkboxes) box.checked = false;
+    commit();
+    input.focus();
+  });
+  more.addEventListener("click", () => showMore(sequence, true).catch(reportFailure));
+  window.addEventListener("popstate", () => {
+    applyToControls(readUrl());
+    run().catch(reportFailure);
+  });
+
+  await run();
+}
+
+function normalize(text) {
+  return text.normalize("NFKC").replace(/\s+/g, " ").trim();
+}
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  const facets = {};
+  for (const name of FACETS) {
+    const values = params.getAll(name).map(normalize).filter(Boolean);
+    if (values.length) facets[name] = values;
+  }
+  return { q: normalize(params.get("q") || ""), sort: params.get("sort") || "", facets };
+}
+
+function filtersFor(facets, except) {
+  const filters = {};
+  for (const [name, values] of Object.entries(facets)) {
+    if (name !== except && values.length) filters[name] = { any: values };
+  }
+  return filters;
+}
+
+function sortedValues(name, values) {
+  const order = FIXED_ORDER[name];
+  return [...values].sort((a, b) => {
+    if (order) {
+      const ia = order.includes(a) ? order.indexOf(a) : order.length;
+      const ib = order.includes(b) ? order.indexOf(b) : order.length;
+      if (ia !== ib) return ia - ib;
+    }
+    return a.localeCompare(b, "ja");
+  });
+}
+
+function buildFacets(box, allFilters, requested) {
+  const checkboxes = [];
+  let serial = 0;
+  for (const name of FACETS) {
+    // Values asked for in the URL but absent from the index stay visible, so they can be unticked.
+    const values = new Set([...Object.keys(allFilters[name] || {}), ...(requested[name] || [])]);
+    if (!values.size) continue;
+    const fieldset = document.createElement("fieldset");
+    fieldset.className = "search-facet";
+    const legend = document.createElement("legend");
+    legend.textContent = name;
+    fieldset.append(legend);
+    const ul = document.createElement("ul");
+    for (const value of sortedValues(name, values)) {
+      const id = `facet-${++serial}`;
+      const li = document.createElement("li");
+      const checkbox = document.createElement("input");
+      checkbox.type = "checkbox";
+      checkbox.id = id;
+      checkbox.name = name;
+      checkbox.value = value;
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      const text = document.createElement("span");
+      text.textContent = value;
+      const count = document.createElement("span");
+      count.className = "search-facet__count";
+      label.append(text, count);
+      li.append(checkbox, label);
+      ul.append(li);
+      checkboxes.push(checkbox);
+    }
+    fieldset.append(ul);
+    box.append(fieldset);
+  }
+  box.hidden = checkboxes.length === 0;
+  return checkboxes;
+}
+
+function updateCounts(checkboxes, counts) {
+  for (const box of checkboxes) {
+    const count = (counts[box.name] || {})[box.value] || 0;
+    box.labels[0].querySelector(".search-facet__count").textContent = `（${count}件）`;
+    box.closest("li").classList.toggle("is-empty", count === 0 && !box.checked);
+  }
+}
+
+const STATUS_BADGES = {
+  実施中: "badge--active",
+  開始予定: "badge--upcoming",
+  終了: "badge--ended",
+  募集中: "badge--role-open",
+  活動中: "badge--role-active",
+};
+
+function resultCard(item) {
+  const meta = item.meta || {};
+  const li = document.createElement("li");
+  li.className = "card search-result";
+  const heading = document.createElement("h2");
+  heading.className = "card__title";
+  const link = document.createElement("a");
+  link.href = item.url;
+  link.textContent = meta.title || item.url;
+  heading.append(link);
+  const badges = document.createElement("p");
+  badges.className = "card__badges";
+  if (meta["状況"]) {
+    const status = span(`badge ${STATUS_BADGES[meta["状況"]] || ""}`.trim(), "");
+    status.append(span("visually-hidden", "状況: "), meta["状況"]);
+    badges.append(status, " ");
+  }
+  if (meta["種別"]) badges.append(span("card__kind", meta["種別"]));
+  li.append(heading, badges);
+  if (meta.summary) li.append(paragraph("card__summary", meta.summary));
+  if (item.excerpt) {
+    const excerpt = paragraph("search-result__excerpt", "");
+    excerpt.append(...excerptNodes(item.excerpt));
+    li.append(excerpt);
+  }
+  if (meta.updated) li.append(paragraph("search-result__updated", `更新日: ${meta.updated}`));
+  return li;
+}
+
+function span(className, text) {
+  const element = document.createElement("span");
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
+function paragraph(className, text) {
+  const element = document.createElement("p");
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
+// Pagefind's excerpt is HTML with <mark> around the matches: keep only text and <mark>.
+function excerptNodes(html) {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+  const nodes = [];
+  for (const node of parsed.body.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
+}
+
+function setStatus(status, text) {
+  if (status.textContent !== text) status.textContent = text;
+}
+
+function showLoadFailure(root) {
+  const status = root.querySelector("[data-search-status]");
+  if (status) {
+    setStatus(
+      status,
+      "検索を読み込めませんでした。ウェブサーバー経由で開いているか確かめるか、下の一覧から探してください。",
+    );
+  }
+}
