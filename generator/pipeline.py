@@ -24,7 +24,7 @@ from .content.entries import Located
 from .content.link import link
 from .content.validate import FileResult, located_pages, validate_archetypes, validate_file, validate_site_config
 from .model import Archetype, OutputFile, Site
-from .problems import Problem, has_errors, sort_problems
+from .problems import Problem, error, has_errors, sort_problems
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long builds."""
@@ -176,7 +176,14 @@ def build(
     problems = sort_problems((*loaded.problems, *render_problems))
     if not files or has_errors(problems, strict=options.strict):
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
-    written = write_site(files, options, progress=progress)
+    from .output.search import SearchIndexError, search_indexer
+
+    index = search_indexer(loaded.site.config.language) if options.search else None
+    try:
+        written = write_site(files, options, progress=progress, index=index)
+    except SearchIndexError as exc:
+        failed = error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}")
+        return BuildResult(sort_problems((*problems, failed)), False, seconds=time.perf_counter() - started, site=loaded.site)
     if written.problems:
         problems = sort_problems((*problems, *written.problems))
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
