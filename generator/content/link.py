@@ -107,7 +107,8 @@ def link(
     programs = tuple(sorted(by_collection["programs"], key=lambda p: (LEVEL_ORDER[p.level], p.title, p.slug)))
     partners = tuple(sorted(by_collection["partners"], key=lambda p: (p.title, p.slug)))
     home = config.prefecture
-    cases = tuple(sorted(by_collection["cases"], key=lambda c: (c.prefecture != home, prefecture_slug(c.prefecture), c.title, c.slug)))
+    jis = {name: i for i, name in enumerate(PREFECTURES)}  # north to south, as the prefecture taxonomy
+    cases = tuple(sorted(by_collection["cases"], key=lambda c: (c.prefecture != home, jis.get(c.prefecture, 99), c.title, c.slug)))
     roles = tuple(sorted(by_collection["roles"], key=lambda r: (ROLE_STATUS_ORDER[r.status], order.get(r.archetype, 99), r.title, r.slug)))
     ordered: dict[str, tuple] = {"programs": programs, "partners": partners, "cases": cases, "roles": roles}
 
