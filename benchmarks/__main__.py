@@ -1,0 +1,98 @@
+"""`python -m benchmarks {corpus,run,profile}`: argument parsing only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Benchmarks of the catalog generator.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    corpus = sub.add_parser("corpus", help="write a valid catalog project with N generated entries")
+    corpus.add_argument("--entries", type=_entries, required=True, metavar="N")
+    corpus.add_argument("--out", type=Path, required=True, metavar="DIR", help="project folder to write (content/ is created in it)")
+    corpus.add_argument("--seed", type=int, default=1, metavar="S")
+    corpus.set_defaults(run=_corpus)
+
+    run = sub.add_parser("run", help="time cold, no-op and incremental builds (and Hugo, when installed)")
+    run.add_argument("--entries", type=_entries, nargs="+", default=[1000, 10000], metavar="N")
+    run.add_argument("--runs", type=_positive, default=3, help="measurements per scenario; medians are reported (default 3)")
+    run.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the results as JSON")
+    run.add_argument("--no-hugo", dest="hugo", action="store_false", help="do not build the same entries with Hugo")
+    run.add_argument("--no-search-variant", dest="search_variant", action="store_false",
+                     help="measure only --no-search builds (skips the search-index variant)")
+    run.add_argument("--scenarios", nargs="+", default=None, metavar="NAME",
+                     help="only these of: cold noop edit-entry edit-template")
+    run.add_argument("--workdir", type=Path, default=None, metavar="DIR", help="where corpora are written (default: a temporary folder, removed afterwards)")
+    run.add_argument("--seed", type=int, default=1)
+    run.set_defaults(run=_run)
+
+    profile = sub.add_parser("profile", help="time the stages of one cold build in-process and profile it with cProfile")
+    profile.add_argument("--entries", type=_entries, default=10000, metavar="N")
+    profile.add_argument("--search", action="store_true", help="include the search index (default: --no-search)")
+    profile.add_argument("--top", type=_positive, default=25, help="how many functions to list")
+    profile.add_argument("--workdir", type=Path, default=None, metavar="DIR")
+    profile.add_argument("--seed", type=int, default=1)
+    profile.set_defaults(run=_profile)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _entries(text: str) -> int:
+    value = _positive(text)
+    if value < 4:
+        raise argparse.ArgumentTypeError("at least 4 entries (one per collection)")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    from .corpus import generate, write_corpus
+
+    files = generate(args.entries, args.seed)
+    try:
+        write_corpus(files, args.out, entries=args.entries, seed=args.seed)
+    except FileExistsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    size = sum(len(text.encode("utf-8")) for text in files.values())
+    print(f"{len(files)} files, {size / 1e6:.1f} MB → {args.out}", file=sys.stderr)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .run import SCENARIOS, run_benchmarks
+
+    scenarios = tuple(args.scenarios or SCENARIOS)
+    unknown = [s for s in scenarios if s not in SCENARIOS]
+    if unknown:
+        print(f"unknown scenario: {', '.join(unknown)} (choose from {', '.join(SCENARIOS)})", file=sys.stderr)
+        return 2
+    return run_benchmarks(
+        entries=args.entries, runs=args.runs, json_path=args.json, hugo=args.hugo,
+        search_variant=args.search_variant, scenarios=scenarios, workdir=args.workdir, seed=args.seed,
+    )
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from .profile import profile_build
+
+    return profile_build(entries=args.entries, search=args.search, top=args.top, workdir=args.workdir, seed=args.seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
