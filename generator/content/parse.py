@@ -88,6 +88,8 @@ def decode(raw: bytes, path: str) -> str | Problem:
 
 
 _FENCE = re.compile(r"^---[ \t]*$")
+# What libyaml's reader refuses in the file, also refused when written as an escape ("\x01", "\u0000").
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -219,6 +221,10 @@ class _Builder:
             return None
         if isinstance(value, float) and not math.isfinite(value):  # .inf / .nan break comparisons and JSON
             self.fail(node, "invalid-number", f"「{node.value}」は数値として使えません。ふつうの数値で書いてください")
+            return None
+        bad = _NON_PRINTABLE.search(value) if isinstance(value, str) else None
+        if bad:
+            self.fail(node, "control-character", f"値に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。\"…\" の中の \\x や \\u による書き方も使えません")
             return None
         return value
 
