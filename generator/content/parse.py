@@ -149,6 +149,11 @@ def parse_entry(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
     doc = parse_yaml(yaml_text, path, yaml_line)
     if not isinstance(doc, YamlDoc):
         return doc
+    bad = _NON_PRINTABLE.search(body)
+    if bad:
+        line = body_line + body.count("\n", 0, bad.start())
+        col = bad.start() - (body.rfind("\n", 0, bad.start()) + 1) + 1
+        return (error(path, line, col, "control-character", f"本文に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。取り除いてください"),)
     data = doc.value
     if data is None:
         data = {}
