@@ -333,3 +333,13 @@ def test_escaped_control_characters_are_refused(tmp_path: Path, char: str) -> No
     assert check_lines(project) == [
         f"content/programs/advisor.md:2:8: error[control-character]: 値に使えない制御文字（U+{ord(char):04X}）が含まれています。\"…\" の中の \\x や \\u による書き方も使えません"
     ]
+
+
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS[1:], ids=lambda c: f"U+{ord(c):04X}")
+def test_control_characters_in_a_body_are_refused(tmp_path: Path, char: str) -> None:
+    project = copy_minimal_project(tmp_path / "project")
+    path = project / "content/programs/advisor.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"最後の行{char}です。\n", encoding="utf-8")
+    assert check_lines(project) == [
+        f"content/programs/advisor.md:28:5: error[control-character]: 本文に使えない制御文字（U+{ord(char):04X}）が含まれています。取り除いてください"
+    ]
