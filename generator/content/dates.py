@@ -122,8 +122,11 @@ def _day(raw: str, year: int, month: int, day: int, *, era: str | None = None, e
     if era is not None:
         start = _ERA_BY_NAME[era]
         later = [s for _, _, s in ERAS if s > start]
-        if value < start or (later and value >= min(later)):
-            return f"「{raw}」は{era}の期間外です"
+        if value < start:
+            return f"「{raw}」は{era}の期間外です（{era}は{format_seireki(start)}からです）"
+        if later and value >= min(later):
+            last = date.fromordinal(min(later).toordinal() - 1)
+            return f"「{raw}」は{era}の期間外です（{era}は{format_seireki(last)}までです）"
     return FlexDate(value, raw, "date")
 
 
