@@ -214,7 +214,7 @@ def test_site_yaml():
         "content/site.yaml:2:1: error[invalid-value]: 「prefecture」（サイトを運営する都道府県）の書き方が正しくありません（いまは「nagano」）。"
         "都道府県名を「長野県」「東京都」のように書いてください",
         "content/site.yaml:3:1: error[invalid-value]: 「base_url」（公開先のオリジン）の書き方が正しくありません（いまは「example.jp/x」）。"
-        "URL は http:// か https:// で始めてください",
+        "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）",
         "content/site.yaml:4:1: error[invalid-value]: 「base_path」（公開先のパス）の書き方が正しくありません（いまは「dx」）。"
         "/ で始まり / で終わるパスにしてください（例: / や /dx-catalog/）",
         "content/site.yaml:7:20: error[invalid-value]: 「license.url」の書き方が正しくありません（いまは「b」）。URL は http:// か https:// で始めてください",
