@@ -8,6 +8,7 @@ cases are the cases that name it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -164,11 +165,23 @@ def _backlinks(ordered: Mapping[str, tuple]) -> Mapping[str, Mapping[str, tuple[
     return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
 
 
+TERM_SLUG_MAX_BYTES = 96
+"""Longest term slug in UTF-8 bytes: a file name may have 255, and URLs stay shareable."""
+
+
 def term_slug(term: str) -> str:
-    """A URL path segment for a free-text term (tags, providers): readable, never a path."""
+    """A URL path segment for a free-text term (tags, providers): readable, never a path.
+
+    A long term is cut at a character boundary and keeps a short hash of the whole
+    term, so that two long terms with the same beginning get different pages.
+    """
     text = unicodedata.normalize("NFKC", term).strip().lower()
-    text = re.sub(r"[^\w-]+", "-", text).strip("-_")
-    return text or "term"
+    text = re.sub(r"[^\w-]+", "-", text).strip("-_") or "term"
+    if len(text.encode("utf-8")) <= TERM_SLUG_MAX_BYTES:
+        return text
+    suffix = "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    head = text.encode("utf-8")[: TERM_SLUG_MAX_BYTES - len(suffix)].decode("utf-8", "ignore")
+    return head.rstrip("-_") + suffix
 
 
 def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
