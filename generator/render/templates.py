@@ -52,8 +52,22 @@ def make_environment(project: Path) -> tuple[jinja2.Environment | None, tuple[Pr
         keep_trailing_newline=True,
     )
     filters.install(env)
-    problems = tuple(_syntax_problems(env, project, folders))
+    escaping = (*_escaping_links(project, folders), *_escaping_links(project, _theme_folders(project, "static")))
+    problems = (*escaping, *_syntax_problems(env, project, folders))
     return (None, problems) if problems else (env, ())
+
+
+def _escaping_links(project: Path, folders: tuple[Path, ...]):
+    """Symbolic links in a theme folder that lead outside it: the build would read and publish any file."""
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if not _inside(path, folder):
+                shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
+                yield error(shown, 0, 0, "unsafe-path", f"テーマのフォルダの外を指すシンボリックリンク「{path.name}」は使えません。ファイルをテーマのフォルダに置いてください")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]):
@@ -90,7 +104,7 @@ def static_files(project: Path) -> tuple[OutputFile, ...]:
     chosen: dict[str, Path] = {}
     for folder in reversed(_theme_folders(project, "static")):
         for path in folder.rglob("*"):
-            if path.is_file() and not path.name.startswith("."):
+            if path.is_file() and not path.name.startswith(".") and _inside(path, folder):
                 chosen[path.relative_to(folder).as_posix()] = path
     return tuple(
         OutputFile(f"static/{name}", chosen[name].read_bytes(), _media_type(name))
