@@ -93,6 +93,8 @@ def load(project: Path, name: str, key: str) -> Any | None:
 def save(project: Path, name: str, key: str, value: Any) -> None:
     """Store ``value`` under ``key``, atomically (a killed build leaves the old file)."""
     folder = project / CACHE_DIR
+    if folder.is_symlink():
+        return  # a committed link would make the build write outside the project
     try:
         folder.mkdir(exist_ok=True)
         payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
