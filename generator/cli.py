@@ -70,6 +70,23 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-path", default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
     build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
     build.set_defaults(run=_build)
+
+    new = sub.add_parser("new", help="新しい項目のひな形を書きます")
+    new.add_argument("collection", help="種類: programs, partners, cases, roles, pages")
+    new.add_argument("slug", help="ファイル名（URLになります。半角英小文字・数字・ハイフン）")
+    new.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（既定: いまのフォルダ）")
+    new.set_defaults(run=_new)
+
+    serve = sub.add_parser("serve", help="プレビュー用のサーバーを起動し、変更を見て自動で再読み込みします")
+    project_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1。このパソコンからだけ見られます）")
+    serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
+    serve.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません（再ビルドが速くなります）")
+    serve.set_defaults(run=_serve)
+
+    guide = sub.add_parser("guide", help="編集者向けガイド（Markdown）をスキーマから生成します")
+    guide.add_argument("--output", type=Path, default=None, help="書き込むファイル（既定: 標準出力）")
+    guide.set_defaults(run=_guide)
     return parser
 
 
@@ -141,6 +158,40 @@ def _build(args: argparse.Namespace) -> int:
         f"警告 {warnings} 件、{result.seconds:.2f} 秒 → {options.output}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import Refused, create_entry
+
+    result = create_entry(args.project, args.collection, args.slug, today=build_date(None))
+    if isinstance(result, Refused):
+        print(f"作成できません: {result.message}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"作成しました: {result.path}（「← 書き換えてください」の値を書き換えてから catalog check で確かめてください）", file=sys.stderr)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import ServeOptions, run
+
+    options = ServeOptions(
+        project=args.project, host=args.host, port=args.port, as_of=args.as_of,
+        strict=args.strict, search=args.search, quiet=args.quiet,
+    )
+    return run(options)
+
+
+def _guide(args: argparse.Namespace) -> int:
+    from .guide import render_guide
+
+    text = render_guide()
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8", newline="\n")
+        print(f"書き込みました: {args.output}", file=sys.stderr)
     return EXIT_OK
 
 

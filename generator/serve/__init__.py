@@ -1,0 +1,11 @@
+"""The dev server: `catalog serve` builds, serves on loopback, rebuilds on change and reloads open pages.
+
+state.py    what is being served (the last good build) and the problems of the latest attempt
+handler.py  HTTP requests: files, the live-reload hook (/_catalog/…), server-sent events
+rebuild.py  builds through generator.pipeline.build, and the watcher that triggers them
+server.py   threads, start and a clean stop
+"""
+
+from .server import DevServer, ServeOptions, run
+
+__all__ = ["DevServer", "ServeOptions", "run"]

@@ -1,0 +1,162 @@
+"""Build for the dev server, and rebuild when the sources change.
+
+Each build goes through ``generator.pipeline.build`` into
+``.catalog-cache/serve/site`` (so the writer can reuse unchanged files and the
+search index), and each successful build is then hard-linked into its own
+numbered folder that the server serves and never changes. A failed build
+publishes its problems and leaves the last good folder in service.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+import watchfiles
+
+from ..config import BuildOptions
+from ..problems import Problem
+from .state import LiveState, Snapshot
+
+Say = Callable[..., None]
+"""say(message, always=False): tell the editor; ``always`` even with --quiet."""
+CACHE = Path(".catalog-cache") / "serve"
+GENERATION = "gen-"
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    project: Path
+    as_of: date
+    base_url: str
+    strict: bool = False
+    search: bool = True
+
+
+class Rebuilder:
+    """Runs builds one at a time and publishes each result to the live state."""
+
+    def __init__(self, settings: BuildSettings, state: LiveState, *, say: Say) -> None:
+        self.settings = settings
+        self.state = state
+        self.say = say
+        self.work = settings.project / CACHE
+        self.output = self.work / "site"
+        self._serial = 0
+        self._lock = threading.Lock()
+        remove_generations(self.work)
+
+    def build(self) -> Snapshot:
+        from ..pipeline import build
+
+        with self._lock:
+            started = time.perf_counter()
+            options = BuildOptions(
+                project=self.settings.project,
+                output=self.output,
+                as_of=self.settings.as_of,
+                drafts=True,
+                strict=self.settings.strict,
+                search=self.settings.search,
+                quiet=True,
+                serve=True,
+            )
+            try:
+                result = build(options, base_url=self.settings.base_url, base_path="/")
+            except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
+                self.say(f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。", always=True)
+                return self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
+            seconds = time.perf_counter() - started
+            if not result.ok:
+                self._report(result.problems)
+                failure = "" if result.problems else "ビルドに失敗しました（原因は端末の表示を見てください）"
+                self.say(f"問題があるため、最後に成功したビルドを表示し続けます（{seconds:.2f} 秒）", always=True)
+                return self.state.failed(result.problems, failure)
+            warnings = [p for p in result.problems if not p.is_error]
+            self._report(warnings)
+            root = self._freeze()
+            snapshot = self.state.succeeded(root)
+            self.say(f"ビルド {snapshot.build}: {result.pages} ページ、警告 {len(warnings)} 件、{seconds:.2f} 秒")
+            self._prune(keep=2)
+            return snapshot
+
+    def _freeze(self) -> Path:
+        """A folder of this build that later builds never touch (hard links: cheap)."""
+        self._serial += 1
+        target = self.work / f"{GENERATION}{self._serial}"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(self.output, target, copy_function=_link_or_copy)
+        return target
+
+    def _prune(self, *, keep: int) -> None:
+        """Remove all but the newest ``keep`` folders (the previous one may still be answering a request)."""
+        for old in _generations(self.work)[:-keep]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _report(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.say(problem.format(), always=True)
+
+    def close(self) -> None:
+        with self._lock:
+            remove_generations(self.work)
+
+
+def watch(paths: Iterable[Path], rebuilder: Rebuilder, stop: threading.Event, *, say: Say) -> None:
+    """Rebuild after every batch of changes until ``stop`` is set.
+
+    Changes made while a build runs are collected by the watcher and give one
+    more build afterwards, so the last state of the files is always built.
+    """
+    roots = [p for p in paths if p.exists()]
+    project = rebuilder.settings.project.resolve()
+    for changes in watchfiles.watch(*roots, stop_event=stop, raise_interrupt=False, debounce=400):
+        if stop.is_set():
+            return
+        names = sorted({_relative(Path(path), project) for _, path in changes})
+        shown = "、".join(names[:3]) + (f" ほか {len(names) - 3} 件" if len(names) > 3 else "")
+        say(f"変更: {shown}")
+        rebuilder.build()
+
+
+def remove_generations(work: Path) -> None:
+    for old in _generations(work):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _generations(work: Path) -> list[Path]:
+    if not work.is_dir():
+        return []
+    found = [p for p in work.iterdir() if p.name.startswith(GENERATION) and p.name[len(GENERATION) :].isdigit()]
+    return sorted(found, key=lambda p: int(p.name[len(GENERATION) :]))
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _relative(path: Path, project: Path) -> str:
+    try:
+        return path.resolve().relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def printer(stream: TextIO | None = None, *, quiet: bool = False) -> Say:
+    """Where the server tells the editor what happened (stderr by default)."""
+
+    def say(message: str, *, always: bool = False) -> None:
+        if always or not quiet:
+            print(message, file=stream or sys.stderr, flush=True)
+
+    return say
