@@ -60,6 +60,10 @@ def make_environment(project: Path) -> tuple[jinja2.Environment | None, tuple[Pr
 def _escaping_links(project: Path, folders: tuple[Path, ...]):
     """Symbolic links in a theme folder that lead outside it: the build would read and publish any file."""
     for folder in folders:
+        if folder.is_relative_to(project) and not _inside(folder, project):
+            # themes/, themes/default/ or its part linked elsewhere: everything there would be published
+            yield error(folder.relative_to(project).as_posix(), 0, 0, "unsafe-path", f"テーマのフォルダ「{folder.relative_to(project).as_posix()}」がプロジェクトの外を指しています。シンボリックリンクではなくフォルダを置いてください")
+            continue
         for path in sorted(folder.rglob("*")):
             if not _inside(path, folder):
                 shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
