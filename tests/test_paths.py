@@ -216,3 +216,21 @@ def test_a_committed_cache_link_does_not_make_the_build_write_elsewhere(tmp_path
     result = build_project(project, tmp_path / "site")
     assert result.ok, [p.format() for p in result.problems]
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("linked", ["themes", "themes/default", "themes/default/static"])
+def test_a_theme_folder_linked_out_of_the_project_is_refused(tmp_path: Path, linked: str) -> None:
+    project = copy_minimal_project(tmp_path / "project")
+    write_files(project, {"content/pages/accessibility.md": ACCESSIBILITY})
+    below = "themes/default/static"[len(linked) + 1 :]  # what the link's target holds of the theme path
+    outside = tmp_path / "home"
+    write_files(outside, {f"{below}/id_rsa".lstrip("/"): "SECRET"})
+    (project / linked).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(outside, project / linked)
+    out = tmp_path / "site"
+    result = build_project(project, out)
+    assert not result.ok and not out.exists()
+    folder = "themes/default/static"
+    assert [p.format() for p in result.problems][0] == (
+        f"{folder}:0:0: error[unsafe-path]: テーマのフォルダ「{folder}」がプロジェクトの外を指しています。シンボリックリンクではなくフォルダを置いてください"
+    )
