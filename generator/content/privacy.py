@@ -28,7 +28,9 @@ _DASH_CHARS = r"\-‐‑‒–—―−ー－ｰ"
 _DASH = rf"[{_DASH_CHARS}]"
 _SEP = rf"(?:\s*{_DASH}\s*|\s+|\.|\(|\)\s*)?"
 _EMAIL = re.compile(
-    r"[A-Za-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]|\sat\s|アット|＠)\s*[A-Za-z0-9-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[A-Za-z0-9-]+)+",
+    # Starts only where a word starts, with bounded parts: a long run of digits stays linear to scan.
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}\s*(?:@|\(at\)|\[at\]|\sat\s|アット|＠)\s*"
+    r"[A-Za-z0-9-]{1,63}(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[A-Za-z0-9-]{1,63})+",
     re.IGNORECASE,
 )
 _PHONE = re.compile(rf"(?<![\d.])(?:\+\s*81{_SEP}\(?0?\)?|0)\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}(?![\d])")
