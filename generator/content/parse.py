@@ -175,6 +175,10 @@ def parse_data_file(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
     return Parsed(path, doc.value, doc.positions)
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists a content file may have."""
+
+
 class _Builder:
     """Turns composed YAML nodes into plain values, remembering positions."""
 
@@ -193,6 +197,9 @@ class _Builder:
         self.problems.append(error(self.path, line, col, code, message))
 
     def build(self, node: Node, at: Path_) -> Any:
+        if len(at) > MAX_DEPTH:  # deeper than any field needs; also keeps clear of Python's recursion limit
+            self.fail(node, "yaml-depth", f"入れ子が深すぎます（{MAX_DEPTH}段まで）。インデントを見直してください")
+            return None
         if id(node) in self.seen:
             line, col = self.positions.get(at, self.where(node))
             self.problems.append(error(self.path, line, col, "yaml-alias", "YAML のアンカー（&）とエイリアス（*）は使えません。値をそのまま書いてください"))
@@ -271,6 +278,7 @@ _YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("but found another document", "front matter の中に --- を書くことはできません"),
     ("special characters are not allowed", "使えない制御文字が含まれています"),
     ("unacceptable character", "使えない制御文字が含まれています"),
+    ("exceeded maximum nesting depth", "入れ子（かっこやインデント）が深すぎます"),
 )
 
 
