@@ -42,65 +42,56 @@ async function start(root) {
   const pagefind = await import(new URL(`${basePath}pagefind/pagefind.js`, location.href).href);
   await pagefind.options({ baseUrl: basePath, exactDiacritics: true });
   await pagefind.init();
-  const allFilters = await pagefind.filters();
+  const catalog = await loadCatalog(pagefind);
 
-  const state = readUrl();
-  const checkboxes = buildFacets(facetBox, allFilters, state.facets);
-  applyToControls(state);
+  const checkboxes = buildFacets(facetBox, catalog.facets, readUrl().facets);
+  applyToControls(readUrl());
 
   let sequence = 0;
   let timer = 0;
-  let shown = [];
-  let pending = [];
+  let matches = [];
+  let shown = 0;
 
   async function run() {
     clearTimeout(timer);
     const current = readControls();
     const mine = ++sequence;
-    const term = current.q ? current.q : null;
     const anyFacet = Object.keys(current.facets).length > 0;
-    if (!term && !anyFacet) {
-      updateCounts(checkboxes, allFilters);
-      showResults(0, null);
+    if (!current.q && !anyFacet) {
+      updateCounts(checkboxes, catalog, catalog.all, current.facets);
+      list.replaceChildren();
+      more.hidden = true;
+      empty.hidden = true;
       setStatus(status, "キーワードを入力するか、絞り込みの条件を選んでください。");
       return;
     }
-    const sort = current.sort === "updated" || !term ? { updated: "desc" } : undefined;
-    const search = await pagefind.search(term, { filters: filtersFor(current.facets, null), sort });
-    if (!search || mine !== sequence) return;
-    // A facet's own ticks do not narrow its own counts: count it with the other facets only.
-    const counts = { ...search.filters };
-    for (const name of Object.keys(current.facets)) {
-      const without = await pagefind.search(term, { filters: filtersFor(current.facets, name) });
-      if (mine !== sequence) return;
-      counts[name] = without ? without.filters[name] || {} : {};
+    const found = current.q ? await findTerm(pagefind, current.q) : catalog.all;
+    if (mine !== sequence) return;
+    updateCounts(checkboxes, catalog, found, current.facets);
+    matches = [...found.values()].filter((hit) => passes(catalog, hit.result.id, current.facets, null));
+    if (current.sort === "updated" || !current.q) {
+      matches.sort((a, b) => catalog.rank.get(a.result.id) - catalog.rank.get(b.result.id));
+    } else {
+      matches.sort((a, b) => b.score - a.score);
     }
-    updateCounts(checkboxes, counts);
-    pending = search.results;
-    shown = [];
-    showResults(search.results.length, current);
+    shown = 0;
+    list.replaceChildren();
     await showMore(mine, false);
+    if (mine !== sequence) return;
+    empty.hidden = matches.length > 0;
+    const query = current.q ? `「${current.q}」で` : "選んだ条件で";
+    setStatus(status, matches.length ? `${query}${matches.length}件見つかりました。` : `${query}見つかりませんでした（0件）。`);
   }
 
   async function showMore(mine, moveFocus) {
-    const next = pending.slice(shown.length, shown.length + PAGE_SIZE);
-    const data = await Promise.all(next.map((result) => result.data()));
+    const next = matches.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(next.map((hit) => hit.result.data()));
     if (mine !== sequence) return;
-    const first = data.length ? list.children.length : -1;
+    const first = list.children.length;
     for (const item of data) list.append(resultCard(item));
-    shown = shown.concat(next);
-    more.hidden = shown.length >= pending.length;
-    if (moveFocus && first >= 0) list.children[first].querySelector("a").focus();
-  }
-
-  function showResults(total, current) {
-    list.replaceChildren();
-    more.hidden = true;
-    empty.hidden = !(current && total === 0);
-    if (current) {
-      const query = current.q ? `「${current.q}」で` : "選んだ条件で";
-      setStatus(status, total ? `${query}${total}件見つかりました。` : `${query}見つかりませんでした（0件）。`);
-    }
+    shown += next.length;
+    more.hidden = shown >= matches.length;
+    if (moveFocus && data.length) list.children[first].querySelector("a").focus();
   }
 
   function readControls() {
@@ -195,12 +186,93 @@ function readUrl() {
   return { q: normalize(params.get("q") || ""), sort: params.get("sort") || "", facets };
 }
 
-function filtersFor(facets, except) {
-  const filters = {};
-  for (const [name, values] of Object.entries(facets)) {
-    if (name !== except && values.length) filters[name] = { any: values };
+// What the page needs to facet and sort on its own, loaded once: every page (in order of
+// 更新日, newest first) and, for each facet value, the pages that have it. Faceting here
+// rather than in Pagefind lets one search combine several spellings of the query.
+async function loadCatalog(pagefind) {
+  const everything = await pagefind.search(null, { sort: { updated: "desc" } });
+  const all = new Map(everything.results.map((result) => [result.id, { result, score: 0 }]));
+  const rank = new Map(everything.results.map((result, index) => [result.id, index]));
+  const available = await pagefind.filters();
+  const facets = {};
+  await Promise.all(
+    FACETS.flatMap((name) =>
+      Object.keys(available[name] || {}).map(async (value) => {
+        const search = await pagefind.search(null, { filters: { [name]: [value] } });
+        (facets[name] ||= {})[value] = new Set(search.results.map((result) => result.id));
+      }),
+    ),
+  );
+  return { all, rank, facets };
+}
+
+// Pagefind segments Japanese when indexing into short dictionary words (自治|体), while the
+// browser splits the query into longer ones (自治体), and a query word longer than every
+// indexed word finds nothing. So a kanji compound of three or more characters is also
+// looked up split into pieces of one or two characters (each piece matches the start of an
+// indexed word), and a page found that way must have the pieces next to each other. The
+// pages found by any spelling are the result, each with its best score.
+const KANJI = /^\p{Script=Han}+$/u;
+const MAX_SPELLINGS = 24;
+const segmenter = new Intl.Segmenter("ja", { granularity: "word" });
+
+function spellings(query) {
+  let variants = [{ words: [], run: 1 }];
+  for (const { segment, isWordLike } of segmenter.segment(query)) {
+    if (!isWordLike) continue;
+    const chars = [...segment];
+    const options = [{ text: segment, run: 1 }];
+    if (KANJI.test(segment) && chars.length >= 3) {
+      for (const split of pieces(chars)) options.push({ text: split.join(" "), run: split.length });
+    }
+    const next = variants.flatMap((v) => options.map((o) => ({ words: [...v.words, o.text], run: Math.max(v.run, o.run) })));
+    variants = next.length <= MAX_SPELLINGS ? next : variants.map((v) => ({ words: [...v.words, segment], run: v.run }));
   }
-  return filters;
+  const unique = new Map();
+  for (const v of variants) if (v.words.length) unique.set(v.words.join(" "), v.run);
+  return [...unique].map(([text, run]) => ({ text, run }));
+}
+
+function pieces(chars) {
+  if (chars.length === 0) return [[]];
+  const out = [];
+  for (const size of [1, 2]) {
+    if (chars.length < size) continue;
+    const head = chars.slice(0, size).join("");
+    for (const tail of pieces(chars.slice(size))) out.push([head, ...tail]);
+  }
+  return out;
+}
+
+function hasRun(positions, length) {
+  const at = new Set(positions);
+  return positions.some((start) => {
+    for (let i = 1; i < length; i += 1) if (!at.has(start + i)) return false;
+    return true;
+  });
+}
+
+async function findTerm(pagefind, query) {
+  const found = new Map();
+  const tried = spellings(query);
+  const searches = await Promise.all(tried.map((spelling) => pagefind.search(spelling.text)));
+  searches.forEach((search, index) => {
+    for (const result of search ? search.results : []) {
+      if (tried[index].run > 1 && !hasRun(result.words || [], tried[index].run)) continue;
+      const seen = found.get(result.id);
+      if (!seen || seen.score < result.score) found.set(result.id, { result, score: result.score });
+    }
+  });
+  return found;
+}
+
+// Within a facet any ticked value will do; every facet with ticks must be satisfied.
+function passes(catalog, id, selected, except) {
+  for (const [name, values] of Object.entries(selected)) {
+    if (name === except) continue;
+    if (!values.some((value) => catalog.facets[name]?.[value]?.has(id))) return false;
+  }
+  return true;
 }
 
 function sortedValues(name, values) {
@@ -215,12 +287,12 @@ function sortedValues(name, values) {
   });
 }
 
-function buildFacets(box, allFilters, requested) {
+function buildFacets(box, facets, requested) {
   const checkboxes = [];
   let serial = 0;
   for (const name of FACETS) {
     // Values asked for in the URL but absent from the index stay visible, so they can be unticked.
-    const values = new Set([...Object.keys(allFilters[name] || {}), ...(requested[name] || [])]);
+    const values = new Set([...Object.keys(facets[name] || {}), ...(requested[name] || [])]);
     if (!values.size) continue;
     const fieldset = document.createElement("fieldset");
     fieldset.className = "search-facet";
@@ -254,9 +326,14 @@ function buildFacets(box, allFilters, requested) {
   return checkboxes;
 }
 
-function updateCounts(checkboxes, counts) {
+// A facet's own ticks do not narrow its own counts: it is counted with the other facets only.
+function updateCounts(checkboxes, catalog, found, selected) {
   for (const box of checkboxes) {
-    const count = (counts[box.name] || {})[box.value] || 0;
+    const pages = catalog.facets[box.name]?.[box.value];
+    let count = 0;
+    if (pages) {
+      for (const id of found.keys()) if (pages.has(id) && passes(catalog, id, selected, box.name)) count += 1;
+    }
     box.labels[0].querySelector(".search-facet__count").textContent = `（${count}件）`;
     box.closest("li").classList.toggle("is-empty", count === 0 && !box.checked);
   }
