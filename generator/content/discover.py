@@ -127,8 +127,8 @@ def _slug_message(slug: str) -> str:
 def _read(path: Path, rel: str, root: Path) -> bytes | Problem:
     try:
         resolved = path.resolve()
-    except OSError as exc:  # a link loop
-        return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")
+    except (OSError, RuntimeError):  # a link loop: RuntimeError before Python 3.13, OSError since
+        return error(rel, 0, 0, "unreadable", "ファイルを読めません（シンボリックリンクが循環しています）")
     if path.is_symlink() and not resolved.is_relative_to(root):
         return error(rel, 0, 0, "symlink-outside", "content/ の外を指すシンボリックリンクは読み込みません")
     try:
