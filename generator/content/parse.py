@@ -279,6 +279,11 @@ _YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("special characters are not allowed", "使えない制御文字が含まれています"),
     ("unacceptable character", "使えない制御文字が含まれています"),
     ("exceeded maximum nesting depth", "入れ子（かっこやインデント）が深すぎます"),
+    ("did not find expected ',' or ']'", "[ ] が閉じられていないか、要素の区切りの「,」がありません"),
+    ("did not find expected ',' or '}'", "{ } が閉じられていないか、要素の区切りの「,」がありません"),
+    ("found character that cannot start any token", "「@」「`」「%」などで始まる値は全体を \"…\" で囲んでください"),
+    ("did not find expected node content", "値が書かれていないか、記号の使い方が正しくありません"),
+    ("block sequence entries are not allowed", "「- 」で始まるリストは、キーの次の行から字下げして書いてください"),
 )
 
 
