@@ -88,7 +88,7 @@ def test_check_passes_on_the_minimal_project(tmp_path, capsys):
     assert main(["check", "--project", str(project), *AS_OF_ARG]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines()[-1].startswith("検証: 7 ファイル、エラー 0 件、警告 0 件（")
+    assert err.splitlines()[-1].startswith("検証: 8 ファイル、エラー 0 件、警告 0 件（")
     assert err.splitlines()[-1].endswith("— 問題はありません")
 
 

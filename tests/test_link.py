@@ -88,7 +88,7 @@ def test_the_minimal_project_is_valid(minimal_project):
     s = site(minimal_project)
     assert [e.key for e in s.entries()] == ["programs/advisor", "partners/example-corp", "cases/sharing", "roles/cio-hosakan"]
     assert [a.id for a in s.archetypes] == ["producer", "engineer"]
-    assert [p.slug for p in s.pages] == ["about"]
+    assert [p.slug for p in s.pages] == ["about", "accessibility"]
 
 
 def test_backlinks_both_ways(minimal_project):

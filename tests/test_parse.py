@@ -195,6 +195,13 @@ def test_tabs_are_named(raw, line):
         ),
         (b"---\nterms:\n  fiscal_rate: .nan\n---\n", "3:16: error[invalid-number]: 「.nan」は数値として使えません。ふつうの数値で書いてください"),
         (b"---\nx: -.inf\n---\n", "2:4: error[invalid-number]: 「-.inf」は数値として使えません。ふつうの数値で書いてください"),
+        (b"---\ntitle: [a\nb: c\n---\n", "3:2: error[yaml-syntax]: YAML の書き方に誤りがあります: [ ] が閉じられていないか、要素の区切りの「,」がありません"),
+        (b"---\ntitle: {a: 1\nb: c\n---\n", "3:2: error[yaml-syntax]: YAML の書き方に誤りがあります: { } が閉じられていないか、要素の区切りの「,」がありません"),
+        (b"---\ntitle: @x\n---\n", "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 「@」「`」「%」などで始まる値は全体を \"…\" で囲んでください"),
+        (b"---\ntitle: [a, , b]\n---\n", "2:12: error[yaml-syntax]: YAML の書き方に誤りがあります: 値が書かれていないか、記号の使い方が正しくありません"),
+        (b"---\ntitle: - a\n---\n", "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 「- 」で始まるリストは、キーの次の行から字下げして書いてください"),
+        (b"---\ntitle: x\nterms:\n" + b"".join(b"  " * i + b"a:\n" for i in range(1, 40)) + b"---\n", "36:67: error[yaml-depth]: 入れ子が深すぎます（32段まで）。インデントを見直してください"),
+        (b"---\ntitle: " + b"[" * 2000 + b"]" * 2000 + b"\n---\n", "2:1007: error[yaml-syntax]: YAML の書き方に誤りがあります: 入れ子（かっこやインデント）が深すぎます"),
     ],
 )
 def test_yaml_syntax_errors_are_explained_in_japanese(raw, expected):

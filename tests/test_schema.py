@@ -216,7 +216,7 @@ def test_site_yaml():
         "content/site.yaml:3:1: error[invalid-value]: 「base_url」（公開先のオリジン）の書き方が正しくありません（いまは「example.jp/x」）。"
         "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）",
         "content/site.yaml:4:1: error[invalid-value]: 「base_path」（公開先のパス）の書き方が正しくありません（いまは「dx」）。"
-        "/ で始まり / で終わるパスにしてください（例: / や /dx-catalog/）",
+        "/ で始まり / で終わるパスを、半角英数字と - . _ ~ で書いてください（「.」「..」だけの部分は使えません。例: / や /dx-catalog/）",
         "content/site.yaml:7:20: error[invalid-value]: 「license.url」の書き方が正しくありません（いまは「b」）。URL は http:// か https:// で始めてください",
         "content/site.yaml:8:1: error[out-of-range]: 「review_max_age_months」（確認期限の月数）は1以上にしてください（いまは0）",
     ]
