@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP_FLAGS ?= --quiet --disable-pip-version-check
+BUILD_FLAGS ?=
+SERVE_FLAGS ?=
 
 .PHONY: site test check serve clean screenshots a11y-report bench
 
@@ -19,11 +21,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 site: $(VENV)/.installed
 	$(BIN)/catalog check
-	$(BIN)/catalog build --output site
+	$(BIN)/catalog build --output site $(BUILD_FLAGS)
 	@echo "サイトを生成しました: $(CURDIR)/site/index.html"
 
 check: $(VENV)/.installed
 	$(BIN)/catalog check
+
+serve: $(VENV)/.installed
+	$(BIN)/catalog serve $(SERVE_FLAGS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
