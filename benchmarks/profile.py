@@ -10,6 +10,7 @@ from __future__ import annotations
 import cProfile
 import io
 import pstats
+import re
 import shutil
 import sys
 import tempfile
@@ -37,7 +38,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("  data exports", "output/exports.py", "export_data"),
     ("  feeds", "output/feeds.py", "build_feeds"),
     ("  link check", "render/linkcheck.py", "check_links"),
-    ("write", "output/writer.py", "write_site"),
+    ("write (incl. search index when on)", "output/writer.py", "write_site"),
+    ("  search index (Pagefind)", "output/search.py", "build_index"),
 )
 
 
@@ -95,8 +97,8 @@ def report(stats: pstats.Stats, wall: float, top: int, pages: int) -> str:
 
 
 def _short(file: str) -> str:
+    """``generator/render/pages.py``, ``jinja2/runtime.py``, ``html/parser.py``: paths without prefixes."""
     file = file.replace("\\", "/")
-    for marker in ("/site-packages/", "/generator/", "/lib/python3"):
-        if marker in file:
-            return file.split(marker, 1)[1] if marker != "/generator/" else "generator/" + file.split(marker, 1)[1]
-    return file
+    if "/generator/" in file:
+        return "generator/" + file.rsplit("/generator/", 1)[1]
+    return re.sub(r"^.*/lib/python3\.\d+/(?:site-packages/)?", "", file)
