@@ -120,7 +120,8 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[str], s
         described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
         text = " ".join(d.get("description", "") for d in described)
         labels = {part: code for code, ja in re.findall(r"([a-z_]+)（([^）]+)）", text) for part in (ja, *ja.split("・"))}
-        hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。" if err.instance in labels else ""
+        known = isinstance(err.instance, str) and err.instance in labels  # a list or mapping is not hashable
+        hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。" if known else ""
         return one("invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}")
     if kind == "minLength":
         return one("empty-value", f"{label}が空です")
