@@ -29,10 +29,10 @@ _ERA_BY_LETTER = {letter: name for name, letter, _ in ERAS}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _SEIREKI = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _SEIREKI_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
-_WAREKI = re.compile(r"^(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日$")
-_WAREKI_MONTH = re.compile(r"^(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月$")
-_WAREKI_SHORT = re.compile(r"^([RHS])(元|\d{1,2})[.．/](\d{1,2})[.．/](\d{1,2})$")
-_FY_WAREKI = re.compile(r"^(令和|平成|昭和|[RHS])(元|\d{1,2})年度$")
+_WAREKI = re.compile(r"^(令和|平成|昭和)(元|\d{1,3})年(\d{1,2})月(\d{1,2})日$")
+_WAREKI_MONTH = re.compile(r"^(令和|平成|昭和)(元|\d{1,3})年(\d{1,2})月$")
+_WAREKI_SHORT = re.compile(r"^([RHS])(元|\d{1,3})[.．/](\d{1,2})[.．/](\d{1,2})$")
+_FY_WAREKI = re.compile(r"^(令和|平成|昭和|[RHS])(元|\d{1,3})年度$")
 _FY_SEIREKI = re.compile(r"^(\d{4})年度$")
 
 Role = Literal["start", "end", "day"]
@@ -73,7 +73,11 @@ def parse_flexdate(text: object, role: Role = "day") -> FlexDate | str:
     if m:
         era = _ERA_BY_LETTER.get(m[1], m[1])
         year = _era_year(era, m[2], fiscal=True)
-        return year if isinstance(year, str) else _fiscal(raw, year, role)
+        if isinstance(year, str):
+            return year
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
+        return _fiscal(raw, year, role)
     m = _FY_SEIREKI.match(norm)
     if m:
         year = int(m[1])
