@@ -6,9 +6,14 @@ what to print and which exit code follows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters that would break a report line or drive the terminal (ANSI escapes)."""
 
 
 class Severity(str, Enum):
@@ -36,7 +41,9 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}[{self.code}]: {self.message}"
+        """One line, whatever the content held: control characters are shown escaped."""
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity.value}[{self.code}]: {self.message}"
+        return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
     def github_annotation(self) -> str:
         """The same problem as a GitHub Actions workflow command."""
