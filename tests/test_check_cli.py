@@ -152,6 +152,19 @@ def test_annotations_escape_commas_colons_and_newlines(tmp_path, capsys, monkeyp
     assert "::error file=content/programs/a%2Cb%3Ac.md,line=1,col=1::[invalid-slug]" in out
 
 
+def test_hostile_keys_print_on_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    project = copy_minimal_project(tmp_path / "project")
+    text = (project / "content/partners/example-corp.md").read_text("utf-8")
+    write_files(project, {"content/partners/example-corp.md": text.replace("agreement:", '"a\\nb\\e[2J": 1\nagreement:')})
+    assert main(["check", "--project", str(project), *AS_OF_ARG]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("content/partners/example-corp.md:4:1: error[")
+    assert "a\\nb\\x1b[2J" in lines[0]
+    assert "\x1b" not in "".join(lines)
+    assert len(lines) == 2
+
+
 def test_no_annotations_outside_github_actions(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     project = invalid_project("period-reversed", tmp_path / "project")

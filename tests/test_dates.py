@@ -139,10 +139,17 @@ def test_a_month_that_does_not_exist():
     assert parse_flexdate("2023年13月", "start") == "「2023年13月」という月はありません"
 
 
+def test_three_digit_era_years():
+    assert parse_flexdate("令和100年1月1日") == FlexDate(date(2118, 1, 1), "令和100年1月1日", "date")
+    assert parse_flexdate("令和182年度", "end").value == date(2201, 3, 31)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("1899-12-31", "「1899-12-31」の年が範囲外です（1900〜2200年）"),
+        ("令和183年1月1日", "「令和183年1月1日」の年が範囲外です（1900〜2200年）"),
+        ("令和999年度", "「令和999年度」の年が範囲外です（1900〜2200年）"),
         ("2201年度", "「2201年度」の年が範囲外です（1900〜2200年）"),
         ("", "日付が空です"),
         ("　", "日付が空です"),

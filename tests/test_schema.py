@@ -129,6 +129,13 @@ def test_enum_with_the_japanese_label_gives_the_code():
     ]
 
 
+def test_enum_given_a_list_or_mapping():
+    assert program(**{"level: national": "level: [national]"}) == [
+        f"{P}:6:1: error[wrong-type]: 「level」（制度の主体）は文字列で書いてください（いまはリスト）",
+        f"{P}:6:1: error[invalid-value]: 「level」（制度の主体）に「['national']」は使えません。使える値: national, prefecture, municipal",
+    ]
+
+
 def test_enum_without_a_label_lists_the_values():
     assert program(**{"level: national": "level: nation"}) == [
         f"{P}:6:1: error[invalid-value]: 「level」（制度の主体）に「nation」は使えません。使える値: national, prefecture, municipal"
