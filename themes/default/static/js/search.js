@@ -44,8 +44,11 @@ async function start(root) {
   await pagefind.init();
   const catalog = await loadCatalog(pagefind);
 
-  const checkboxes = buildFacets(facetBox, catalog.facets, readUrl().facets);
-  applyToControls(readUrl());
+  const initial = readUrl();
+  // Words typed while the index was loading are kept (the URL has none yet).
+  if (!initial.q && input.value.trim()) initial.q = normalize(input.value);
+  const checkboxes = buildFacets(facetBox, catalog.facets, initial.facets);
+  applyToControls(initial);
 
   let sequence = 0;
   let timer = 0;
@@ -170,6 +173,7 @@ async function start(root) {
   });
 
   await run();
+  root.dataset.ready = "true";
 }
 
 function normalize(text) {

@@ -1,0 +1,375 @@
+"""The search page in headless Chromium, against the real site served over HTTP.
+
+What a visitor sees: typed Japanese queries find the pages that contain them, facets
+narrow, the URL keeps the search, an IME conversion Enter does nothing, nothing goes
+wrong in the console, and all of it works under a sub-path too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from browser import REAL_PROJECT, SiteServer, build_site, launch_chromium, watch
+from conftest import copy_minimal_project
+
+pytestmark = pytest.mark.browser
+
+SUB_PATH = "/dx-catalog/"
+
+
+# --- what the built pages say, read from the HTML (the expected answers) ---
+
+
+class _Indexed(HTMLParser):
+    """Text Pagefind indexes (inside data-pagefind-body, outside data-pagefind-ignore), filters, sort key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.body_depth: int | None = None
+        self.ignore_depth: int | None = None
+        self.capture: tuple[str, str] | None = None
+        self.text: list[str] = []
+        self.filters: dict[str, set[str]] = {}
+        self.sort = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "meta", "link", "input", "hr", "wbr", "source"):
+            return
+        self.depth += 1
+        names = dict(attrs)
+        if "data-pagefind-body" in names and self.body_depth is None:
+            self.body_depth = self.depth
+        if "data-pagefind-ignore" in names and self.ignore_depth is None:
+            self.ignore_depth = self.depth
+        if "data-pagefind-filter" in names:
+            self.capture = ("filter", names["data-pagefind-filter"])
+        elif "data-pagefind-sort" in names:
+            self.capture = ("sort", names["data-pagefind-sort"])
+
+    def handle_endtag(self, tag):
+        if self.ignore_depth == self.depth:
+            self.ignore_depth = None
+        if self.body_depth == self.depth:
+            self.body_depth = None
+        self.depth -= 1
+        self.capture = None
+
+    def handle_data(self, data):
+        if self.capture and self.capture[0] == "filter":
+            self.filters.setdefault(self.capture[1], set()).add(data.strip())
+        elif self.capture and self.capture[0] == "sort":
+            self.sort = data.strip()
+        if self.body_depth is not None and self.ignore_depth is None:
+            self.text.append(data)
+
+
+def indexed_pages(site: Path, base_path: str = "/") -> dict[str, _Indexed]:
+    """URL → what Pagefind reads of that page."""
+    pages = {}
+    for path in sorted(site.rglob("index.html")):
+        html = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" not in html or "pagefind" in path.relative_to(site).parts[:1]:
+            continue
+        parsed = _Indexed()
+        parsed.feed(html)
+        folder = path.parent.relative_to(site).as_posix()
+        pages[base_path + ("" if folder == "." else folder + "/")] = parsed
+    return pages
+
+
+def containing(pages: dict[str, _Indexed], word: str) -> set[str]:
+    """URLs of the pages whose indexed text contains ``word`` (both sides NFKC)."""
+    word = unicodedata.normalize("NFKC", word)
+    return {url for url, page in pages.items() if word in unicodedata.normalize("NFKC", "".join(page.text))}
+
+
+# --- fixtures: sites built once per session, a server, a browser ---
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    with launch_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    site = build_site(REAL_PROJECT, tmp_path_factory.mktemp("search-real") / "site")
+    with SiteServer(site) as server:
+        yield server, site
+
+
+@pytest.fixture(scope="session")
+def sub_path_site(tmp_path_factory):
+    parent = tmp_path_factory.mktemp("search-sub")
+    site = build_site(REAL_PROJECT, parent / SUB_PATH.strip("/"), base_path=SUB_PATH)
+    with SiteServer(parent) as server:
+        yield server, site
+
+
+@pytest.fixture(scope="session")
+def probe_site(tmp_path_factory):
+    """The minimal site with one page that says デジタル and one that says only テシタル."""
+    project = copy_minimal_project(tmp_path_factory.mktemp("search-probe") / "project")
+    partner = project / "content/partners/example-corp.md"
+    partner.write_text(partner.read_text(encoding="utf-8") + "\nテシタルという言葉だけが出てくる段落です。\n", encoding="utf-8")
+    program = project / "content/programs/advisor.md"
+    program.write_text(program.read_text(encoding="utf-8") + "\nデジタル技術の専門家です。\n", encoding="utf-8")
+    site = build_site(project, project.parent / "site")
+    with SiteServer(site) as server:
+        yield server, site
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="ja-JP")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+# --- helpers that act like a visitor ---
+
+
+def wait_for_answer(page, query: str | None = None) -> str:
+    """Wait until the live region reports a result for ``query`` (NFKC, as the page shows it)."""
+    status = page.locator("[data-search-status]")
+    expected = f"「{unicodedata.normalize('NFKC', query)}」で" if query else "選んだ条件で"
+    page.wait_for_function(
+        "([el, text]) => el.textContent.includes(text) && /件/.test(el.textContent)",
+        arg=[status.element_handle(), expected],
+    )
+    return status.text_content()
+
+
+def search_for(page, query: str) -> str:
+    page.locator("[data-search][data-ready]").wait_for()
+    box = page.locator("#search-query")
+    box.fill("")
+    box.type(query)
+    return wait_for_answer(page, query)
+
+
+def result_urls(page) -> list[str]:
+    """Every result, pressing 「さらに表示」 until all are shown."""
+    more = page.locator("[data-search-more]")
+    while more.is_visible():
+        before = page.locator("[data-search-results] > li").count()
+        more.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-search-results] > li').length > n", arg=before
+        )
+    return page.eval_on_selector_all("[data-search-results] h2 a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def found_count(status: str) -> int:
+    match = re.search(r"(\d+)件見つかりました", status)
+    return int(match.group(1)) if match else 0
+
+
+# --- the tests ---
+
+
+@pytest.mark.parametrize("query", ["人材", "自治体", "地域情報化アドバイザー", "ＤＸ", "愛媛", "エンジニア", "市町村"])
+def test_typed_queries_find_every_page_that_contains_them(real_site, page, query):
+    server, site = real_site
+    seen = watch(page, server.origin)
+    page.goto(server.origin + "/search/")
+    status = search_for(page, query)
+    expected = containing(indexed_pages(site), query)
+    assert expected, f"the real content should contain {query}"
+    assert found_count(status) == len(expected)
+    assert status.endswith(f"{len(expected)}件見つかりました。")
+    assert set(result_urls(page)) == expected
+    assert seen.problems() == []
+
+
+def test_full_width_query_is_normalised_and_shown(real_site, page):
+    server, _ = real_site
+    page.goto(server.origin + "/search/")
+    status = search_for(page, "ＤＸ推進")
+    assert status.startswith("「DX推進」で")
+    assert "q=DX%E6%8E%A8%E9%80%B2" in page.url  # the URL keeps the normalised query
+
+
+def test_cards_show_title_summary_kind_and_status(real_site, page):
+    server, _ = real_site
+    page.goto(server.origin + "/search/?q=" + quote("地域情報化アドバイザー"))
+    wait_for_answer(page, "地域情報化アドバイザー")
+    card = page.locator("[data-search-results] > li", has=page.locator("a[href='/programs/chiiki-johoka-advisor/']"))
+    assert card.locator("h2").text_content() == "地域情報化アドバイザー制度"
+    assert card.locator(".card__kind").text_content() == "支援制度"
+    assert card.locator(".badge").text_content() == "状況: 実施中"
+    assert "専門家を、自治体の求めに応じて派遣する" in card.locator(".card__summary").text_content()
+    assert card.locator("mark").first.text_content() in ("地域", "情報", "化", "アドバイザー")
+
+
+def test_dakuten_are_not_ignored(probe_site, page):
+    """デジタル must not find text that only says テシタル (Pagefind strips dakuten unless told not to)."""
+    server, _ = probe_site
+    seen = watch(page, server.origin)
+    page.goto(server.origin + "/search/")
+    search_for(page, "デジタル")
+    found = result_urls(page)
+    assert "/programs/advisor/" in found
+    assert "/partners/example-corp/" not in found
+    search_for(page, "テシタル")
+    assert result_urls(page) == ["/partners/example-corp/"]
+    assert seen.problems() == []
+
+
+def test_a_facet_narrows_the_results_and_counts_the_rest(real_site, page):
+    server, site = real_site
+    seen = watch(page, server.origin)
+    pages = indexed_pages(site)
+    page.goto(server.origin + "/search/")
+    everything = found_count(search_for(page, "人材"))
+    engineer = page.get_by_role("checkbox", name=re.compile("^エンジニア"))
+    label = page.locator("label", has_text=re.compile("^エンジニア（"))
+    expected = {url for url in containing(pages, "人材") if "エンジニア" in pages[url].filters.get("人材像", ())}
+    assert label.text_content() == f"エンジニア（{len(expected)}件）"
+    engineer.check()
+    status = wait_for_answer(page, "人材")
+    assert 0 < found_count(status) < everything
+    assert set(result_urls(page)) == expected
+    assert "%E4%BA%BA%E6%9D%90%E5%83%8F=%E3%82%A8%E3%83%B3%E3%82%B8%E3%83%8B%E3%82%A2" in page.url  # 人材像=エンジニア
+    assert seen.problems() == []
+
+
+def test_url_state_restores_a_search(real_site, page):
+    server, site = real_site
+    seen = watch(page, server.origin)
+    pages = indexed_pages(site)
+    page.goto(f"{server.origin}/search/?q={quote('人材')}&{quote('人材像')}={quote('エンジニア')}&sort=updated")
+    status = wait_for_answer(page, "人材")
+    assert page.locator("#search-query").input_value() == "人材"
+    assert page.get_by_role("checkbox", name=re.compile("^エンジニア")).is_checked()
+    assert page.locator("#search-sort").input_value() == "updated"
+    found = result_urls(page)
+    expected = {url for url in containing(pages, "人材") if "エンジニア" in pages[url].filters.get("人材像", ())}
+    assert found_count(status) == len(found) and set(found) == expected
+    dates = [pages[url].sort for url in found]
+    assert dates == sorted(dates, reverse=True)  # 更新日の新しい順
+    assert seen.problems() == []
+
+
+def test_back_button_returns_to_the_previous_search(real_site, page):
+    server, _ = real_site
+    page.goto(server.origin + "/search/")
+    everything = found_count(search_for(page, "人材"))
+    page.get_by_role("checkbox", name=re.compile("^エンジニア")).check()
+    narrowed = found_count(wait_for_answer(page, "人材"))
+    assert narrowed < everything
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('%E4%BA%BA%E6%9D%90%E5%83%8F=')")
+    page.wait_for_function(
+        "n => /(\\d+)件見つかりました/.test(document.querySelector('[data-search-status]').textContent)"
+        " && document.querySelector('[data-search-status]').textContent.includes(n + '件')",
+        arg=everything,
+    )
+    assert not page.get_by_role("checkbox", name=re.compile("^エンジニア")).is_checked()
+
+
+def test_enter_confirming_an_ime_conversion_does_nothing(real_site, page):
+    server, _ = real_site
+    seen = watch(page, server.origin)
+    page.goto(server.origin + "/search/")
+    search_for(page, "人材")
+    url, length = page.url, page.evaluate("history.length")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": "じちたい", "selectionStart": 4, "selectionEnd": 4})
+    prevented = page.evaluate(
+        """() => {
+          const event = new KeyboardEvent("keydown", {key: "Enter", code: "Enter", isComposing: true, bubbles: true, cancelable: true});
+          document.querySelector("#search-query").dispatchEvent(event);
+          return event.defaultPrevented;
+        }"""
+    )
+    assert prevented is True  # the browser's own submission is stopped too
+    assert page.url == url and page.evaluate("history.length") == length and navigations == []
+
+    # Confirming the conversion and pressing Enter again does search, and keeps the old search in history.
+    cdp.send("Input.insertText", {"text": "自治体"})
+    page.keyboard.press("Enter")
+    wait_for_answer(page, "人材自治体")
+    assert page.evaluate("history.length") == length + 1
+    assert "q=" + quote("人材自治体") in page.url
+    assert seen.problems() == []
+
+
+def test_no_results_explain_and_link_the_index_pages(real_site, page):
+    server, _ = real_site
+    page.goto(server.origin + "/search/")
+    status = search_for(page, "ぬるぽがっ")
+    assert status == "「ぬるぽがっ」で見つかりませんでした（0件）。"
+    empty = page.locator("[data-search-empty]")
+    assert empty.is_visible()
+    links = empty.locator("a").evaluate_all("links => links.map(a => [a.textContent, a.getAttribute('href')])")
+    assert links == [["支援制度", "/programs/"], ["人材像", "/archetypes/"], ["人材の役割", "/roles/"], ["事例", "/cases/"], ["連携企業", "/partners/"]]
+
+
+def test_facets_and_more_results_work_from_the_keyboard(real_site, page):
+    server, _ = real_site
+    page.goto(server.origin + "/search/")
+    everything = found_count(search_for(page, "人材"))
+    assert everything > 20  # more than one page of results
+    page.locator("[data-search-more]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('[data-search-results] > li').length > 20")
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('[data-search-results] > li')[20]")
+    page.get_by_role("checkbox", name=re.compile("^事例")).focus()
+    page.keyboard.press("Space")
+    assert found_count(wait_for_answer(page, "人材")) < everything
+
+
+def test_the_header_search_box_opens_the_search(real_site, page):
+    server, _ = real_site
+    page.goto(server.origin + "/programs/")
+    page.locator("#site-search").fill("愛媛")
+    page.locator("#site-search").press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert found_count(wait_for_answer(page, "愛媛")) > 0
+
+
+def test_without_javascript_the_page_says_so_and_links_the_lists(real_site, chromium):
+    server, _ = real_site
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(server.origin + "/search/?q=" + quote("人材"))
+        # Playwright turns scripts off without telling the HTML parser, so <noscript> stays unrendered
+        # here; its text is what a browser without JavaScript shows.
+        assert "このページの検索にはJavaScriptを使います" in tab.locator("[data-search] noscript").text_content()
+        assert tab.get_by_role("link", name="支援制度", exact=True).first.is_visible()
+        assert tab.locator("[data-search-facets]").is_hidden()
+    finally:
+        context.close()
+
+
+def test_everything_works_under_a_sub_path(sub_path_site, page):
+    server, site = sub_path_site
+    seen = watch(page, server.origin)
+    page.goto(server.origin + SUB_PATH + "search/")
+    status = search_for(page, "愛媛")
+    expected = containing(indexed_pages(site, SUB_PATH), "愛媛")
+    found = result_urls(page)
+    assert found_count(status) == len(expected) and set(found) == expected
+    assert all(url.startswith(SUB_PATH) for url in found)
+    page.get_by_role("checkbox", name=re.compile("^事例")).check()
+    wait_for_answer(page, "愛媛")
+    assert page.url.startswith(server.origin + SUB_PATH + "search/?")
+    first = page.locator("[data-search-results] h2 a").first
+    with page.expect_navigation():
+        first.click()
+    assert page.url.startswith(server.origin + SUB_PATH + "cases/")
+    assert seen.problems() == []
