@@ -253,6 +253,14 @@ CASES: tuple[Bad, ...] = (
         ("themes/default/templates/program.html:0:0: error[unsafe-path]:",)),
 )
 
+KNOWN_GAPS: tuple[Bad, ...] = (
+    # A program whose file name is a page the generator makes itself: today the entry's page
+    # silently replaces the comparison table (or the other way round), and the build succeeds.
+    Bad("slug-collides-with-compare-page", {"content/programs/compare.md": edit(PROGRAM, "アドバイザー制度", "比較制度")},
+        ("content/programs/compare.md:",)),
+)
+"""Bad inputs that are not refused yet; strict xfail, so fixing one makes the suite say so."""
+
 ACCEPTED: Mapping[str, Mapping[str, Content]] = {
     "utf-8-bom": {P: b"\xef\xbb\xbf" + PROGRAM.encode()},
     "crlf": {P: PROGRAM.replace("\n", "\r\n").encode()},
@@ -323,7 +331,12 @@ def test_the_corpus_is_large_and_distinct():
     assert {"programs", "partners", "cases", "roles", "pages", S, A} <= touched
 
 
-@pytest.mark.parametrize("bad", CASES, ids=lambda b: b.name)
+GAP = pytest.mark.xfail(strict=True, reason="route collisions are not detected yet (render/routes.py): reported to the lead")
+
+
+@pytest.mark.parametrize(
+    "bad", [*CASES, *(pytest.param(b, marks=GAP) for b in KNOWN_GAPS)], ids=lambda b: b.name
+)
 def test_bad_input_is_refused_and_the_site_is_untouched(bad, tmp_path, published, capsys, monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     project = bad_project(bad, tmp_path)
