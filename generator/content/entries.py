@@ -88,9 +88,19 @@ def build_entry(parsed: Parsed, collection: str, slug: str) -> tuple[Entry | Non
         body_line=parsed.body_line,
     )
     entry = _BUILDERS[collection](d, dates, common)
+    _require_text(parsed, dates, ("title", "summary"))
     if dates.problems:
         return None, tuple(dates.problems)
     return entry, ()
+
+
+def _require_text(parsed: Parsed, dates: _Dates, keys: tuple[str, ...]) -> None:
+    """The schema's minLength lets "   " through; a heading of spaces is still empty."""
+    for key in keys:
+        value = parsed.data.get(key)
+        if isinstance(value, str) and not value.strip():
+            line, col = parsed.where((key,))
+            dates.problems.append(error(parsed.path, line, col, "empty-value", f"「{key}」が空白だけです。内容を書いてください"))
 
 
 def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Program:
@@ -211,6 +221,7 @@ def build_page(parsed: Parsed, slug: str) -> tuple[Page | None, tuple[Problem, .
     dates = _Dates(parsed)
     d = parsed.data
     page = Page(slug, parsed.path, d["title"].strip(), d["summary"], parsed.body, parsed.body_line, dates.get(("updated",)), bool(d.get("draft", False)))
+    _require_text(parsed, dates, ("title", "summary"))
     return (None, tuple(dates.problems)) if dates.problems else (page, ())
 
 
