@@ -121,6 +121,8 @@ CASES: tuple[Bad, ...] = (
         (f"{P}:2:1: error[wrong-type]: 「title」（制度の正式名称）は文字列で書いてください（いまは「キー: 値」の組）",)),
     Bad("huge-title", {P: edit(PROGRAM, "title: アドバイザー制度", "title: " + "長" * 10_000)},
         (f"{P}:2:1: error[too-long]: 「title」（制度の正式名称）は120文字以内にしてください（いまは10000文字）",)),
+    Bad("whitespace-only-title", {P: edit(PROGRAM, "title: アドバイザー制度", 'title: "　 "')},
+        (f"{P}:2:1: error[empty-value]: 「title」が空白だけです。内容を書いてください",)),
     Bad("huge-integer", {P: edit(PROGRAM, "5600000", "1" + "0" * 30)},
         (f"{P}:14:3: error[out-of-range]: 「terms.annual_cap_yen」（年間の上限額）は1000000000000以下にしてください",)),
     Bad("nan-rate", {P: edit(PROGRAM, "fiscal_rate: 0.7", "fiscal_rate: .nan")},
