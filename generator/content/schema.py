@@ -160,7 +160,7 @@ def _describe(value: Any) -> str:
 
 
 def _pattern_hint(pattern: str) -> str:
-    if pattern.startswith("^https?://[^/]+"):
+    if pattern.startswith("^https?://[^/"):
         return "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）"
     if pattern.startswith("^https?://"):
         return "URL は http:// か https:// で始めてください"
