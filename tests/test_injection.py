@@ -361,3 +361,19 @@ def test_the_search_index_builds_over_hostile_pages(tmp_path: Path) -> None:
         assert data.startswith(b"pagefind_dcd")
         titles.add(one_line(json.loads(data[len(b"pagefind_dcd") :])["meta"]["title"]))
     assert {one_line(p) for p in PAYLOADS} <= titles
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['https://example.jp"><script>alert(1)</script>', "https://example.jp\r\nDisallow: /", "https://exa mple.jp", "https://example.jp\\evil"],
+)
+def test_base_url_refuses_spaces_quotes_and_markup(tmp_path: Path, value: str) -> None:
+    """base_url reaches robots.txt, feeds, iCalendar and every canonical link as it is."""
+    project = copy_minimal_project(tmp_path / "project")
+    path = project / "content/site.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("base_url: https://example.jp", f"base_url: {json.dumps(value)}"), encoding="utf-8")
+    shown = value.replace("\r", "\\r").replace("\n", "\\n")
+    assert check_lines(project) == [
+        f"content/site.yaml:4:1: error[invalid-value]: 「base_url」（公開先のオリジン）の書き方が正しくありません（いまは「{shown}」）。"
+        "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）"
+    ]
