@@ -39,8 +39,10 @@ def copy_content(dest: Path) -> Path:
     return dest
 
 
-def run_build(project: Path, output: Path, *, cwd: Path, env: dict[str, str], as_of: bool) -> None:
+def run_build(project: Path, output: Path, *, cwd: Path, env: dict[str, str], as_of: bool, search: bool = True) -> None:
     argv = [sys.executable, "-m", "generator", "build", "--project", str(project), "--output", str(output), "--quiet"]
+    if not search:
+        argv.append("--no-search")
     if as_of:
         argv += ["--as-of", AS_OF.isoformat()]
     environment = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "PYTHONHASHSEED")}
@@ -147,6 +149,15 @@ def test_two_builds_in_different_places_and_processes_are_byte_identical(tmp_pat
     assert_only_filter_order_differs(a, b)
     without_search = [d for d in differences(a, b) if "pagefind/" not in d]
     assert without_search == []
+
+
+def test_without_search_every_file_is_identical_across_hash_seeds(tmp_path: Path) -> None:
+    project = copy_content(tmp_path / "project")
+    for seed in ("0", "123456"):
+        run_build(project, tmp_path / f"site-{seed}", cwd=tmp_path, env={"PYTHONHASHSEED": seed}, as_of=True, search=False)
+    a, b = tree(tmp_path / "site-0"), tree(tmp_path / "site-123456")
+    assert len(a) > 100
+    assert differences(a, b) == []
 
 
 def test_nothing_in_the_output_names_the_machine(tmp_path: Path) -> None:
