@@ -130,7 +130,6 @@ def assert_only_filter_order_differs(a: dict[str, bytes], b: dict[str, bytes]) -
     assert entry == b["pagefind/pagefind-entry.json"]
 
 
-@pytest.mark.slow
 def test_two_builds_in_different_places_and_processes_are_byte_identical(tmp_path: Path) -> None:
     first = copy_content(tmp_path / "one" / "project")
     second = copy_content(tmp_path / "two" / "elsewhere" / "catalog")
