@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -96,6 +97,23 @@ def catalog_command(project: Path, search: Sequence[str]) -> list[str]:
             "--output", str(project / "site"), "--as-of", AS_OF, "--quiet", *search]
 
 
+def use_generator(checkout: Path | None) -> Path:
+    """The source folder of the generator the child processes run.
+
+    With ``checkout`` (a tree holding ``generator/`` and ``themes/``, e.g. a
+    ``git archive`` of a commit), children import it through PYTHONPATH, which
+    comes before the installed package; so a frozen commit can be measured
+    while the working tree changes, or two commits side by side.
+    """
+    if checkout is None:
+        return Path(generator.__file__).resolve().parent.parent
+    root = checkout.resolve()
+    if not (root / "generator" / "__init__.py").is_file():
+        raise SystemExit(f"{checkout} has no generator/ package")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH", ""))))
+    return root
+
+
 def output_size(site: Path) -> dict[str, int]:
     """Files, HTML pages, apparent bytes and bytes on disk (hard links counted once)."""
     files = pages = apparent = 0
@@ -113,12 +131,12 @@ def output_size(site: Path) -> dict[str, int]:
 class Project:
     """A generated corpus with a template override, and the edits the scenarios make."""
 
-    def __init__(self, root: Path, entries: int, seed: int) -> None:
+    def __init__(self, root: Path, entries: int, seed: int, theme: Path) -> None:
         self.root = root
         write_corpus(generate(entries, seed), root, entries=entries, seed=seed)
         override = root / "themes" / "default" / "templates" / TEMPLATE
         override.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(package_theme() / "templates" / TEMPLATE, override)
+        shutil.copyfile(theme / "templates" / TEMPLATE, override)
         self.template = override
         self.template_text = override.read_text(encoding="utf-8")
         self.entry = sorted((root / "content" / "cases").glob("*.md"))[0]
@@ -146,19 +164,23 @@ def run_benchmarks(
     scenarios: Sequence[str],
     workdir: Path | None,
     seed: int,
+    checkout: Path | None = None,
+    label: str = "",
 ) -> int:
+    source = use_generator(checkout)
+    theme = source / "themes" / "default" if checkout is not None else package_theme()
     hugo_info = hugo_version() if hugo else None
     if hugo and hugo_info is None:
         print("hugo is not installed: measuring the catalog only", file=sys.stderr)
     variants = VARIANTS if search_variant else VARIANTS[:1]
-    report = {"environment": environment(), "hugo": hugo_info, "runs": runs, "as_of": AS_OF, "sizes": []}
+    report = {"environment": environment(source), "label": label, "hugo": hugo_info, "runs": runs, "as_of": AS_OF, "sizes": []}
     temporary = workdir is None
     base = Path(tempfile.mkdtemp(prefix="catalog-bench-")) if workdir is None else workdir
     base.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
         for n in entries:
-            report["sizes"].append(measure_size(n, base, runs=runs, seed=seed, variants=variants, scenarios=scenarios, hugo=hugo_info is not None))
+            report["sizes"].append(measure_size(n, base, theme, runs=runs, seed=seed, variants=variants, scenarios=scenarios, hugo=hugo_info is not None))
     except BuildFailed as exc:
         print(f"\nbuild failed: {exc}", file=sys.stderr)
         return 1
@@ -166,6 +188,7 @@ def run_benchmarks(
         if temporary:
             shutil.rmtree(base, ignore_errors=True)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
+    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(format_report(report))
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,9 +197,9 @@ def run_benchmarks(
     return 0
 
 
-def measure_size(n: int, base: Path, *, runs: int, seed: int, variants, scenarios: Sequence[str], hugo: bool) -> dict:
+def measure_size(n: int, base: Path, theme: Path, *, runs: int, seed: int, variants, scenarios: Sequence[str], hugo: bool) -> dict:
     progress(f"N={n:,}: writing the corpus")
-    project = Project(base / f"catalog-{n}", n, seed)
+    project = Project(base / f"catalog-{n}", n, seed, theme)
     hugo_dir = base / f"hugo-{n}"
     if hugo:
         write_hugo_site(project.root, hugo_dir)
@@ -235,9 +258,8 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def environment() -> dict:
-    """What the numbers were measured on and with."""
-    root = Path(generator.__file__).resolve().parent.parent
+def environment(root: Path) -> dict:
+    """What the numbers were measured on and with (``root``: the generator's source folder)."""
 
     def git(*args: str) -> str:
         try:
@@ -248,13 +270,21 @@ def environment() -> dict:
 
     return {
         "date": time.strftime("%Y-%m-%d"),
-        "generator_version": generator.__version__,
+        "generator_source": str(root),
+        "generator_version": _version(root),
         "commit": git("rev-parse", "--short=12", "HEAD"),
         "uncommitted_changes": bool(git("status", "--porcelain", "--", "generator", "themes")),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def _version(root: Path) -> str:
+    init = (root / "generator" / "__init__.py").read_text(encoding="utf-8")
+    found = re.search(r"__version__\s*=\s*[\"']([^\"']+)", init)
+    return found.group(1) if found else "?"
 
 
 def format_report(report: dict) -> str:
@@ -263,13 +293,15 @@ def format_report(report: dict) -> str:
         f"catalog {env['generator_version']} @ {env['commit']}{' (+ uncommitted changes)' if env['uncommitted_changes'] else ''}"
         f" · Python {env['python']} · {env['cpus']} CPUs · {env['date']} · medians of {report['runs']} runs",
     ]
+    if report["label"]:
+        lines.append(report["label"])
     if report["hugo"]:
         lines.append(report["hugo"])
     for size in report["sizes"]:
         n = size["entries"]
         lines += ["", f"N = {n:,} entries ({size['corpus_bytes'] / 1e6:.1f} MB of content)", ""]
         lines.append(f"| {'build':36} | {'median s':>8} | {'min s':>7} | {'max s':>7} | {'peak MB':>7} | {'× Hugo':>6} |")
-        lines.append(f"|{'-' * 38}|{'-' * 10}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
+        lines.append(f"|{'-' * 38}|{'-' * 9}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
         ratios = size.get("ratio_to_hugo_cold", {})
         for variant, by in size["catalog"].items():
             for scenario, s in by.items():
@@ -285,7 +317,8 @@ def format_report(report: dict) -> str:
         for name, out in size["output"].items():
             lines.append(f"output {name:9}: {out['html_pages']:,} HTML pages, {out['files']:,} files, "
                          f"{out['bytes'] / 1e6:.1f} MB ({out['disk_bytes'] / 1e6:.1f} MB on disk)")
-    lines.append(f"\ntotal benchmark time: {report['total_seconds']:.0f} s")
+    lines.append(f"\ntotal benchmark time: {report['total_seconds']:.0f} s; load average (1, 5, 15 min) at start "
+                 f"{env['load_average_at_start']}, at end {report['load_average_at_end']} on {env['cpus']} CPUs")
     return "\n".join(lines)
 
 
