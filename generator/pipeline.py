@@ -8,23 +8,30 @@ internal link, and hands the files to the writer, which swaps them in whole.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping
 
 from . import cache
 from .config import BuildOptions, Config
-from .content.discover import SourceFile, discover
-from .content.entries import Located
+from .content.batch import validate_files
+from .content.discover import discover
 from .content.link import link
-from .content.validate import FileResult, located_pages, validate_archetypes, validate_file, validate_site_config
+from .content.validate import located_pages, validate_archetypes, validate_site_config
 from .model import Archetype, OutputFile, Site
+from .output.exports import export_data
+from .output.feeds import build_feeds
+from .output.search import SearchIndexError, search_indexer
+from .output.writer import write_site
 from .problems import Problem, error, has_errors, sort_problems
+from .render.batch import render_routes
+from .render.deps import plan_render
+from .render.linkcheck import broken_links
+from .render.pages import make_renderer, site_files
+from .render.routes import plan
+from .render.templates import make_environment, static_files, theme_fingerprint
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long builds."""
@@ -35,6 +42,8 @@ class Loaded:
     site: Site | None
     problems: tuple[Problem, ...]
     files: int = 0
+    hashes: Mapping[str, str] = field(default_factory=dict)
+    """Content hash of each entry and archetype, by key (``programs/x``)."""
 
 
 @dataclass(frozen=True)
@@ -71,15 +80,20 @@ def load(
             config = result.config
     if config is not None:
         config = config.with_overrides(base_url=base_url, base_path=base_path)
+    hashes: dict[str, str] = {}
     for source in found.files:
         if source.kind == "archetypes":
             archetypes, archetype_problems = validate_archetypes(source)
             problems.extend(archetype_problems)
+            hashes.update((a.key, cache.digest(source.data)) for a in archetypes)
 
     entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
-    results = validate_files(project, entry_files, config, as_of, use_cache=use_cache)
+    validated = validate_files(project, entry_files, config, as_of, use_cache=use_cache)
+    results = validated.results
     for result in results:
         problems.extend(result.problems)
+        if result.located is not None and result.source.kind != "pages":
+            hashes[result.located.entry.key] = validated.hashes[result.source.path]
 
     if config is None or has_errors(problems):
         return Loaded(None, sort_problems(problems), len(found.files))
@@ -87,73 +101,60 @@ def load(
     located = [r.located for r in results if r.located is not None and r.source.kind != "pages"]
     linked = link(config, as_of, archetypes, located, located_pages(tuple(results)), drafts=drafts)
     problems.extend(linked.problems)
-    return Loaded(linked.site, sort_problems(problems), len(found.files))
+    return Loaded(linked.site, sort_problems(problems), len(found.files), hashes)
 
 
-PARALLEL_MIN_FILES = 400
-"""Below this many files to validate, worker processes cost more than they save."""
+@dataclass(frozen=True)
+class Rendered:
+    files: tuple[OutputFile, ...]
+    """Files rendered in this build."""
+    kept: tuple[str, ...]
+    """Pages unchanged since the previous build, kept from the output folder."""
+    problems: tuple[Problem, ...]
+    pages: int
+    page_cache: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]
+    """What the next build needs to keep pages: fingerprint and link targets by path."""
+    cache_key: str
 
 
-def validate_files(
-    project: Path, sources: Sequence[SourceFile], config: Config | None, as_of: date, *, use_cache: bool = True
-) -> tuple[FileResult, ...]:
-    """Validate every file, reusing the results cached for identical bytes and settings."""
-    key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
-    stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = (cache.load(project, "validate", key) if use_cache else None) or {}
-    hashes = {source.path: cache.digest(source.data) for source in sources}
-    results: dict[str, FileResult] = {}
-    todo: list[SourceFile] = []
-    for source in sources:
-        hit = stored.get(source.path)
-        if hit is not None and hit[0] == hashes[source.path]:
-            results[source.path] = FileResult(source, hit[1], hit[2])
-        else:
-            todo.append(source)
-    if len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-        workers = min(os.cpu_count() or 1, 8)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            fresh = pool.map(_validate_one, todo, [config] * len(todo), [as_of] * len(todo), chunksize=chunk)
-            for result in fresh:
-                results[result.source.path] = result
-    else:
-        for source in todo:
-            results[source.path] = validate_file(source, config, as_of)
-    ordered = tuple(results[source.path] for source in sources)
-    if use_cache and todo:
-        cache.save(project, "validate", key, {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in ordered})
-    return ordered
-
-
-def _validate_one(source: SourceFile, config: Config | None, as_of: date) -> FileResult:
-    # Workers send back only what the parent lacks: the bytes stay in the parent.
-    result = validate_file(source, config, as_of)
-    return FileResult(SourceFile(source.path, source.kind, source.slug, b""), result.located, result.problems)
-
-
-def render(site: Site, options: BuildOptions) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...], int]:
+def render(site: Site, options: BuildOptions, hashes: Mapping[str, str]) -> Rendered:
     """Every output file of the site (pages, feeds, data, static), links checked.
 
-    Returns the files, the problems, and how many HTML pages there are.
+    Pages whose inputs did not change since the previous build into the same
+    output folder are not rendered again (their files are kept).
     """
-    from .output.exports import export_data
-    from .output.feeds import build_feeds
-    from .render.linkcheck import check_links
-    from .render.pages import render_site
-    from .render.templates import make_environment, static_files
-
     env, problems = make_environment(options.project)
     if env is None or has_errors(problems):
-        return (), problems, 0
+        return Rendered((), (), problems, 0, {}, "")
+    global_key = cache.digest(
+        cache.generator_fingerprint(),
+        theme_fingerprint(options.project),
+        repr(site.config),
+        site.as_of.isoformat(),
+        repr((options.drafts, options.serve)),
+    )
+    output = options.output.resolve()
+    cache_key = cache.digest(global_key, str(output))
+    previous = (cache.load(options.project, "pages", cache_key) or {}) if output.is_dir() else {}
+
     data_files = export_data(site)
-    pages, page_problems = render_site(site, env, options, {"data_files": data_files})
-    problems = (*problems, *page_problems)
-    if has_errors(page_problems):
-        return (), problems, 0
-    files = (*pages, *build_feeds(site), *(d.file for d in data_files), *static_files(options.project))
-    problems = (*problems, *check_links(files, site.config))
-    html_pages = sum(1 for f in pages if f.path.endswith(".html"))
-    return files, problems, html_pages
+    routes = plan(site, {"data_files": data_files})
+    todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
+    batch = render_routes(make_renderer(site, env, options), todo.render)
+    problems = (*problems, *batch.problems)
+    if has_errors(batch.problems):
+        return Rendered((), (), problems, 0, {}, cache_key)
+
+    others = (*site_files(site, routes), *build_feeds(site), *(d.file for d in data_files), *static_files(options.project))
+    pages = tuple(page.file for page in batch.pages)
+    kept = tuple(path for path, _ in todo.kept)
+    existing = {f.path for f in (*pages, *others)} | set(kept)
+    base_path = site.config.base_path
+    targets = {page.file.path: page.targets for page in batch.pages} | dict(todo.kept)
+    for path in sorted(targets):
+        problems = (*problems, *broken_links(path, targets[path], existing, base_path))
+    page_cache = {path: (fp, targets[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in targets}
+    return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key)
 
 
 def build(
@@ -164,33 +165,32 @@ def build(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Check, render and write the site; nothing is written when there is an error."""
-    from .output.writer import write_site
-
     started = time.perf_counter()
     loaded = load(options.project, as_of=options.as_of, drafts=options.drafts or options.serve, base_url=base_url, base_path=base_path)
     if loaded.site is None or has_errors(loaded.problems, strict=options.strict):
         return BuildResult(loaded.problems, False, seconds=time.perf_counter() - started)
     if progress:
         progress("render", 0, 1)
-    files, render_problems, pages = render(loaded.site, options)
-    problems = sort_problems((*loaded.problems, *render_problems))
-    if not files or has_errors(problems, strict=options.strict):
+    rendered = render(loaded.site, options, loaded.hashes)
+    problems = sort_problems((*loaded.problems, *rendered.problems))
+    if not rendered.files or has_errors(problems, strict=options.strict):
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
-    from .output.search import SearchIndexError, search_indexer
 
     index = search_indexer(loaded.site.config.language) if options.search else None
     try:
-        written = write_site(files, options, progress=progress, index=index)
+        written = write_site(rendered.files, options, progress=progress, index=index, kept=rendered.kept)
     except SearchIndexError as exc:
         failed = error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}")
         return BuildResult(sort_problems((*problems, failed)), False, seconds=time.perf_counter() - started, site=loaded.site)
     if written.problems:
         problems = sort_problems((*problems, *written.problems))
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
+    # Only now does the output folder hold what the page cache describes.
+    cache.save(options.project, "pages", rendered.cache_key, rendered.page_cache)
     return BuildResult(
         problems,
         True,
-        pages=pages,
+        pages=rendered.pages,
         entries=len(loaded.site.entries()),
         files=written.files,
         written=written.written,

@@ -20,8 +20,8 @@ def built(request, tmp_path_factory):
     loaded = load(PROJECT, as_of=AS_OF, base_path=request.param, use_cache=False)
     assert loaded.site is not None, [p.format() for p in loaded.problems if p.is_error]
     options = BuildOptions(project=PROJECT, output=tmp_path_factory.mktemp("site"), as_of=AS_OF)
-    files, problems, _pages = render(loaded.site, options)
-    return loaded.site, {f.path: f for f in files}, problems
+    rendered = render(loaded.site, options, loaded.hashes)
+    return loaded.site, {f.path: f for f in rendered.files}, rendered.problems
 
 
 def test_no_broken_links_and_no_render_errors(built):

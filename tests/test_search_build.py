@@ -182,7 +182,8 @@ def test_failing_pagefind_fails_the_build_and_keeps_the_old_site(tmp_path, monke
     ]
     assert (out / "programs/advisor/index.html").read_bytes() == old_page
     assert (out / "pagefind/pagefind-entry.json").read_bytes() == old_entry
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    # Only the spare (the writer's reusable previous site) may stay beside the output.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site") and p.name != ".site.spare") == []
 
 
 def test_missing_pagefind_binary_fails_the_build(tmp_path, monkeypatch):
@@ -239,19 +240,28 @@ def test_markup_unsafe_lists_every_character_that_normalizes_to_markup():
 
 
 def test_index_folder_collision_is_an_error(tmp_path):
-    site = tmp_path / "site"
-    (site / "pagefind").mkdir(parents=True)
-    (site / "index.html").write_text('<main data-pagefind-body>本文</main>', encoding="utf-8")
-    with pytest.raises(SearchIndexError) as caught:
-        build_index(site, None)
-    assert "「pagefind/」がすでにあります" in str(caught.value)
+    """A page that would land in pagefind/ (e.g. content/pages/pagefind.md) is refused before anything is written."""
+    from datetime import date
+
+    from generator.config import BuildOptions
+    from generator.model import OutputFile
+    from generator.output.writer import write_site
+
+    out = tmp_path / "site"
+    page = OutputFile("pagefind/index.html", '<main data-pagefind-body>本文</main>'.encode())
+    opts = BuildOptions(project=tmp_path, output=out, as_of=date(2026, 11, 26))
+    result = write_site((page,), opts, index=lambda work, previous: pytest.fail("the indexer must not run"))
+    assert [p.code for p in result.problems] == ["unsafe-path"]
+    assert "「pagefind/」があります" in result.problems[0].message
+    assert not out.exists()
 
 
 def test_scratch_copies_are_removed_after_a_failure(tmp_path):
-    before = set(Path(tempfile.gettempdir()).glob("catalog-search-*"))
+    scratch_dirs = [Path(tempfile.gettempdir()), Path("/dev/shm")]
+    before = {p for d in scratch_dirs if d.is_dir() for p in d.glob("catalog-search-*")}
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text('<main data-pagefind-body>本文</main>', encoding="utf-8")
     with pytest.raises(SearchIndexError):
         build_index(site, None, executable=failing_pagefind(tmp_path))
-    assert set(Path(tempfile.gettempdir()).glob("catalog-search-*")) == before
+    assert {p for d in scratch_dirs if d.is_dir() for p in d.glob("catalog-search-*")} == before

@@ -45,7 +45,12 @@ def files(version: str) -> tuple[OutputFile, ...]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
+    """Folders of unfinished builds (the spare, the previous site kept for reuse, is not one)."""
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*") if not p.name.endswith(".spare"))
+
+
+def spare(out: Path) -> Path:
+    return out.with_name(f".{out.name}.spare")
 
 
 def test_first_write_and_swap(tmp_path: Path) -> None:
@@ -59,6 +64,32 @@ def test_first_write_and_swap(tmp_path: Path) -> None:
     assert not (out / "only-v1.txt").exists(), "files of the previous build do not linger"
     assert result.written == 2, "the unchanged page is linked, not written again"
     assert leftovers(out) == []
+    assert (spare(out) / "only-v1.txt").exists(), "the previous site is kept beside, for reuse"
+
+
+def test_the_spare_is_brought_up_to_date_whatever_its_state(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    for version in ("v1", "v2", "v3"):
+        write_site(files(version), options(tmp_path, out))
+    # Damage the spare every way a killed build or a person could.
+    (spare(out) / "stray.html").write_text("stray")
+    (spare(out) / "programs/a/index.html").unlink()
+    (spare(out) / "index.html").write_bytes(b"garbage")
+    (spare(out) / "deep/er").mkdir(parents=True)
+    write_site(files("v4"), options(tmp_path, out))
+    expected = tmp_path / "expected"
+    write_site(files("v4"), options(tmp_path, expected))
+    assert tree_hash(out) == tree_hash(expected)
+
+
+def test_kept_files_come_from_the_current_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site((OutputFile("a.html", b"one"), OutputFile("b.html", b"one")), options(tmp_path, out))
+    write_site((OutputFile("a.html", b"two"), OutputFile("b.html", b"two")), options(tmp_path, out))
+    # The spare holds "one"; a build that keeps a.html must publish the current "two".
+    write_site((OutputFile("b.html", b"three"),), options(tmp_path, out), kept=("a.html",))
+    assert (out / "a.html").read_bytes() == b"two"
+    assert (out / "b.html").read_bytes() == b"three"
 
 
 def test_unchanged_files_are_hard_links_of_the_previous_build(tmp_path: Path) -> None:
@@ -82,7 +113,7 @@ def test_failure_before_the_swap_leaves_the_previous_site(tmp_path: Path, failur
     with pytest.raises(type(failure)):
         write_site(files("v2"), options(tmp_path, out), index=failing_index)
     assert tree_hash(out) == before
-    assert leftovers(out) == [], "the temporary folder is removed"
+    assert leftovers(out) == [], "the temporary folder is not left under its temporary name"
 
 
 def test_paths_that_leave_the_output_are_refused(tmp_path: Path) -> None:
@@ -163,10 +194,11 @@ def test_killed_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signa
     if sig == signal.SIGKILL:
         assert tmp.exists(), "a killed process cannot clean up"
         write_site(files("v2"), options(tmp_path, out))
-        assert leftovers(out) == [], "the next build removes what the killed one left"
+        assert leftovers(out) == [], "the next build reuses what the killed one left"
+        assert (out / "index.html").read_bytes() == b"<p>v2</p>"
     else:
         assert proc.returncode == 130
-        assert not tmp.exists(), "an interrupted build removes its temporary folder"
+        assert not tmp.exists(), "an interrupted build does not leave its temporary folder"
         assert b"Traceback" not in stderr
 
 
@@ -177,7 +209,19 @@ def test_interrupted_swap_is_repaired(tmp_path: Path) -> None:
     before = tree_hash(out)
     dead_pid = 2**22 + 12345  # above pid_max: no such process
     os.rename(out, tmp_path / f".site.old-{dead_pid}")
-    (tmp_path / f".site.tmp-{dead_pid}").mkdir()
+    (tmp_path / f".site.tmp-{dead_pid + 1}").mkdir()
     write_site(files("v1"), options(tmp_path, out))
     assert tree_hash(out) == before
     assert leftovers(out) == []
+
+
+def test_without_an_atomic_exchange_two_renames_do_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.output import writer
+
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    for version in ("v1", "v2", "v3"):
+        write_site(files(version), options(tmp_path, out))
+        assert (out / "index.html").read_bytes() == f"<p>{version}</p>".encode()
+        assert leftovers(out) == []
+    assert (spare(out) / "index.html").read_bytes() == b"<p>v2</p>"

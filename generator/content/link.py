@@ -34,6 +34,7 @@ from ..model import (
 from ..problems import Problem, error
 from ..render.mdlinks import md_link_key
 from .entries import Located
+from .parse import md_file_links
 from .prefectures import PREFECTURES, prefecture_slug
 
 LEVEL_ORDER = {"national": 0, "prefecture": 1, "municipal": 2}
@@ -49,8 +50,6 @@ REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
     }
 )
 
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,10 @@ def link(
                     problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
                 else:
                     problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
-        problems.extend(_body_links(entry.path, entry.body, entry.body_line, published, all_keys))
+        problems.extend(_body_links(entry.path, item.parsed.md_links, published, all_keys))
     pages = [page for page in pages if drafts or not page.draft]
     for page in pages:
-        problems.extend(_body_links(page.path, page.body, page.body_line, published, all_keys))
+        problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys))
 
     if any(p.is_error for p in problems):
         return Linked(None, tuple(problems))
@@ -135,23 +134,16 @@ def link(
     )
 
 
-def _body_links(path: str, body: str, body_line: int, published: Mapping[str, Entry], all_keys: set[str]) -> Iterable[Problem]:
-    for offset, line_text in enumerate(body.split("\n")):
-        targets = [(m.group(1), m.start(1)) for m in _INLINE_LINK.finditer(line_text)]
-        ref = _REF_DEF.match(line_text)
-        if ref:
-            targets.append((ref.group(1), ref.start(1)))
-        for href, col in targets:
-            bare = href.split("#", 1)[0].split("?", 1)[0]
-            if "://" in href or not bare.endswith(".md"):
-                continue
-            key = md_link_key(path, href)
-            where = (body_line + offset, col + 1)
-            if key is None:
-                yield error(path, *where, "unknown-link", f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください")
-            elif key not in published:
-                reason = "下書きです" if key in all_keys else "ありません"
-                yield error(path, *where, "unknown-link", f"リンク先 content/{key}.md が{reason}")
+def _body_links(
+    path: str, links: Iterable[tuple[str, int, int]], published: Mapping[str, Entry], all_keys: set[str]
+) -> Iterable[Problem]:
+    for href, line, col in links:
+        key = md_link_key(path, href)
+        if key is None:
+            yield error(path, line, col, "unknown-link", f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください")
+        elif key not in published:
+            reason = "下書きです" if key in all_keys else "ありません"
+            yield error(path, line, col, "unknown-link", f"リンク先 content/{key}.md が{reason}")
 
 
 def _backlinks(ordered: Mapping[str, tuple]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:

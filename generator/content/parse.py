@@ -54,6 +54,8 @@ class Parsed:
     """(line, col) of each key or list item, by its path; () is the document start."""
     body: str = ""
     body_line: int = 1
+    md_links: tuple[tuple[str, int, int], ...] = ()
+    """(href, line, col) of each link in the body to a ``.md`` file (links between entries)."""
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Position of ``path``, or of its nearest parent that has one."""
@@ -161,7 +163,7 @@ def parse_entry(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
         return (error(path, yaml_line, 1, "front-matter-type", "front matter は「キー: 値」の形で書いてください"),)
     positions = dict(doc.positions)
     positions[()] = (1, 1)
-    return Parsed(path, data, positions, body, body_line)
+    return Parsed(path, data, positions, body, body_line, md_file_links(body, body_line))
 
 
 def parse_data_file(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
@@ -177,6 +179,29 @@ def parse_data_file(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
 
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists a content file may have."""
+
+
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+
+
+def md_file_links(body: str, body_line: int) -> tuple[tuple[str, int, int], ...]:
+    """(href, line, col) of every Markdown link in ``body`` to a local ``.md`` file."""
+    if ".md" not in body:
+        return ()
+    found: list[tuple[str, int, int]] = []
+    for offset, line_text in enumerate(body.split("\n")):
+        if ".md" not in line_text:
+            continue
+        targets = [(m.group(1), m.start(1)) for m in _INLINE_LINK.finditer(line_text)]
+        ref = _REF_DEF.match(line_text)
+        if ref:
+            targets.append((ref.group(1), ref.start(1)))
+        for href, col in targets:
+            bare = href.split("#", 1)[0].split("?", 1)[0]
+            if "://" not in href and bare.endswith(".md"):
+                found.append((href, body_line + offset, col + 1))
+    return tuple(found)
 
 
 class _Builder:

@@ -147,7 +147,17 @@ def _csv_file(site: Site, table: Table) -> DataFile:
 
 
 def encode_json(value: Any) -> bytes:
-    """Stable JSON: sorted keys, no ASCII escaping, 2-space indent, trailing newline."""
+    """Stable JSON: sorted keys, no ASCII escaping, trailing newline.
+
+    A list of records is written one record per line (readable, diffable, and
+    encoded by the json module's C encoder, which ``indent`` would turn off);
+    anything else with a 2-space indent.
+    """
+    if isinstance(value, list):
+        if not value:
+            return b"[]\n"
+        lines = (json.dumps(item, ensure_ascii=False, sort_keys=True) for item in value)
+        return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
     return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 

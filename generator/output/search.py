@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -52,6 +53,7 @@ UNUSED_BUNDLE_FILES = (
 MARKUP_UNSAFE = {ch: f"&#x{ord(ch):X};" for ch in "\ufe60\ufe64\ufe65\uff02\uff06\uff07\uff1c\uff1e"}
 """Characters whose NFKC form contains ``< > & " '``: kept as character references,
 so that normalising a page's text can never change its markup."""
+_MARKUP_UNSAFE_RE = re.compile(f"[{''.join(MARKUP_UNSAFE)}]")
 
 Indexer = Callable[[Path, "Path | None"], "SearchStats"]
 
@@ -94,9 +96,12 @@ def build_index(
         raise SearchIndexError("検索の対象になるページ（data-pagefind-body のあるページ）が 1 つもありません")
     digest = fingerprint(site_dir, pages, language)
     target = site_dir / INDEX_FOLDER
-    if target.exists():
-        raise SearchIndexError(f"出力に「{INDEX_FOLDER}/」がすでにあります。検索インデックスの置き場所と重なるため、別の名前にしてください")
-    reused = previous_dir is not None and _reuse(previous_dir / INDEX_FOLDER, target, digest)
+    # The writer assembles the site in the folder of an earlier build: its index
+    # may already be the right one; any other is replaced.
+    reused = _current(target, digest)
+    if not reused and target.exists():
+        shutil.rmtree(target)
+    reused = reused or (previous_dir is not None and _reuse(previous_dir / INDEX_FOLDER, target, digest))
     if not reused:
         _run_pagefind(site_dir, pages, target, language, executable or pagefind_executable())
         (target / FINGERPRINT_FILE).write_text(digest + "\n", encoding="ascii")
@@ -132,7 +137,9 @@ def fingerprint(site_dir: Path, pages: tuple[str, ...], language: str) -> str:
 
 def normalize_for_index(html: str) -> str:
     """The page as Pagefind should read it: NFKC text (ＤＸ → DX, ｶﾀｶﾅ → カタカナ), same markup."""
-    return unicodedata.normalize("NFKC", html.translate(str.maketrans(MARKUP_UNSAFE)))
+    if unicodedata.is_normalized("NFKC", html):
+        return html
+    return unicodedata.normalize("NFKC", _MARKUP_UNSAFE_RE.sub(lambda m: MARKUP_UNSAFE[m.group()], html))
 
 
 def indexed_page_count(index_dir: Path) -> int:
@@ -165,6 +172,15 @@ def pagefind_version() -> str:
         return "unknown"
 
 
+def _current(index_dir: Path, digest: str) -> bool:
+    """The index in ``index_dir`` was built from the same pages with the same options."""
+    try:
+        stored = (index_dir / FINGERPRINT_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return stored == digest and (index_dir / "pagefind.js").is_file() and indexed_page_count(index_dir) > 0
+
+
 def _reuse(previous: Path, target: Path, digest: str) -> bool:
     """Hard-link the previous index into ``target`` when it was built from the same pages."""
     try:
@@ -189,7 +205,10 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def _run_pagefind(site_dir: Path, pages: tuple[str, ...], target: Path, language: str, executable: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="catalog-search-") as scratch:
+    # The scratch copy holds a folder per page: on a memory file system its removal is instant.
+    shm = Path("/dev/shm")
+    scratch_parent = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="catalog-search-", dir=scratch_parent) as scratch:
         source = Path(scratch)
         for rel in pages:
             dest = source / rel

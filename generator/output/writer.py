@@ -23,6 +23,9 @@ from ..problems import Problem, error
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
+SPARE_MARK = ".spare"
+INDEX_FOLDER = "pagefind"
+"""Written by the search indexer, not by the writer."""
 
 
 @dataclass(frozen=True)
@@ -62,57 +65,191 @@ def write_site(
     *,
     progress: Callable[[str, int, int], None] | None = None,
     index: Callable[[Path, Path | None], object] | None = None,
+    kept: Sequence[str] = (),
 ) -> Written:
     """Write ``files`` as the new output folder, atomically.
 
-    ``index`` (the search indexer) runs on the assembled temporary folder before
-    the swap, with the previous output folder for reuse; when it fails, nothing
-    is swapped in.
+    ``kept`` are paths whose file is the same as in the previous output (an
+    incremental build did not render them again): they are linked from it.
+
+    ``index`` (the search indexer) runs on the assembled work folder before the
+    swap, with the previous output folder for reuse; when it fails, nothing is
+    swapped in.
+
+    The work folder is the previous build's folder, kept beside the output as
+    ``.<name>.spare`` and brought up to date file by file: deleting and
+    recreating tens of thousands of folders costs far more than the few files
+    an edit changes (deletion is slow on many file systems).
     """
     unsafe = check_output_folder(options)
     if unsafe:
         return Written(0, 0, None, (unsafe,))
     out = options.output.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
     previous = out if out.is_dir() else None
     try:
-        written = _assemble(files, tmp, previous, progress)
-        search = index(tmp, previous) if index else None
-        _swap(tmp, out)
+        paths = [safe_relative(f.path) for f in files] + [safe_relative(k) for k in kept]
     except UnsafeOutput as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         return Written(0, 0, None, (error(str(exc), 0, 0, "unsafe-path", f"出力先の外を指すパス「{exc}」は書き込めません"),))
+    if index is not None and any(p.parts[0] == INDEX_FOLDER for p in paths):
+        return Written(0, 0, None, (error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください"),))
+    work = _claim_work_folder(out)
+    try:
+        written = _sync(work, files, kept, previous, keep_index=index is not None, progress=progress)
+        search = index(work, previous) if index else None
+        _swap(work, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _release(work, out)
         raise
-    return Written(len(files), written, search)
+    _release(work, out)
+    return Written(len(files) + len(kept), written, search)
 
 
-def _assemble(files: Sequence[OutputFile], tmp: Path, previous: Path | None, progress) -> int:
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    made: set[Path] = {tmp}
+def _claim_work_folder(out: Path) -> Path:
+    """A folder beside ``out`` to assemble the next site in, named for this process.
+
+    The spare (the site before the previous build) or a folder left by a killed
+    build is reused: whatever state it is in, ``_sync`` makes it right.
+    """
+    work = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
+    candidates = [out.with_name(f".{out.name}{SPARE_MARK}"), *sorted(out.parent.glob(f".{out.name}.*-*"))]
+    for candidate in candidates:
+        pid = candidate.name.rsplit("-", 1)[-1]
+        dead = pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
+        if not candidate.exists() or not (candidate.name.endswith(SPARE_MARK) or dead or candidate == work):
+            continue
+        if OLD_MARK in candidate.name and not out.exists():
+            os.rename(candidate, out)  # a swap killed half-way: its old site is the site
+        elif not work.exists():
+            os.rename(candidate, work)
+        else:
+            shutil.rmtree(candidate, ignore_errors=True)  # more leftovers than one work folder needs
+    if not work.exists():
+        work.mkdir()
+    return work
+
+
+def _release(work: Path, out: Path) -> None:
+    """Keep the work folder (now holding the previous site, or a failed attempt) as the spare."""
+    if work.exists():
+        spare = out.with_name(f".{out.name}{SPARE_MARK}")
+        if spare.exists():
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            os.rename(work, spare)
+
+
+def _sync(
+    work: Path,
+    files: Sequence[OutputFile],
+    kept: Sequence[str],
+    previous: Path | None,
+    *,
+    keep_index: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> int:
+    """Make ``work`` hold exactly ``files`` and ``kept``; returns how many files were written.
+
+    New bytes always go to a new file (written beside, then renamed over), never
+    into an existing one: files are hard-linked between builds.
+    """
+    present = _files_below(work)
     written = 0
-    total = len(files)
+    made: set[Path] = set()
+    total = len(files) + len(kept)
     for done, file in enumerate(files, 1):
         rel = safe_relative(file.path)
-        dest = tmp / rel
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        dest = work / rel
+        if rel.as_posix() in present and _same_bytes(dest, file.data):
+            continue
         if previous is not None and _same_bytes(previous / rel, file.data):
-            try:
-                os.link(previous / rel, dest)
-                continue
-            except OSError:
-                pass
-        dest.write_bytes(file.data)
-        written += 1
-        if progress and done % 500 == 0:
+            _link_over(previous / rel, dest, made)
+        else:
+            _write_over(dest, file.data, made)
+            written += 1
+        if progress and done % 1000 == 0:
             progress("write", done, total)
+    if kept and previous is None:
+        raise FileNotFoundError("kept files need a previous output folder")
+    for path in kept:
+        rel = safe_relative(path)
+        source, dest = previous / rel, work / rel  # type: ignore[operator]
+        if rel.as_posix() in present and _same_file(source, dest):
+            continue
+        _link_over(source, dest, made)
+    wanted = {f.path for f in files} | set(kept)
+    stale = [p for p in present if p not in wanted and not (keep_index and p.split("/", 1)[0] == INDEX_FOLDER)]
+    for rel_text in stale:
+        (work / rel_text).unlink(missing_ok=True)
+    for folder in sorted({(work / p).parent for p in stale}, key=lambda f: len(f.parts), reverse=True):
+        while folder != work and _remove_if_empty(folder):
+            folder = folder.parent
     return written
+
+
+def _files_below(folder: Path) -> set[str]:
+    found: set[str] = set()
+    stack = [(folder, "")]
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), rel + "/"))
+            else:
+                found.add(rel)
+    return found
+
+
+def _write_over(dest: Path, data: bytes, made: set[Path]) -> None:
+    _ensure_parent(dest, made)
+    if dest.is_dir() and not dest.is_symlink():
+        shutil.rmtree(dest)  # a folder where a file must now be
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.new")
+    tmp.write_bytes(data)
+    os.replace(tmp, dest)
+
+
+def _link_over(source: Path, dest: Path, made: set[Path]) -> None:
+    _ensure_parent(dest, made)
+    if dest.is_dir() and not dest.is_symlink():
+        shutil.rmtree(dest)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.new")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, dest)
+
+
+def _ensure_parent(dest: Path, made: set[Path]) -> None:
+    parent = dest.parent
+    if parent in made:
+        return
+    if parent.is_file() or parent.is_symlink():
+        parent.unlink()  # a file where a folder must now be
+    parent.mkdir(parents=True, exist_ok=True)
+    made.add(parent)
+
+
+def _remove_if_empty(folder: Path) -> bool:
+    try:
+        folder.rmdir()
+        return True
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -124,8 +261,8 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    """Put ``tmp`` in place of ``out``.
+def _swap(work: Path, out: Path) -> None:
+    """Put ``work`` in place of ``out``; afterwards ``work`` holds the previous site.
 
     On Linux both folders are exchanged in one atomic step (renameat2 with
     RENAME_EXCHANGE), so a reader or a kill at any moment sees either the old
@@ -133,20 +270,18 @@ def _swap(tmp: Path, out: Path) -> None:
     them leaves ``.<out>.old-<pid>``, which the next build puts back.
     """
     if not out.exists():
-        os.rename(tmp, out)
+        os.rename(work, out)
         return
-    if _exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+    if _exchange(work, out):
         return
     old = out.with_name(f".{out.name}{OLD_MARK}{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
     os.rename(out, old)
     try:
-        os.rename(tmp, out)
+        os.rename(work, out)
     except BaseException:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    os.rename(old, work)
 
 
 _RENAME_EXCHANGE = 2
@@ -165,18 +300,6 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def _remove_leftovers(out: Path) -> None:
-    """Folders left by a build that was killed: restore a lost output, drop temporaries."""
-    for leftover in sorted(out.parent.glob(f".{out.name}.*-*")):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
-            continue
-        if OLD_MARK in leftover.name and not out.exists():
-            os.rename(leftover, out)
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

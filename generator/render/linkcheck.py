@@ -73,23 +73,37 @@ def check_links(files: Sequence[OutputFile], config: Config) -> tuple[Problem, .
     existing = {f.path for f in files}
     problems: list[Problem] = []
     for page in files:
-        if not page.path.endswith(".html"):
-            continue
-        problems.extend(_broken(page, existing, config.base_path))
+        if page.path.endswith(".html"):
+            problems.extend(broken_links(page.path, internal_targets(page, config.base_path), existing, config.base_path))
     return tuple(problems)
 
 
-def _broken(page: OutputFile, existing: set[str], base_path: str) -> Iterable[Problem]:
+def internal_targets(page: OutputFile, base_path: str) -> tuple[tuple[str, str], ...]:
+    """(href, output path) of each distinct internal link of a page.
+
+    Kept with a page between incremental builds, so that a page that is not
+    rendered again is still checked against the new set of files.
+    """
     seen: set[str] = set()
+    out: list[tuple[str, str]] = []
     for href in links_of(page.data.decode("utf-8", errors="replace")):
         if href in seen:
             continue
         seen.add(href)
         target = resolve(href, page.path, base_path)
-        if target is None or target in existing:
+        if target is not None:
+            out.append((href, target))
+    return tuple(out)
+
+
+def broken_links(
+    page_path: str, targets: Iterable[tuple[str, str]], existing: set[str] | frozenset[str], base_path: str
+) -> Iterable[Problem]:
+    for href, target in targets:
+        if target in existing:
             continue
         if target.startswith("../"):
             message = f"リンク「{href}」はサイトの外（{base_path} の外）を指しています。base_path を含むURLにしてください"
         else:
             message = f"リンク「{href}」の行き先（{target}）が出力にありません"
-        yield error(page.path, 0, 0, "broken-link", message)
+        yield error(page_path, 0, 0, "broken-link", message)

@@ -71,10 +71,22 @@ def build_term_index(site: Site) -> dict[tuple[str, str], tuple[tuple[str, str],
     return {k: tuple(v) for k, v in index.items()}
 
 
-def render_site(
-    site: Site, env: jinja2.Environment, options: BuildOptions, extra: Mapping[str, object]
-) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...]]:
-    """Every HTML page, sitemap.xml, robots.txt and 404.html of the site."""
+@dataclass(frozen=True)
+class Renderer:
+    """Everything needed to render any route of one build: made once, used for every page."""
+
+    site: Site
+    env: jinja2.Environment
+    helpers: Helpers
+
+    def render(self, route: Route) -> tuple[OutputFile | None, Problem | None]:
+        html, problem = render_route(self.env, route, self.site, self.helpers)
+        if problem is not None:
+            return None, problem
+        return OutputFile(route.output_path, html.encode("utf-8"), "text/html"), None
+
+
+def make_renderer(site: Site, env: jinja2.Environment, options: BuildOptions) -> Renderer:
     helpers = Helpers(site, build_term_index(site))
     # Values of this build are globals of an overlay, so that imported macros
     # see them too; the caller's environment is left as it was.
@@ -88,17 +100,32 @@ def render_site(
         as_of=site.as_of,
         show_drafts=options.drafts or options.serve,
     )
+    return Renderer(site, build_env, helpers)
+
+
+def site_files(site: Site, routes: Sequence[Route]) -> tuple[OutputFile, ...]:
+    """sitemap.xml and robots.txt, which list every route."""
+    return (
+        OutputFile("sitemap.xml", sitemap_xml(site, routes).encode("utf-8"), "application/xml"),
+        OutputFile("robots.txt", robots_txt(site).encode("utf-8"), "text/plain"),
+    )
+
+
+def render_site(
+    site: Site, env: jinja2.Environment, options: BuildOptions, extra: Mapping[str, object]
+) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...]]:
+    """Every HTML page, sitemap.xml, robots.txt and 404.html of the site."""
+    renderer = make_renderer(site, env, options)
     routes = plan(site, extra)
     files: list[OutputFile] = []
     problems: list[Problem] = []
     for route in routes:
-        html, problem = render_route(build_env, route, site, helpers)
+        file, problem = renderer.render(route)
         if problem is not None:
             problems.append(problem)
-        else:
-            files.append(OutputFile(route.output_path, html.encode("utf-8"), "text/html"))
-    files.append(OutputFile("sitemap.xml", sitemap_xml(site, routes).encode("utf-8"), "application/xml"))
-    files.append(OutputFile("robots.txt", robots_txt(site).encode("utf-8"), "text/plain"))
+        elif file is not None:
+            files.append(file)
+    files.extend(site_files(site, routes))
     return tuple(files), tuple(problems)
 
 

@@ -7,6 +7,7 @@ such overrides are returned as Problems, never raised.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def make_environment(project: Path) -> tuple[jinja2.Environment | None, tuple[Pr
     )
     filters.install(env)
     escaping = (*_escaping_links(project, folders), *_escaping_links(project, _theme_folders(project, "static")))
-    problems = (*escaping, *_syntax_problems(env, project, folders))
+    # The default theme is tested with the generator; only a project's own templates are checked here.
+    overrides = tuple(f for f in folders if f.resolve() != (package_theme() / "templates").resolve())
+    problems = (*escaping, *_syntax_problems(env, project, overrides))
     return (None, problems) if problems else (env, ())
 
 
@@ -121,3 +124,14 @@ def _media_type(name: str) -> str:
         return "image/svg+xml"
     guessed, _ = mimetypes.guess_type(name)
     return guessed or "application/octet-stream"
+
+
+def theme_fingerprint(project: Path) -> str:
+    """Hash of every template a page may be rendered with (overrides and default theme)."""
+    digest = hashlib.sha256()
+    for folder in _theme_folders(project, "templates"):
+        digest.update(str(folder).encode())
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,85 @@
+"""Render many routes at once, on every core.
+
+Large sites are rendered by a pool of forked worker processes. Forking lets each
+worker inherit the already built Site, routes and compiled templates instead of
+receiving them pickled; a task is only a range of route numbers, and a worker
+sends back the page bytes with the internal links it found in them (so link
+checking is spread over the cores too).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..model import OutputFile
+from ..problems import Problem
+from .linkcheck import internal_targets
+from .pages import Renderer
+from .routes import Route
+
+PARALLEL_MIN_ROUTES = 300
+"""Below this many pages, starting workers costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    file: OutputFile
+    targets: tuple[tuple[str, str], ...]
+    """(href, output path) of its internal links, for the link check."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    pages: tuple[RenderedPage, ...]
+    problems: tuple[Problem, ...]
+
+
+# Set once in each worker process by the pool's initializer (inherited through
+# fork, never pickled); read-only afterwards. The parent process never sets it.
+_WORKER: tuple[Renderer, Sequence[Route]] | None = None
+
+
+def _start_worker(renderer: Renderer, routes: Sequence[Route]) -> None:
+    global _WORKER
+    _WORKER = (renderer, routes)
+
+
+def _render_range(start: int, stop: int) -> Batch:
+    assert _WORKER is not None
+    renderer, routes = _WORKER
+    return _render(renderer, routes[start:stop])
+
+
+def _render(renderer: Renderer, routes: Sequence[Route]) -> Batch:
+    base_path = renderer.site.config.base_path
+    pages: list[RenderedPage] = []
+    problems: list[Problem] = []
+    for route in routes:
+        file, problem = renderer.render(route)
+        if problem is not None:
+            problems.append(problem)
+        elif file is not None:
+            pages.append(RenderedPage(file, internal_targets(file, base_path)))
+    return Batch(tuple(pages), tuple(problems))
+
+
+def render_routes(renderer: Renderer, routes: Sequence[Route], *, workers: int | None = None) -> Batch:
+    """Render ``routes`` in order, in parallel when there are many."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(routes) < PARALLEL_MIN_ROUTES or "fork" not in multiprocessing.get_all_start_methods():
+        return _render(renderer, routes)
+    # Small chunks balance the load (index pages are much larger than entries).
+    size = max(20, len(routes) // (workers * 16))
+    bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
+    pages: list[RenderedPage] = []
+    problems: list[Problem] = []
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(renderer, routes)) as pool:
+        for batch in pool.map(_render_range, *zip(*bounds)):
+            pages.extend(batch.pages)
+            problems.extend(batch.problems)
+    return Batch(tuple(pages), tuple(problems))
