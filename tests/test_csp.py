@@ -173,7 +173,7 @@ def test_pages_run_under_the_documented_policy_without_violations(hostile_site: 
                 assert response is not None and response.ok, path
                 assert response.headers["content-security-policy"] == headers["Content-Security-Policy"]
                 if path.startswith("/search/"):
-                    page.wait_for_selector("[data-search-results] li", timeout=15000)
+                    page.wait_for_selector("[data-search-results] li", timeout=30000)
                     titles = page.locator("[data-search-results] .card__title").all_inner_texts()
                     assert "<script>alert(1)</script>" in titles, titles
                     # Pagefind's excerpts are HTML: only their text and <mark> may reach the page.
