@@ -34,6 +34,7 @@ async function start(root) {
   const more = root.querySelector("[data-search-more]");
   const empty = root.querySelector("[data-search-empty]");
   const clear = root.querySelector("[data-search-clear]");
+  const chosen = root.querySelector("[data-search-chosen]");
 
   root.classList.add("is-enhanced");
   setStatus(status, "検索の準備をしています…");
@@ -49,6 +50,8 @@ async function start(root) {
   if (!initial.q && input.value.trim()) initial.q = normalize(input.value);
   const checkboxes = buildFacets(facetBox, catalog.facets, initial.facets);
   applyToControls(initial);
+  // On a phone the facets start folded, so that the results come first; ticks from the URL stay in view.
+  if (matchMedia("(max-width: 56em)").matches && !Object.keys(initial.facets).length) facetBox.open = false;
 
   let sequence = 0;
   let timer = 0;
@@ -60,6 +63,8 @@ async function start(root) {
     const current = readControls();
     const mine = ++sequence;
     const anyFacet = Object.keys(current.facets).length > 0;
+    const ticked = Object.values(current.facets).reduce((sum, values) => sum + values.length, 0);
+    chosen.textContent = ticked ? `（${ticked}件選択中）` : "";
     if (!current.q && !anyFacet) {
       updateCounts(checkboxes, catalog, catalog.all, current.facets);
       list.replaceChildren();
@@ -73,7 +78,7 @@ async function start(root) {
     updateCounts(checkboxes, catalog, found, current.facets);
     matches = [...found.values()].filter((hit) => passes(catalog, hit.result.id, current.facets, null));
     if (current.sort === "updated" || !current.q) {
-      matches.sort((a, b) => catalog.rank.get(a.result.id) - catalog.rank.get(b.result.id));
+      matches.sort((a, b) => (catalog.rank.get(a.result.id) ?? Infinity) - (catalog.rank.get(b.result.id) ?? Infinity));
     } else {
       matches.sort((a, b) => b.score - a.score);
     }
