@@ -149,7 +149,8 @@ def _build(args: argparse.Namespace) -> int:
     result = build(options, base_url=args.base_url, base_path=args.base_path, progress=_progress(args.quiet))
     report(result.problems, quiet=args.quiet)
     if not result.ok:
-        content_failed = has_errors(result.problems, strict=args.strict)
+        # A search-index failure is not the content's fault: exit 3, not 1.
+        content_failed = has_errors([p for p in result.problems if p.code != "search-index"], strict=args.strict)
         print(f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr)
         return EXIT_CONTENT if content_failed else EXIT_FAILED
     warnings = sum(1 for p in result.problems if not p.is_error)

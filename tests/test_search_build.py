@@ -265,3 +265,15 @@ def test_scratch_copies_are_removed_after_a_failure(tmp_path):
     with pytest.raises(SearchIndexError):
         build_index(site, None, executable=failing_pagefind(tmp_path))
     assert {p for d in scratch_dirs if d.is_dir() for p in d.glob("catalog-search-*")} == before
+
+
+def test_cli_exits_3_when_the_indexer_fails(tmp_path, monkeypatch, capsys):
+    from generator.cli import EXIT_FAILED, main
+
+    project = copy_minimal_project(tmp_path / "project")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: failing_pagefind(tmp_path))
+    code = main(["build", "--project", str(project), "--output", str(tmp_path / "site"), "--as-of", "2026-11-26", "--quiet"])
+    assert code == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "pagefind:0:0: error[search-index]: 検索インデックスを作れませんでした: Pagefind が失敗しました（終了コード 1）" in err
+    assert not (tmp_path / "site").exists()
