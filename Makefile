@@ -33,5 +33,11 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python tests/screenshots.py screenshots
+
+a11y-report: $(VENV)/.installed-test
+	$(BIN)/python tests/a11y_report.py
+
 clean:
 	rm -rf site .catalog-cache .pytest_cache

@@ -47,3 +47,7 @@ def check_lines(project: Path, as_of: date = CHECK_AS_OF) -> list[str]:
 def minimal_project(tmp_path: Path) -> Path:
     """A writable copy of the minimal valid project."""
     return copy_minimal_project(tmp_path / "project")
+
+
+# The accessibility tests (tests/test_a11y_*.py) share one built site and one browser per session.
+from a11y_pages import a11y_browser, a11y_origin  # noqa: E402,F401
