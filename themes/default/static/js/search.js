@@ -242,13 +242,15 @@ function spellings(query) {
   return [...unique].map(([text, run]) => ({ text, run }));
 }
 
-function pieces(chars) {
+// Splits into pieces of one or two characters, never two single characters in a row
+// (dictionary words of one kanji are affixes such as 各 or 体, not neighbours).
+function pieces(chars, afterSingle = false) {
   if (chars.length === 0) return [[]];
   const out = [];
-  for (const size of [1, 2]) {
+  for (const size of afterSingle ? [2] : [1, 2]) {
     if (chars.length < size) continue;
     const head = chars.slice(0, size).join("");
-    for (const tail of pieces(chars.slice(size))) out.push([head, ...tail]);
+    for (const tail of pieces(chars.slice(size), size === 1)) out.push([head, ...tail]);
   }
   return out;
 }
