@@ -9,7 +9,7 @@ internal link, and hands the files to the writer, which swaps them in whole.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 from . import cache
 from .config import BuildOptions, Config
 from .content.batch import validate_files
-from .content.discover import discover
+from .content.discover import Discovery, discover
 from .content.link import link
 from .content.validate import located_pages, validate_archetypes, validate_site_config
 from .model import Archetype, OutputFile, Site
@@ -31,7 +31,7 @@ from .render.deps import plan_render
 from .render.linkcheck import broken_links
 from .render.pages import make_renderer, site_files
 from .render.routes import plan
-from .render.templates import make_environment, static_files, theme_fingerprint
+from .render.templates import make_environment, static_files, static_fingerprint, theme_fingerprint
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long builds."""
@@ -67,9 +67,10 @@ def load(
     base_url: str | None = None,
     base_path: str | None = None,
     use_cache: bool = True,
+    found: Discovery | None = None,
 ) -> Loaded:
     """Read, validate and link the content of ``project``; every problem at once."""
-    found = discover(project)
+    found = found if found is not None else discover(project)
     problems: list[Problem] = list(found.problems)
     config: Config | None = None
     archetypes: tuple[Archetype, ...] = ()
@@ -166,7 +167,19 @@ def build(
 ) -> BuildResult:
     """Check, render and write the site; nothing is written when there is an error."""
     started = time.perf_counter()
-    loaded = load(options.project, as_of=options.as_of, drafts=options.drafts or options.serve, base_url=base_url, base_path=base_path)
+    found = discover(options.project)
+    build_key = _build_key(options, found, base_url, base_path)
+    unchanged = _unchanged_build(options, build_key)
+    if unchanged is not None:
+        return replace(unchanged, seconds=time.perf_counter() - started)
+    loaded = load(
+        options.project,
+        as_of=options.as_of,
+        drafts=options.drafts or options.serve,
+        base_url=base_url,
+        base_path=base_path,
+        found=found,
+    )
     if loaded.site is None or has_errors(loaded.problems, strict=options.strict):
         return BuildResult(loaded.problems, False, seconds=time.perf_counter() - started)
     if progress:
@@ -187,7 +200,7 @@ def build(
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
     # Only now does the output folder hold what the page cache describes.
     cache.save(options.project, "pages", rendered.cache_key, rendered.page_cache)
-    return BuildResult(
+    result = BuildResult(
         problems,
         True,
         pages=rendered.pages,
@@ -198,3 +211,44 @@ def build(
         search=written.search,
         site=loaded.site,
     )
+    cache.save(options.project, "build", build_key, (_output_stamp(options.output), replace(result, site=None)))
+    return result
+
+
+def _build_key(options: BuildOptions, found: Discovery, base_url: str | None, base_path: str | None) -> str:
+    """Everything a build's output depends on: code, theme, content bytes, options."""
+    parts: list[bytes | str] = [
+        cache.generator_fingerprint(),
+        theme_fingerprint(options.project),
+        static_fingerprint(options.project),
+        repr((options.as_of, options.drafts, options.serve, options.strict, options.search, base_url, base_path)),
+        str(options.output.resolve()),
+        repr(found.problems),
+    ]
+    for source in found.files:
+        parts.append(source.path)
+        parts.append(source.data)
+    return cache.digest(*parts)
+
+
+def _output_stamp(output: Path) -> tuple[int, int] | None:
+    try:
+        info = output.resolve().stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
+
+
+def _unchanged_build(options: BuildOptions, build_key: str) -> BuildResult | None:
+    """The previous build's result when nothing it depends on changed and its output is in place.
+
+    A no-op rebuild then writes nothing at all: the output is already what this
+    build would produce, byte for byte.
+    """
+    stored = cache.load(options.project, "build", build_key)
+    if stored is None:
+        return None
+    stamp, result = stored
+    if stamp is None or stamp != _output_stamp(options.output):
+        return None
+    return replace(result, written=0)

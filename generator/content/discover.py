@@ -108,7 +108,7 @@ def _discover_folder(folder: Path, kind: str, root: Path, files: list[SourceFile
             problems.append(error(rel, 0, 0, "duplicate-slug", f"「{entry.name}」と「{seen[folded]}」はファイル名が大文字・小文字の違いしかありません。URLが重なるため、どちらかの名前を変えてください"))
         else:
             seen[folded] = entry.name
-        read = _read(Path(entry.path), rel, root)
+        read = _read_entry(entry, rel, root)
         if isinstance(read, Problem):
             problems.append(read)
         elif SLUG.match(slug):
@@ -122,6 +122,19 @@ def _slug_message(slug: str) -> str:
         f"ファイル名「{slug}.md」は使えません。ファイル名はURLになるため、半角英小文字・数字・ハイフンだけで、"
         f"英小文字か数字で始めてください{hint}"
     )
+
+
+def _read_entry(entry: os.DirEntry, rel: str, root: Path) -> bytes | Problem:
+    """Fast path for the common case, a plain file (the directory entry already says so)."""
+    if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+        return _read(Path(entry.path), rel, root)
+    try:
+        size = entry.stat(follow_symlinks=False).st_size
+        if size > MAX_FILE_BYTES:
+            return error(rel, 0, 0, "file-too-large", f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）")
+        return Path(entry.path).read_bytes()
+    except OSError as exc:
+        return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")
 
 
 def _read(path: Path, rel: str, root: Path) -> bytes | Problem:

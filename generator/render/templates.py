@@ -126,12 +126,17 @@ def _media_type(name: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def theme_fingerprint(project: Path) -> str:
+def theme_fingerprint(project: Path, part: str = "templates") -> str:
     """Hash of every template a page may be rendered with (overrides and default theme)."""
     digest = hashlib.sha256()
-    for folder in _theme_folders(project, "templates"):
+    for folder in _theme_folders(project, part):
         digest.update(str(folder).encode())
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def static_fingerprint(project: Path) -> str:
+    """Hash of the theme's static files (CSS, scripts, icons)."""
+    return theme_fingerprint(project, "static")
