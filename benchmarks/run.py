@@ -51,6 +51,9 @@ class Sample:
     seconds: float
     max_rss_mb: float
     exit_code: int
+    cpu_seconds: float = 0.0
+    """User + system time of the process and its waited-for children: unlike wall time,
+    hardly changed by other work on a shared machine; above wall time when cores are used."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Summary:
     max_rss_mb: float
     """The largest peak over the runs (what the machine must have)."""
     samples_s: tuple[float, ...]
+    cpu_median_s: float = 0.0
 
     @classmethod
     def of(cls, samples: Sequence[Sample]) -> "Summary":
@@ -68,6 +72,7 @@ class Summary:
         return cls(
             round(statistics.median(seconds), 3), round(min(seconds), 3), round(max(seconds), 3),
             round(max(s.max_rss_mb for s in samples), 1), tuple(round(s, 3) for s in seconds),
+            round(statistics.median(s.cpu_seconds for s in samples), 3),
         )
 
 
@@ -89,7 +94,7 @@ def timed(command: Sequence[str], *, cwd: Path | None = None, log: Path) -> Samp
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     # Linux reports ru_maxrss in KiB.
-    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def catalog_command(project: Path, search: Sequence[str]) -> list[str]:
@@ -218,7 +223,7 @@ def measure_size(n: int, base: Path, theme: Path, *, runs: int, seed: int, varia
                 log = logs / f"{n}-{variant}-{scenario}-{run}.log"
                 sample = _checked(timed(command, log=log), log, f"N={n} {variant} {scenario}")
                 samples[variant][scenario].append(sample)
-                progress(f"N={n:,} run {run}/{runs} {variant:9} {scenario:13} {sample.seconds:7.2f} s {sample.max_rss_mb:7.0f} MB")
+                progress(f"N={n:,} run {run}/{runs} {variant:9} {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB")
             sizes[variant] = output_size(project.root / "site")
         if hugo:
             out = base / f"hugo-{n}-public"
@@ -230,7 +235,7 @@ def measure_size(n: int, base: Path, theme: Path, *, runs: int, seed: int, varia
                 command = ["hugo", "--quiet", "--source", str(hugo_dir), "-d", str(out), "--cacheDir", str(base / "hugo-cache")]
                 sample = _checked(timed(command, log=log), log, f"N={n} hugo {scenario}")
                 hugo_samples[scenario].append(sample)
-                progress(f"N={n:,} run {run}/{runs} hugo      {scenario:13} {sample.seconds:7.2f} s {sample.max_rss_mb:7.0f} MB")
+                progress(f"N={n:,} run {run}/{runs} hugo      {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB")
             sizes["hugo"] = output_size(out)
     result: dict = {
         "entries": n,
@@ -290,8 +295,10 @@ def _version(root: Path) -> str:
 def format_report(report: dict) -> str:
     env = report["environment"]
     lines = [
-        f"catalog {env['generator_version']} @ {env['commit']}{' (+ uncommitted changes)' if env['uncommitted_changes'] else ''}"
-        f" · Python {env['python']} · {env['cpus']} CPUs · {env['date']} · medians of {report['runs']} runs",
+        f"catalog {env['generator_version']}"
+        + (f" @ {env['commit']}" if env["commit"] else f" from {env['generator_source']}")
+        + (" (+ uncommitted changes)" if env["uncommitted_changes"] else "")
+        + f" · Python {env['python']} · {env['cpus']} CPUs · {env['date']} · medians of {report['runs']} runs",
     ]
     if report["label"]:
         lines.append(report["label"])
@@ -300,8 +307,8 @@ def format_report(report: dict) -> str:
     for size in report["sizes"]:
         n = size["entries"]
         lines += ["", f"N = {n:,} entries ({size['corpus_bytes'] / 1e6:.1f} MB of content)", ""]
-        lines.append(f"| {'build':36} | {'median s':>8} | {'min s':>7} | {'max s':>7} | {'peak MB':>7} | {'× Hugo':>6} |")
-        lines.append(f"|{'-' * 38}|{'-' * 9}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
+        lines.append(f"| {'build':36} | {'median s':>8} | {'min s':>7} | {'max s':>7} | {'CPU s':>7} | {'peak MB':>7} | {'× Hugo':>6} |")
+        lines.append(f"|{'-' * 38}|{'-' * 9}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
         ratios = size.get("ratio_to_hugo_cold", {})
         for variant, by in size["catalog"].items():
             for scenario, s in by.items():
@@ -323,4 +330,5 @@ def format_report(report: dict) -> str:
 
 
 def _row(label: str, s: dict, ratio: str) -> str:
-    return f"| {label:36} | {s['median_s']:8.2f} | {s['min_s']:7.2f} | {s['max_s']:7.2f} | {s['max_rss_mb']:7.0f} | {ratio:>6} |"
+    return (f"| {label:36} | {s['median_s']:8.2f} | {s['min_s']:7.2f} | {s['max_s']:7.2f} | {s.get('cpu_median_s', 0.0):7.2f} "
+            f"| {s['max_rss_mb']:7.0f} | {ratio:>6} |")

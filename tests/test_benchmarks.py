@@ -126,9 +126,10 @@ def test_output_size_counts_hard_links_once_on_disk(tmp_path):
 
 
 def test_summary_reports_median_min_max_and_largest_peak():
-    samples = [Sample(3.0, 100.0, 0), Sample(1.0, 300.0, 0), Sample(2.0, 200.0, 0)]
+    samples = [Sample(3.0, 100.0, 0, 5.0), Sample(1.0, 300.0, 0, 1.5), Sample(2.0, 200.0, 0, 3.5)]
     summary = Summary.of(samples)
     assert (summary.median_s, summary.min_s, summary.max_s, summary.max_rss_mb) == (2.0, 1.0, 3.0, 300.0)
+    assert summary.cpu_median_s == 3.5
     assert summary.samples_s == (3.0, 1.0, 2.0)
 
 
