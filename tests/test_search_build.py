@@ -97,6 +97,14 @@ def test_pages_keep_the_text_as_written(tmp_path):
 # --- reuse ---
 
 
+def touch_output_only(project: Path) -> None:
+    """A change to the output that no indexed page shows: a new static file of the theme.
+
+    (A build with no change at all does not run the writer or the indexer.)
+    """
+    write_files(project, {"themes/default/static/notice.txt": f"{len(list(project.rglob('*')))}\n"})
+
+
 def test_unchanged_pages_reuse_the_index(tmp_path):
     project = copy_minimal_project(tmp_path / "project")
     out = tmp_path / "site"
@@ -104,8 +112,9 @@ def test_unchanged_pages_reuse_the_index(tmp_path):
     assert first.ok and first.search.reused is False
     before = (out / "pagefind" / "pagefind-entry.json").stat().st_ino
 
+    touch_output_only(project)
     second = build(options(project, out))
-    assert second.ok
+    assert second.ok and second.written > 0
     assert second.search.reused is True
     assert second.search.pages == first.search.pages
     assert second.search.bytes == first.search.bytes
@@ -137,6 +146,7 @@ def test_a_damaged_previous_index_is_not_reused(tmp_path):
     out = tmp_path / "site"
     assert build(options(project, out)).ok
     (out / "pagefind" / "pagefind.js").unlink()
+    touch_output_only(project)
     again = build(options(project, out))
     assert again.ok
     assert again.search.reused is False
