@@ -50,8 +50,9 @@ def markdown_table(data: dict) -> str:
         START,
         "",
         f"試験日: {format_wareki(day)}（{format_seireki(day)}）。"
-        f"試験ツール: {data['tool']}（WCAG 2.0・2.1・2.2 のレベルA・AAの規則、"
-        f"タグ {'、'.join(data['tags'])}。無効にした規則はありません）。",
+        f"試験ツール: {data['tool']}（WCAG 2.0・2.1・2.2 のレベルA・AAの規則と、見出しの順序やランドマークなどの"
+        f"ベストプラクティスの規則。タグ {'、'.join(data['tags'])}。無効にした規則はありません）。",
+        "",
         f"ブラウザ: Chromium（ヘッドレス）。ページの種類 {len(by_page)} 種類 × 画面の幅 {len(WIDTHS)} 通り"
         f"（{'・'.join(f'{w}px' for w in WIDTHS)}）＝ {len(rows)} 通りを試験し、"
         + ("すべてで違反はありませんでした。" if not failed else f"{failed} 通りで違反が見つかりました。"),

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from a11y_pages import PAGES, WIDTHS, AxeRow, axe_version, sweep
+from a11y_pages import AXE_TAGS, BEST_PRACTICE, PAGES, WIDTHS, AxeRow, axe_version, sweep
 from a11y_report import POLICY, RESULTS, committed_section, markdown_table
 
 pytestmark = pytest.mark.browser
@@ -34,6 +34,7 @@ def test_committed_results_match_a_fresh_run(fresh_rows):
     committed = json.loads(RESULTS.read_text(encoding="utf-8"))
     hint = "make a11y-report を実行して docs/accessibility-results.json と content/pages/accessibility.md をコミットしてください"
     assert committed["tool"] == f"axe-core {axe_version()}", hint
+    assert committed["tags"] == [*AXE_TAGS, *BEST_PRACTICE], hint
     rows = [AxeRow.from_json(r).key() for r in committed["rows"]]
     assert rows == [fresh_rows[(p.path, w)].key() for p in PAGES for w in WIDTHS], hint
 

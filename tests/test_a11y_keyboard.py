@@ -34,7 +34,7 @@ FOCUSED = """async () => {
     name: `${el.tagName.toLowerCase()}${id} ${el.getAttribute('href') || ''} ${text}`.trim(),
     at: [...document.querySelectorAll('*')].indexOf(el),
     outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
-    ring: style.boxShadow !== 'none',
+    ring: style.boxShadow !== 'none' && !style.boxShadow.includes('inset'),
     inView: rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth,
     covered: !(top && (el.contains(top) || top.contains(el) || (el.labels && [...el.labels].some(l => l.contains(top))))),
     inMain: !!el.closest('main'),
