@@ -33,12 +33,30 @@ from .parse import Parsed, Path_
 from .prefectures import PREFECTURES
 
 
+REFERENCE_KEYS = frozenset({"programs", "partners", "archetypes", "archetype"})
+"""Front-matter keys whose values the link stage checks (and so needs the lines of)."""
+
+
 @dataclass(frozen=True)
 class Located:
-    """A typed entry with the positions of its keys, for problems found later (links)."""
+    """A typed entry with what the link stage needs to report on it: the lines of
+    its reference fields and its links to other entry files. Kept small: it is
+    what the validation cache stores for every file."""
 
     entry: Entry | Archetype | Page
-    parsed: Parsed
+    positions: Mapping[Path_, tuple[int, int]]
+    md_links: tuple[tuple[str, int, int], ...] = ()
+
+    @classmethod
+    def of(cls, entry: Entry | Archetype | Page, parsed: Parsed) -> "Located":
+        positions = {at: where for at, where in parsed.positions.items() if not at or at[0] in REFERENCE_KEYS}
+        return cls(entry, positions, parsed.md_links)
+
+    def where(self, at: Path_) -> tuple[int, int]:
+        """Position of ``at``, or of its nearest parent that has one."""
+        while at not in self.positions and at:
+            at = at[:-1]
+        return self.positions.get(at, (1, 1))
 
 
 class _Dates:

@@ -82,7 +82,7 @@ def link(
             values = getattr(entry, field)
             for index, slug in enumerate((values,) if isinstance(values, str) else values):
                 at = (field,) if isinstance(values, str) else (field, index)
-                line, col = item.parsed.where(at)
+                line, col = item.where(at)
                 if target == "archetypes":
                     if slug not in archetype_ids:
                         problems.append(error(entry.path, line, col, "unknown-reference", f"人材像「{slug}」は content/archetypes.yaml にありません（ある人材像: {', '.join(sorted(archetype_ids))}）"))
@@ -94,7 +94,7 @@ def link(
                     problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
                 else:
                     problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
-        problems.extend(_body_links(entry.path, item.parsed.md_links, published, all_keys))
+        problems.extend(_body_links(entry.path, item.md_links, published, all_keys))
     pages = [page for page in pages if drafts or not page.draft]
     for page in pages:
         problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys))

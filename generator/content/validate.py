@@ -75,7 +75,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
         page, page_problems = build_page(parsed, source.slug)
         if page is None:
             return FileResult(source, None, page_problems)
-        return FileResult(source, Located(page, parsed), page_problems)
+        return FileResult(source, Located.of(page, parsed), page_problems)
 
     entry, entry_problems = build_entry(parsed, source.kind, source.slug)
     problems.extend(entry_problems)
@@ -83,7 +83,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
         return FileResult(source, None, tuple(problems))
     if config is not None:
         problems.extend(content_warnings(entry, parsed, config, as_of))
-    return FileResult(source, Located(entry, parsed), tuple(problems))
+    return FileResult(source, Located.of(entry, parsed), tuple(problems))
 
 
 def located_pages(results: tuple[FileResult, ...]) -> tuple[Page, ...]:
