@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import time
@@ -21,7 +22,7 @@ from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from . import __version__
-from .config import BuildOptions
+from .config import BuildOptions, normalize_base_path
 from .problems import Problem, has_errors, summary_line
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -66,8 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="検証してサイトを生成します")
     project_options(build)
     build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
-    build.add_argument("--base-url", default=None, help="公開先のオリジン（例: https://example.github.io）。site.yaml より優先")
-    build.add_argument("--base-path", default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
+    build.add_argument("--base-url", type=_base_url, default=None, help="公開先のオリジン（例: https://example.github.io）。site.yaml より優先")
+    build.add_argument("--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
     build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
     build.set_defaults(run=_build)
 
@@ -97,6 +98,25 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text}") from None
 
 
+_BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")
+_BASE_PATH = re.compile(r"^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*$")
+
+
+def _base_url(text: str) -> str:
+    """Same rule as site.yaml's base_url: an origin, nothing else."""
+    if not _BASE_URL.match(text):
+        raise argparse.ArgumentTypeError(f"--base-url はオリジン（例: https://example.github.io）で指定してください: {text!r}")
+    return text
+
+
+def _base_path(text: str) -> str:
+    """Same rule as site.yaml's base_path; no '.' or '..' segments."""
+    normalized = normalize_base_path(text)
+    if not _BASE_PATH.match(normalized) or any(part in (".", "..") for part in normalized.split("/")):
+        raise argparse.ArgumentTypeError(f"--base-path は / で区切った英数字のパスで指定してください（例: /dx-catalog/）: {text!r}")
+    return normalized
+
+
 def build_date(explicit: date | None) -> date:
     """--as-of, else SOURCE_DATE_EPOCH (reproducible builds), else today in Japan."""
     if explicit is not None:
@@ -122,7 +142,8 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import load
 
     started = time.perf_counter()
-    loaded = load(args.project, as_of=build_date(args.as_of), drafts=args.drafts)
+    # check writes nothing, not even the validation cache (it may read it).
+    loaded = load(args.project, as_of=build_date(args.as_of), drafts=args.drafts, write_cache=False)
     report(loaded.problems, quiet=args.quiet)
     failed = has_errors(loaded.problems, strict=args.strict)
     verdict = "問題があります" if failed else "問題はありません"

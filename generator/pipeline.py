@@ -67,9 +67,15 @@ def load(
     base_url: str | None = None,
     base_path: str | None = None,
     use_cache: bool = True,
+    write_cache: bool = True,
     found: Discovery | None = None,
 ) -> Loaded:
-    """Read, validate and link the content of ``project``; every problem at once."""
+    """Read, validate and link the content of ``project``; every problem at once.
+
+    References are checked even when some files have errors (so that every
+    problem is reported in one run); a reference to a file that has errors of its
+    own is not reported again.
+    """
     found = found if found is not None else discover(project)
     problems: list[Problem] = list(found.problems)
     config: Config | None = None
@@ -82,26 +88,31 @@ def load(
     if config is not None:
         config = config.with_overrides(base_url=base_url, base_path=base_path)
     hashes: dict[str, str] = {}
+    archetypes_ok = False
     for source in found.files:
         if source.kind == "archetypes":
             archetypes, archetype_problems = validate_archetypes(source)
             problems.extend(archetype_problems)
             hashes.update((a.key, cache.digest(source.data)) for a in archetypes)
+            archetypes_ok = not has_errors(archetype_problems)
 
     entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
-    validated = validate_files(project, entry_files, config, as_of, use_cache=use_cache)
+    validated = validate_files(project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache)
     results = validated.results
     for result in results:
         problems.extend(result.problems)
         if result.located is not None and result.source.kind != "pages":
             hashes[result.located.entry.key] = validated.hashes[result.source.path]
 
-    if config is None or has_errors(problems):
+    if config is None or not archetypes_ok:
         return Loaded(None, sort_problems(problems), len(found.files))
-
     located = [r.located for r in results if r.located is not None and r.source.kind != "pages"]
-    linked = link(config, as_of, archetypes, located, located_pages(tuple(results)), drafts=drafts)
+    unavailable = frozenset(f"{r.source.kind}/{r.source.slug}" for r in results if r.located is None)
+    unavailable |= frozenset(f"{p.path.split('/')[1]}/{p.path.rsplit('/', 1)[-1][:-3]}" for p in found.problems if p.is_error and p.path.endswith(".md") and p.path.count("/") == 2)
+    linked = link(config, as_of, archetypes, located, located_pages(tuple(results)), drafts=drafts, unavailable=unavailable)
     problems.extend(linked.problems)
+    if has_errors(problems):
+        return Loaded(None, sort_problems(problems), len(found.files))
     return Loaded(linked.site, sort_problems(problems), len(found.files), hashes)
 
 

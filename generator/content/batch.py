@@ -34,7 +34,13 @@ class Validated:
 
 
 def validate_files(
-    project: Path, sources: Sequence[SourceFile], config: Config | None, as_of: date, *, use_cache: bool = True
+    project: Path,
+    sources: Sequence[SourceFile],
+    config: Config | None,
+    as_of: date,
+    *,
+    use_cache: bool = True,
+    write_cache: bool = True,
 ) -> Validated:
     """Validate every file, reusing the results cached for identical bytes and settings."""
     key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
@@ -59,7 +65,7 @@ def validate_files(
         for source in todo:
             results[source.path] = validate_file(source, config, as_of)
     ordered = tuple(results[source.path] for source in sources)
-    if use_cache and todo:
+    if use_cache and write_cache and todo:
         cache.save(project, "validate", key, {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in ordered})
     return Validated(ordered, hashes)
 

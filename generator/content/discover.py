@@ -27,6 +27,15 @@ MAX_FILE_BYTES = 1_000_000
 """A content file larger than this is refused (an entry is a few kilobytes)."""
 
 ENTRY_FOLDERS: tuple[str, ...] = (*COLLECTIONS, "pages")
+
+RESERVED_SLUGS: dict[str, frozenset[str]] = {
+    # Pages the generator makes itself at these paths: an entry there would replace them.
+    "programs": frozenset({"compare"}),
+    "pages": frozenset(
+        {*COLLECTIONS, "archetypes", "providers", "kinds", "prefectures", "models", "tags",
+         "search", "data", "static", "pagefind", "index", "404", "atom", "sitemap", "robots", "_catalog"}
+    ),
+}
 SINGLE_FILES: tuple[str, ...] = ("site.yaml", "archetypes.yaml")
 
 
@@ -103,6 +112,9 @@ def _discover_folder(folder: Path, kind: str, root: Path, files: list[SourceFile
         slug = entry.name[: -len(".md")]
         if not SLUG.match(slug):
             problems.append(error(rel, 0, 0, "invalid-slug", _slug_message(slug)))
+        elif slug in RESERVED_SLUGS.get(kind, ()):
+            problems.append(error(rel, 0, 0, "reserved-slug", f"ファイル名「{entry.name}」はサイトが自動で作るページ（/{kind + '/' if kind != 'pages' else ''}{slug}/）と重なるため使えません。別の名前にしてください"))
+            continue
         folded = slug.lower()
         if folded in seen:
             problems.append(error(rel, 0, 0, "duplicate-slug", f"「{entry.name}」と「{seen[folded]}」はファイル名が大文字・小文字の違いしかありません。URLが重なるため、どちらかの名前を変えてください"))

@@ -66,8 +66,13 @@ def link(
     pages: Sequence[Page],
     *,
     drafts: bool = False,
+    unavailable: frozenset[str] = frozenset(),
 ) -> Linked:
-    """Resolve references among entries and build the Site (None when a reference is broken)."""
+    """Resolve references among entries and build the Site (None when a reference is broken).
+
+    ``unavailable`` are keys of entry files that exist but have errors of their
+    own: references to them are not reported a second time.
+    """
     entries = [item for item in located if isinstance(item.entry, Entry)]
     published = {item.entry.key: item.entry for item in entries if drafts or not item.entry.draft}
     all_keys = {item.entry.key for item in entries}
@@ -88,16 +93,16 @@ def link(
                         problems.append(error(entry.path, line, col, "unknown-reference", f"人材像「{slug}」は content/archetypes.yaml にありません（ある人材像: {', '.join(sorted(archetype_ids))}）"))
                     continue
                 key = f"{target}/{slug}"
-                if key in published:
+                if key in published or key in unavailable:
                     continue
                 if key in all_keys:
                     problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
                 else:
                     problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
-        problems.extend(_body_links(entry.path, item.md_links, published, all_keys))
+        problems.extend(_body_links(entry.path, item.md_links, published, all_keys, unavailable))
     pages = [page for page in pages if drafts or not page.draft]
     for page in pages:
-        problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys))
+        problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys, unavailable))
 
     if any(p.is_error for p in problems):
         return Linked(None, tuple(problems))
@@ -135,13 +140,17 @@ def link(
 
 
 def _body_links(
-    path: str, links: Iterable[tuple[str, int, int]], published: Mapping[str, Entry], all_keys: set[str]
+    path: str,
+    links: Iterable[tuple[str, int, int]],
+    published: Mapping[str, Entry],
+    all_keys: set[str],
+    unavailable: frozenset[str] = frozenset(),
 ) -> Iterable[Problem]:
     for href, line, col in links:
         key = md_link_key(path, href)
         if key is None:
             yield error(path, line, col, "unknown-link", f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください")
-        elif key not in published:
+        elif key not in published and key not in unavailable:
             reason = "下書きです" if key in all_keys else "ありません"
             yield error(path, line, col, "unknown-link", f"リンク先 content/{key}.md が{reason}")
 
