@@ -175,9 +175,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr)
         return EXIT_CONTENT if content_failed else EXIT_FAILED
     warnings = sum(1 for p in result.problems if not p.is_error)
+    search = ""
+    if result.search is not None:
+        stats = result.search
+        how = "再利用" if stats.reused else f"{stats.seconds:.1f} 秒"
+        search = f"、検索 {stats.pages} ページ {stats.bytes / 1_000_000:.1f} MB（{how}）"
     print(
-        f"ビルド完了: {result.pages} ページ、{result.entries} 項目、{result.files} ファイル（更新 {result.written}）、"
-        f"警告 {warnings} 件、{result.seconds:.2f} 秒 → {options.output}",
+        f"ビルド完了: {result.pages} ページ、{result.entries} 項目、{result.files} ファイル（更新 {result.written}）"
+        f"{search}、警告 {warnings} 件、{result.seconds:.2f} 秒 → {options.output}",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -262,4 +262,7 @@ def _unchanged_build(options: BuildOptions, build_key: str) -> BuildResult | Non
     stamp, result = stored
     if stamp is None or stamp != _output_stamp(options.output):
         return None
-    return replace(result, written=0)
+    search = result.search
+    if search is not None:
+        search = replace(search, seconds=0.0, reused=True)
+    return replace(result, written=0, search=search)

@@ -154,8 +154,8 @@ def test_three_digit_era_years():
         ("", "日付が空です"),
         ("　", "日付が空です"),
         (
-            "2023/10/24",
-            "「2023/10/24」は日付として読めません。2023-10-24、令和5年10月24日、令和7年度、2025年度 のいずれかの形で書いてください",
+            "2023.10.24",
+            "「2023.10.24」は日付として読めません。2023-10-24、令和5年10月24日、令和7年度、2025年度 のいずれかの形で書いてください",
         ),
         (
             "来年度",
@@ -202,3 +202,11 @@ def test_wareki_helpers():
     assert format_seireki(OCT_24) == "2023年10月24日"
     assert fiscal_year_of(date(2026, 3, 31)) == 2025
     assert fiscal_year_of(date(2026, 4, 1)) == 2026
+
+
+def test_slashes_are_read_like_hyphens() -> None:
+    """Editors often write 2023/10/24 (as spreadsheets show dates)."""
+    value = parse_flexdate("2023/10/24")
+    assert not isinstance(value, str)
+    assert value.value == date(2023, 10, 24) and value.text == "2023/10/24"
+    assert parse_flexdate("2023/2/30") == "「2023/2/30」という日はありません（2月30日は存在しません）"

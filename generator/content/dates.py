@@ -26,7 +26,7 @@ ERAS: tuple[tuple[str, str, date], ...] = (
 _ERA_BY_NAME = {name: start for name, _, start in ERAS}
 _ERA_BY_LETTER = {letter: name for name, letter, _ in ERAS}
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _SEIREKI = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _SEIREKI_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
 _WAREKI = re.compile(r"^(令和|平成|昭和)(元|\d{1,3})年(\d{1,2})月(\d{1,2})日$")
