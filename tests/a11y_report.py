@@ -57,7 +57,7 @@ def markdown_table(data: dict) -> str:
         f"（{'・'.join(f'{w}px' for w in WIDTHS)}）＝ {len(rows)} 通りを試験し、"
         + ("すべてで違反はありませんでした。" if not failed else f"{failed} 通りで違反が見つかりました。"),
         "",
-        "| ページの種類 | " + " | ".join(f"幅{w}px" for w in WIDTHS) + " |",
+        "| ページの種類 | " + " | ".join(f"違反（幅{w}px）" for w in WIDTHS) + " |",
         "| --- | " + " | ".join("---" for _ in WIDTHS) + " |",
     ]
     for page, widths in by_page.items():
@@ -79,8 +79,8 @@ def markdown_table(data: dict) -> str:
 
 def _cell(row: AxeRow) -> str:
     if not row.violations:
-        return "違反なし"
-    return "違反あり: " + "、".join(f"`{rule}`（{n}か所）" for rule, n in row.violations)
+        return "なし"
+    return "あり: " + "、".join(f"`{rule}`（{n}か所）" for rule, n in row.violations)
 
 
 def replace_section(text: str, section: str) -> str:

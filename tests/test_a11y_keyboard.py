@@ -87,9 +87,15 @@ def test_home_skip_link(a11y_origin, page):
     assert after["inMain"], f"スキップリンクの次のTabが本文の外: {after['name']}"
 
 
-@pytest.mark.parametrize("path", ["/", "/search/"])
-def test_tab_walk_is_visible_and_not_trapped(a11y_origin, page, path):
-    """ホームと検索ページを Tab と Shift+Tab で一周でき、フォーカスがいつも見え、閉じ込められない"""
+@pytest.mark.parametrize(
+    ("path", "width"),
+    # The comparison on a phone: its first column stays in place while the table scrolls, and
+    # must never cover the element that has focus (WCAG 2.4.11).
+    [("/", 1280), ("/search/", 1280), ("/", 375), ("/programs/compare/", 375)],
+)
+def test_tab_walk_is_visible_and_not_trapped(a11y_origin, page, path, width):
+    """ホーム・検索・比較表を Tab と Shift+Tab で一周でき、フォーカスがいつも見えて隠れず、閉じ込められない"""
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(a11y_origin + path)
     if path == "/search/":
         page.locator("[data-search][data-ready]").wait_for()

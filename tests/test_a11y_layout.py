@@ -146,7 +146,7 @@ def test_reduced_motion(a11y_origin, context, path):
 
 
 def test_print_comparison_to_pdf(a11y_origin, context, tmp_path):
-    """比較表をA4横で印刷（PDF）すると、すべての制度の行が入っている"""
+    """比較表をA4横で印刷（PDF）すると、すべての制度の行と列見出しが入っている"""
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.fail("pdftotext（Debian の poppler-utils）が必要です: apt-get install poppler-utils")
@@ -161,6 +161,8 @@ def test_print_comparison_to_pdf(a11y_origin, context, tmp_path):
     flat = "".join(text.split())
     missing = [t for t in titles if "".join(t.split()) not in flat]
     assert missing == [], f"PDF にない制度: {missing}"
+    headers = page.eval_on_selector_all(".compare thead th", "els => els.map(el => el.textContent.trim())")
+    assert [h for h in headers if "".join(h.split()) not in flat] == [], "PDF にない列見出し"
     size = next(line for line in info.splitlines() if line.startswith("Page size"))
     width, height = (float(v) for v in size.split(":")[1].split("pts")[0].split("x"))
     assert width > height, f"A4 横ではない: {size}"
