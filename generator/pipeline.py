@@ -20,8 +20,8 @@ from .content.batch import validate_files
 from .content.discover import Discovery, discover
 from .content.link import link
 from .content.validate import located_pages, validate_archetypes, validate_site_config
-from .model import Archetype, OutputFile, Site
-from .output.exports import export_data
+from .model import COLLECTIONS, Archetype, OutputFile, Site
+from .output.exports import data_dependencies, export_data
 from .output.feeds import build_feeds
 from .output.search import SearchIndexError, search_indexer
 from .output.writer import write_site
@@ -127,6 +127,8 @@ class Rendered:
     page_cache: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]
     """What the next build needs to keep pages: fingerprint and link targets by path."""
     cache_key: str
+    exports_cache: tuple[str, Mapping[str, object]] = ("", {})
+    """Data files by path with the key of their inputs, for the next build."""
 
 
 def render(site: Site, options: BuildOptions, hashes: Mapping[str, str]) -> Rendered:
@@ -149,7 +151,8 @@ def render(site: Site, options: BuildOptions, hashes: Mapping[str, str]) -> Rend
     cache_key = cache.digest(global_key, str(output))
     previous = (cache.load(options.project, "pages", cache_key) or {}) if output.is_dir() else {}
 
-    data_files = export_data(site)
+    exports_memo, exports_cache = _exports_memo(options.project, global_key, hashes)
+    data_files = export_data(site, exports_memo)
     routes = plan(site, {"data_files": data_files})
     todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
     batch = render_routes(make_renderer(site, env, options), todo.render)
@@ -166,7 +169,24 @@ def render(site: Site, options: BuildOptions, hashes: Mapping[str, str]) -> Rend
     for path in sorted(targets):
         problems = (*problems, *broken_links(path, targets[path], existing, base_path))
     page_cache = {path: (fp, targets[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in targets}
-    return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key)
+    return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache)
+
+
+def _exports_memo(project: Path, global_key: str, hashes: Mapping[str, str]):
+    """A memo for export_data: a data file is reused while the collections it is made from are unchanged."""
+    previous = cache.load(project, "exports", global_key) or {}
+    fresh: dict[str, tuple[str, object]] = {}
+    groups = (*COLLECTIONS, "archetypes")
+    by_group = {g: cache.digest(*(f"{k}={hashes[k]}" for k in sorted(hashes) if k.startswith(g + "/"))) for g in groups}
+
+    def memo(path: str, make):
+        deps = data_dependencies(path)
+        key = cache.digest(path, *(by_group[g] for g in (groups if deps == ("*",) else deps)))
+        old = previous.get(path)
+        fresh[path] = old if old is not None and old[0] == key else (key, make())
+        return fresh[path][1]
+
+    return memo, (global_key, fresh)
 
 
 def build(
@@ -211,6 +231,7 @@ def build(
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
     # Only now does the output folder hold what the page cache describes.
     cache.save(options.project, "pages", rendered.cache_key, rendered.page_cache)
+    cache.save(options.project, "exports", *rendered.exports_cache)
     result = BuildResult(
         problems,
         True,

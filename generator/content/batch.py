@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,14 @@ from ..problems import Problem
 from .discover import SourceFile
 from .entries import Located
 from .validate import FileResult, validate_file
+
+SHARDS = 64
+"""The validation cache is split by path, so that an edit rewrites a 64th of it."""
+
+
+def _shard(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8")) % SHARDS
+
 
 PARALLEL_MIN_FILES = 400
 """Below this many files to validate, worker processes cost more than they save."""
@@ -44,7 +53,10 @@ def validate_files(
 ) -> Validated:
     """Validate every file, reusing the results cached for identical bytes and settings."""
     key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
-    stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = (cache.load(project, "validate", key) if use_cache else None) or {}
+    stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
+    if use_cache:
+        for shard in range(SHARDS):
+            stored.update(cache.load(project, f"validate-{shard:02x}", key) or {})
     hashes = {source.path: cache.digest(source.data) for source in sources}
     results: dict[str, FileResult] = {}
     todo: list[SourceFile] = []
@@ -65,8 +77,16 @@ def validate_files(
         for source in todo:
             results[source.path] = validate_file(source, config, as_of)
     ordered = tuple(results[source.path] for source in sources)
-    if use_cache and write_cache and todo:
-        cache.save(project, "validate", key, {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in ordered})
+    # Only the shards holding a changed, new or removed file are written again.
+    changed = {_shard(source.path) for source in todo} | {_shard(path) for path in stored.keys() - hashes.keys()}
+    if use_cache and write_cache:
+        for shard in sorted(changed):
+            cache.save(
+                project,
+                f"validate-{shard:02x}",
+                key,
+                {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in ordered if _shard(r.source.path) == shard},
+            )
     return Validated(ordered, hashes)
 
 

@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
@@ -70,15 +70,51 @@ class DataFile:
         return self.file.path
 
 
-def export_data(site: Site) -> tuple[DataFile, ...]:
-    """Every file under ``data/``, in the order the data page lists them."""
+Memo = Callable[[str, Callable[[], "DataFile"]], "DataFile"]
+"""memo(path, make): a DataFile unchanged since the previous build, or make()."""
+
+
+def _no_memo(path: str, make: Callable[[], "DataFile"]) -> "DataFile":
+    return make()
+
+
+def export_data(site: Site, memo: Memo = _no_memo) -> tuple[DataFile, ...]:
+    """Every file under ``data/``, in the order the data page lists them.
+
+    ``memo`` lets an incremental build reuse files whose inputs did not change
+    (see ``data_dependencies``).
+    """
     files: list[DataFile] = []
     for table in TABLES:
-        files += [_json_file(site, table), _csv_file(site, table)]
-    files += [_csv_file(site, relation) for relation in RELATIONS]
+        files.append(memo(f"data/{table.name}.json", lambda table=table: _json_file(site, table)))
+        files.append(memo(f"data/{table.name}.csv", lambda table=table: _csv_file(site, table)))
+    files += [memo(f"data/{r.name}.csv", lambda r=r: _csv_file(site, r)) for r in RELATIONS]
     files += [_schema_file(site, name) for name in SCHEMA_COLLECTIONS]
+    files.append(memo("data/programs.ics", lambda: _calendar_file(site)))
+    return tuple(files)
+
+
+def data_dependencies(path: str) -> tuple[str, ...]:
+    """The collections whose entries a data file is made from (``*``: every collection).
+
+    A table names the titles of the entries it refers to, so it also depends on them.
+    """
+    name = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    for prefix, collections in (
+        ("program", ("programs", "archetypes")),
+        ("partner", ("partners",)),
+        ("case", ("cases", "programs", "partners", "archetypes")),
+        ("role", ("roles", "programs", "archetypes")),
+        ("archetype", ("archetypes",)),
+    ):
+        if name.startswith(prefix):
+            return collections
+    return ("*",)
+
+
+def _calendar_file(site: Site) -> "DataFile":
     data, count = ical.programs_calendar(site)
-    files.append(
+    return (
         DataFile(
             file=OutputFile("data/programs.ics", data, "text/calendar"),
             title="支援制度の期間（iCalendar）",
@@ -92,7 +128,6 @@ def export_data(site: Site) -> tuple[DataFile, ...]:
             ),
         )
     )
-    return tuple(files)
 
 
 def latest_update(site: Site, collection: str) -> date | None:
