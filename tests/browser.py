@@ -12,6 +12,7 @@ uncaught exceptions, failed requests and requests that leave the site.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import os
@@ -99,18 +100,31 @@ class SiteServer:
         self._thread.join()
 
 
+_PLAYWRIGHT: list[object] = []
+"""The one Playwright driver of the test process. Its sync API runs an event loop for as
+long as the driver lives, so a second driver started while a session fixture keeps the
+first one open fails; every browser of the process is launched from this one instead."""
+
+
+def _playwright():
+    if not _PLAYWRIGHT:
+        from playwright.sync_api import sync_playwright
+
+        driver = sync_playwright().start()
+        atexit.register(driver.stop)
+        _PLAYWRIGHT.append(driver)
+    return _PLAYWRIGHT[0]
+
+
 @contextlib.contextmanager
 def launch_chromium() -> Iterator[object]:
     """A headless Debian chromium driven by Playwright (a ``playwright.sync_api.Browser``)."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = _playwright().chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @dataclass
