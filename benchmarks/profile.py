@@ -32,7 +32,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("  privacy guard (roles)", "content/privacy.py", "check_role"),
     ("load: link", "content/link.py", "link"),
     ("render", "pipeline.py", "render"),
-    ("  pages (templates + Markdown)", "render/pages.py", "render_site"),
+    ("  pages (templates + Markdown)", "render/batch.py", "render_routes"),
     ("  Markdown → HTML", "render/markdown.py", "markdown_to_html"),
     ("  templates (Jinja2)", "render/pages.py", "render_route"),
     ("  data exports", "output/exports.py", "export_data"),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from generator.config import BuildOptions
 from generator.pipeline import load
-from generator.render.pages import render_site
+from generator.render.batch import render_site
 from generator.render.templates import make_environment
 
 HERE = Path(__file__).parent

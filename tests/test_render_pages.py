@@ -13,9 +13,9 @@ import pytest
 from generator.model import OutputFile
 from generator.render.filters import jsonld
 from generator.render.linkcheck import check_links, links_of
-from generator.render.pages import render_site
+from generator.render.batch import render_site
 from generator.render.templates import make_environment, static_files
-from test_render_sample import AS_OF, sample_options, sample_site
+from test_render_sample import sample_options, sample_site
 
 FEEDS = (
     "atom.xml",

@@ -13,13 +13,16 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from ..model import OutputFile
+import jinja2
+
+from ..config import BuildOptions
+from ..model import OutputFile, Site
 from ..problems import Problem
 from .linkcheck import internal_targets
-from .pages import Renderer
-from .routes import Route
+from .pages import Renderer, make_renderer, site_files
+from .routes import Route, plan
 
 PARALLEL_MIN_ROUTES = 300
 """Below this many pages, starting workers costs more than it saves."""
@@ -83,3 +86,13 @@ def render_routes(renderer: Renderer, routes: Sequence[Route], *, workers: int |
             pages.extend(batch.pages)
             problems.extend(batch.problems)
     return Batch(tuple(pages), tuple(problems))
+
+
+def render_site(
+    site: Site, env: jinja2.Environment, options: BuildOptions, extra: Mapping[str, object]
+) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...]]:
+    """Every page of the site with sitemap.xml and robots.txt, rendered in this process
+    (no cache, no workers): the whole render stage as one pure function."""
+    routes = plan(site, extra)
+    batch = render_routes(make_renderer(site, env, options), routes, workers=1)
+    return (*(page.file for page in batch.pages), *site_files(site, routes)), batch.problems

@@ -19,7 +19,7 @@ from ..model import PROGRAM_STATUS_LABELS, OutputFile, Program, Site, Taxonomy
 from ..problems import Problem, error
 from .jsonld import graph
 from .markdown import markdown_to_html
-from .routes import STATUS_ORDER, Route, plan, term_path
+from .routes import STATUS_ORDER, Route, term_path
 from .sitemap import robots_txt, sitemap_xml
 
 
@@ -109,24 +109,6 @@ def site_files(site: Site, routes: Sequence[Route]) -> tuple[OutputFile, ...]:
         OutputFile("sitemap.xml", sitemap_xml(site, routes).encode("utf-8"), "application/xml"),
         OutputFile("robots.txt", robots_txt(site).encode("utf-8"), "text/plain"),
     )
-
-
-def render_site(
-    site: Site, env: jinja2.Environment, options: BuildOptions, extra: Mapping[str, object]
-) -> tuple[tuple[OutputFile, ...], tuple[Problem, ...]]:
-    """Every HTML page, sitemap.xml, robots.txt and 404.html of the site."""
-    renderer = make_renderer(site, env, options)
-    routes = plan(site, extra)
-    files: list[OutputFile] = []
-    problems: list[Problem] = []
-    for route in routes:
-        file, problem = renderer.render(route)
-        if problem is not None:
-            problems.append(problem)
-        elif file is not None:
-            files.append(file)
-    files.extend(site_files(site, routes))
-    return tuple(files), tuple(problems)
 
 
 def render_route(env: jinja2.Environment, route: Route, site: Site, helpers: Helpers) -> tuple[str, Problem | None]:

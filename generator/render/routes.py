@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from urllib.parse import unquote
 
 from .datafiles import DataCatalog, data_file_views
-from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Program, Site, Taxonomy
+from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
 
 HOME = "ホーム"
 NEWEST_COUNT = 6
