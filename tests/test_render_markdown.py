@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.render.markdown import markdown_to_html
-from generator.render.mdlinks import md_link_key
+from generator.content.mdlinks import md_link_key
 from test_render_sample import sample_site
 
 CASE = "content/cases/ehime-talent-sharing.md"

@@ -32,7 +32,7 @@ from ..model import (
     Taxonomy,
 )
 from ..problems import Problem, error
-from ..render.mdlinks import md_link_key
+from .mdlinks import md_link_key
 from .entries import Located
 from .parse import md_file_links
 from .prefectures import PREFECTURES, prefecture_slug

@@ -19,7 +19,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Site
-from .mdlinks import md_link_fragment, md_link_key
+from ..content.mdlinks import md_link_fragment, md_link_key
 
 ALLOWED_TAGS = frozenset(
     {

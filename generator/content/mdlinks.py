@@ -4,7 +4,7 @@ An editor links another entry by its file, relative to the file being edited:
 ``[地域情報化アドバイザー](../programs/chiiki-johoka-advisor.md)``, optionally with
 a ``#fragment``. This module only says which entry such a link means; the link
 stage uses it to report unknown targets, the render stage to rewrite the link.
-It imports nothing from the render stage so that the link stage can use it.
+It lives in the content stage, which the render stage may import (never the reverse).
 """
 
 from __future__ import annotations
