@@ -72,8 +72,8 @@ def generate(entries: int, seed: int = 1) -> dict[str, str]:
         stubs[collection] = [_stub(rng, collection, i, prefs) for i in range(count)]
     tags = tag_pool()
     files: dict[str, str] = {
-        "content/site.yaml": SITE_YAML,
-        "content/archetypes.yaml": _dump(ARCHETYPE_DATA),
+        "content/site.yaml": P.SITE_YAML,
+        "content/archetypes.yaml": _dump(P.ARCHETYPE_DATA),
     }
     for collection, items in stubs.items():
         make = _MAKERS[collection]
@@ -82,8 +82,8 @@ def generate(entries: int, seed: int = 1) -> dict[str, str]:
             body = _body(rng, stub, stubs)
             files[f"content/{collection}/{stub.slug}.md"] = f"---\n{_dump(front)}---\n{body}"
     first_program = stubs["programs"][0]
-    files["content/pages/about.md"] = ABOUT.replace("{link}", first_program.link)
-    files["content/pages/accessibility.md"] = ACCESSIBILITY
+    files["content/pages/about.md"] = P.ABOUT.replace("{link}", first_program.link)
+    files["content/pages/accessibility.md"] = P.ACCESSIBILITY
     return files
 
 
@@ -366,67 +366,3 @@ def _table(rng: random.Random, collection: str, ctx: dict[str, str]) -> str:
         ]
     lines = [f"| {header[0]} | {header[1]} |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)]
     return "\n".join(lines)
-
-
-# --- fixed files ----------------------------------------------------------------------------
-
-SITE_YAML = """\
-title: 全国 自治体DX人材支援カタログ（ベンチマーク用）
-prefecture: 長野県
-publisher: カタログ開発チーム
-base_url: https://example.github.io
-base_path: /
-language: ja
-description: 性能を測るために機械的に作った、全国の自治体DX人材の支援制度・事例・連携企業・人材の役割のカタログです。内容は架空です。
-license:
-  name: CC BY 4.0
-  url: https://creativecommons.org/licenses/by/4.0/deed.ja
-"""
-
-ARCHETYPE_DATA = [
-    {"id": "producer", "name": "プロデューサー", "summary": "全庁のDXの方向を決め、推進の旗振りをする人材",
-     "responsibilities": ["DXのビジョンと工程表の立案", "推進体制の構築", "職員の意識改革"], "skills": ["戦略づくり", "合意形成"]},
-    {"id": "project_manager", "name": "プロジェクトマネージャー", "summary": "個々のDXプロジェクトを計画どおりに進める人材",
-     "responsibilities": ["プロジェクトの企画", "進捗・費用・品質の管理", "事業者の選定"], "skills": ["計画と進捗管理", "調達"]},
-    {"id": "service_designer", "name": "サービスデザイナー", "summary": "住民と職員にとって使いやすいサービスと業務を設計する人材",
-     "responsibilities": ["利用者調査", "業務の見直し（BPR）", "データの活用"], "skills": ["サービスデザイン", "業務分析"]},
-    {"id": "engineer", "name": "エンジニア", "summary": "デジタルツールを選び、組み立て、動かす人材",
-     "responsibilities": ["RPAやノーコードツールの実装", "システムの運用"], "skills": ["RPA", "クラウドの設定"]},
-]
-
-ABOUT = """\
----
-title: このサイトについて
-summary: このカタログの目的と、掲載している情報についての説明です。内容は性能測定のために作った架空のものです。
-updated: "2026-11-01"
----
-## このサイトの目的
-
-このサイトは、自治体がDXを進めるためのデジタル人材を確保するときに使える制度や事例を探すためのカタログです。ここにある項目は、生成器の性能を測るために機械的に作ったもので、実在の制度や企業ではありません。
-
-## 掲載している情報
-
-- 支援制度：国・都道府県・市町村による人材確保の支援
-- 事例：県と市町村が一緒に人材を確保している取組
-- 連携企業：自治体と連携協定を結んでいる企業
-- 人材の役割：匿名化した外部人材の役割
-
-たとえば{link}のような制度を、人材像や都道府県から探せます。
-"""
-
-ACCESSIBILITY = """\
----
-title: アクセシビリティ方針
-summary: このサイトのアクセシビリティへの取組と、目標とする基準についての説明です。
-updated: "2026-11-01"
----
-## 方針
-
-だれもが情報にたどり着けるよう、JIS X 8341-3:2016 の適合レベルAAに準拠することを目標にしています。
-
-## 取り組んでいること
-
-- 文字と背景のコントラストを十分に確保しています。
-- キーボードだけで操作できるようにしています。
-- 色だけで情報を伝えないようにしています。
-"""
