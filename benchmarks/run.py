@@ -152,6 +152,10 @@ class Project:
         if scenario == "cold":
             shutil.rmtree(self.root / "site", ignore_errors=True)
             shutil.rmtree(self.root / ".catalog-cache", ignore_errors=True)
+            # The writer's spare and leftover folders beside the output (.site.spare, .site.tmp-…)
+            # would let it link files from the previous build: not cold.
+            for sibling in self.root.glob(".site.*"):
+                shutil.rmtree(sibling, ignore_errors=True)
         elif scenario == "edit-entry":
             with self.entry.open("a", encoding="utf-8") as f:
                 f.write(f"\n{self.edits}回目の見直しで、進み具合を確認しました。\n")
@@ -217,11 +221,13 @@ def measure_size(n: int, base: Path, theme: Path, *, runs: int, seed: int, varia
         for variant, flags in variants:
             command = catalog_command(project.root, flags)
             if "cold" not in scenarios and not (project.root / "site").is_dir():
-                _checked(timed(command, log=logs / "warmup.log"), logs / "warmup.log", "warm-up build")
+                _checked(timed(command, cwd=project.root, log=logs / "warmup.log"), logs / "warmup.log", "warm-up build")
             for scenario in scenarios:
                 project.prepare(scenario)
                 log = logs / f"{n}-{variant}-{scenario}-{run}.log"
-                sample = _checked(timed(command, log=log), log, f"N={n} {variant} {scenario}")
+                # cwd is the project: `python -m` puts the cwd first on sys.path, which must not
+                # be a checkout of the generator (it would beat --generator's PYTHONPATH).
+                sample = _checked(timed(command, cwd=project.root, log=log), log, f"N={n} {variant} {scenario}")
                 samples[variant][scenario].append(sample)
                 progress(f"N={n:,} run {run}/{runs} {variant:9} {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB")
             sizes[variant] = output_size(project.root / "site")
