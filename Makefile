@@ -39,5 +39,8 @@ screenshots: $(VENV)/.installed-test
 a11y-report: $(VENV)/.installed-test
 	$(BIN)/python tests/a11y_report.py
 
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks run --entries 1000 10000 --runs 3 --json benchmarks/results/results.json
+
 clean:
 	rm -rf site .catalog-cache .pytest_cache

@@ -20,7 +20,7 @@ import pytest
 
 from generator.config import BuildOptions
 from generator.model import OutputFile
-from generator.output.writer import UnsafeOutput, safe_relative, write_site
+from generator.output.writer import UnsafeOutput, safe_relative, spare_folder, write_site
 
 
 def tree_hash(folder: Path) -> str:
@@ -45,12 +45,13 @@ def files(version: str) -> tuple[OutputFile, ...]:
 
 
 def leftovers(out: Path) -> list[str]:
-    """Folders of unfinished builds (the spare, the previous site kept for reuse, is not one)."""
-    return sorted(p.name for p in out.parent.glob(f".{out.name}.*") if not p.name.endswith(".spare"))
+    """Folders of unfinished builds beside the output."""
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
 
 
 def spare(out: Path) -> Path:
-    return out.with_name(f".{out.name}.spare")
+    """The previous site, kept in the project's build cache for the next build to reuse."""
+    return spare_folder(out.parent, out)
 
 
 def test_first_write_and_swap(tmp_path: Path) -> None:
@@ -64,7 +65,8 @@ def test_first_write_and_swap(tmp_path: Path) -> None:
     assert not (out / "only-v1.txt").exists(), "files of the previous build do not linger"
     assert result.written == 2, "the unchanged page is linked, not written again"
     assert leftovers(out) == []
-    assert (spare(out) / "only-v1.txt").exists(), "the previous site is kept beside, for reuse"
+    assert (spare(out) / "only-v1.txt").exists(), "the previous site is kept in the cache, for reuse"
+    assert spare(out).parent == tmp_path / ".catalog-cache"
 
 
 def test_the_spare_is_brought_up_to_date_whatever_its_state(tmp_path: Path) -> None:

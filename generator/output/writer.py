@@ -10,6 +10,7 @@ so an incremental build writes only what changed.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
+from ..cache import CACHE_DIR
 from ..config import BuildOptions
 from ..model import OutputFile
 from ..problems import Problem, error
@@ -93,30 +95,45 @@ def write_site(
         return Written(0, 0, None, (error(str(exc), 0, 0, "unsafe-path", f"出力先の外を指すパス「{exc}」は書き込めません"),))
     if index is not None and any(p.parts[0] == INDEX_FOLDER for p in paths):
         return Written(0, 0, None, (error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください"),))
-    work = _claim_work_folder(out)
+    spare = spare_folder(options.project, out)
+    work = _claim_work_folder(out, spare)
     try:
         written = _sync(work, files, kept, previous, keep_index=index is not None, progress=progress)
         search = index(work, previous) if index else None
         _swap(work, out)
     except BaseException:
-        _release(work, out)
+        _release(work, spare)
         raise
-    _release(work, out)
+    _release(work, spare)
     return Written(len(files) + len(kept), written, search)
 
 
-def _claim_work_folder(out: Path) -> Path:
+def spare_folder(project: Path, out: Path) -> Path:
+    """Where the previous site is kept for reuse: in the project's build cache, so that
+    deleting ``.catalog-cache/`` and the output gives a cold build — unless the cache
+    is on another file system than the output (a folder cannot be renamed across)."""
+    cache_dir = project.resolve() / CACHE_DIR
+    name = "spare-" + hashlib.sha256(str(out).encode()).hexdigest()[:16]
+    try:
+        if not cache_dir.is_symlink() and cache_dir.parent.stat().st_dev == out.parent.stat().st_dev:
+            return cache_dir / name
+    except OSError:
+        pass
+    return out.with_name(f".{out.name}{SPARE_MARK}")
+
+
+def _claim_work_folder(out: Path, spare: Path) -> Path:
     """A folder beside ``out`` to assemble the next site in, named for this process.
 
     The spare (the site before the previous build) or a folder left by a killed
     build is reused: whatever state it is in, ``_sync`` makes it right.
     """
     work = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
-    candidates = [out.with_name(f".{out.name}{SPARE_MARK}"), *sorted(out.parent.glob(f".{out.name}.*-*"))]
+    candidates = [spare, *sorted(out.parent.glob(f".{out.name}.*-*"))]
     for candidate in candidates:
         pid = candidate.name.rsplit("-", 1)[-1]
         dead = pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
-        if not candidate.exists() or not (candidate.name.endswith(SPARE_MARK) or dead or candidate == work):
+        if not candidate.exists() or not (candidate == spare or dead or candidate == work):
             continue
         if OLD_MARK in candidate.name and not out.exists():
             os.rename(candidate, out)  # a swap killed half-way: its old site is the site
@@ -129,14 +146,17 @@ def _claim_work_folder(out: Path) -> Path:
     return work
 
 
-def _release(work: Path, out: Path) -> None:
+def _release(work: Path, spare: Path) -> None:
     """Keep the work folder (now holding the previous site, or a failed attempt) as the spare."""
     if work.exists():
-        spare = out.with_name(f".{out.name}{SPARE_MARK}")
         if spare.exists():
             shutil.rmtree(work, ignore_errors=True)
-        else:
+            return
+        try:
+            spare.parent.mkdir(exist_ok=True)
             os.rename(work, spare)
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _sync(
