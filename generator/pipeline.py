@@ -131,18 +131,19 @@ class Rendered:
     """Data files by path with the key of their inputs, for the next build."""
 
 
-def render(site: Site, options: BuildOptions, hashes: Mapping[str, str]) -> Rendered:
+def render(site: Site, options: BuildOptions, hashes: Mapping[str, str], *, theme_key: str | None = None) -> Rendered:
     """Every output file of the site (pages, feeds, data, static), links checked.
 
     Pages whose inputs did not change since the previous build into the same
-    output folder are not rendered again (their files are kept).
+    output folder are not rendered again (their files are kept). ``theme_key``
+    is the templates' fingerprint when the caller has it already.
     """
     env, problems = make_environment(options.project)
     if env is None or has_errors(problems):
         return Rendered((), (), problems, 0, {}, "")
     global_key = cache.digest(
         cache.generator_fingerprint(),
-        theme_fingerprint(options.project),
+        theme_key if theme_key is not None else theme_fingerprint(options.project),
         repr(site.config),
         site.as_of.isoformat(),
         repr((options.drafts, options.serve)),
@@ -166,8 +167,8 @@ def render(site: Site, options: BuildOptions, hashes: Mapping[str, str]) -> Rend
     existing = {f.path for f in (*pages, *others)} | set(kept)
     base_path = site.config.base_path
     targets = {page.file.path: page.targets for page in batch.pages} | dict(todo.kept)
-    for path in sorted(targets):
-        problems = (*problems, *broken_links(path, targets[path], existing, base_path))
+    broken = [p for path in sorted(targets) for p in broken_links(path, targets[path], existing, base_path)]
+    problems = (*problems, *broken)
     page_cache = {path: (fp, targets[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in targets}
     return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache)
 
@@ -199,7 +200,8 @@ def build(
     """Check, render and write the site; nothing is written when there is an error."""
     started = time.perf_counter()
     found = discover(options.project)
-    build_key = _build_key(options, found, base_url, base_path)
+    theme_key = theme_fingerprint(options.project)
+    build_key = _build_key(options, found, theme_key, base_url, base_path)
     unchanged = _unchanged_build(options, build_key)
     if unchanged is not None:
         return replace(unchanged, seconds=time.perf_counter() - started)
@@ -215,7 +217,7 @@ def build(
         return BuildResult(loaded.problems, False, seconds=time.perf_counter() - started)
     if progress:
         progress("render", 0, 1)
-    rendered = render(loaded.site, options, loaded.hashes)
+    rendered = render(loaded.site, options, loaded.hashes, theme_key=theme_key)
     problems = sort_problems((*loaded.problems, *rendered.problems))
     if not rendered.files or has_errors(problems, strict=options.strict):
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
@@ -247,11 +249,11 @@ def build(
     return result
 
 
-def _build_key(options: BuildOptions, found: Discovery, base_url: str | None, base_path: str | None) -> str:
+def _build_key(options: BuildOptions, found: Discovery, theme_key: str, base_url: str | None, base_path: str | None) -> str:
     """Everything a build's output depends on: code, theme, content bytes, options."""
     parts: list[bytes | str] = [
         cache.generator_fingerprint(),
-        theme_fingerprint(options.project),
+        theme_key,
         static_fingerprint(options.project),
         repr((options.as_of, options.drafts, options.serve, options.strict, options.search, base_url, base_path)),
         str(options.output.resolve()),

@@ -227,3 +227,15 @@ def test_presentation_order(minimal_project):
     assert [r.slug for r in s.roles] == ["cio-hosakan", "active-producer", "active-engineer", "closed"]
     # Backlinks follow presentation order.
     assert [c.slug for c in s.refs("programs/advisor", "cases")] == ["nagano-a", "nagano-b", "hokkaido", "tokyo", "sharing"]
+
+
+def test_links_to_free_standing_pages_are_checked(minimal_project: Path) -> None:
+    """A body may link content/pages/<slug>.md; an unknown page is an error like an unknown entry."""
+    program = minimal_project / "content/programs/advisor.md"
+    text = program.read_text("utf-8")
+    write_files(minimal_project, {"content/programs/advisor.md": text + "\n[このサイトについて](../pages/about.md)\n[ない](../pages/nothing.md)\n"})
+    lines = check_lines(minimal_project)
+    last = len((text + "\n[このサイトについて](../pages/about.md)\n[ない](../pages/nothing.md)\n").split("\n")) - 1
+    assert [l for l in lines if "error" in l] == [
+        f"content/programs/advisor.md:{last}:6: error[unknown-link]: リンク先 content/pages/nothing.md がありません"
+    ]

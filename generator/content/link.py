@@ -32,7 +32,7 @@ from ..model import (
     Taxonomy,
 )
 from ..problems import Problem, error
-from .mdlinks import md_link_key
+from .mdlinks import md_link_key, md_link_page
 from .entries import Located
 from .parse import md_file_links
 from .prefectures import PREFECTURES, prefecture_slug
@@ -79,6 +79,8 @@ def link(
     archetype_ids = {a.id for a in archetypes}
     problems: list[Problem] = []
 
+    pages = [page for page in pages if drafts or not page.draft]
+    page_slugs = frozenset(page.slug for page in pages)
     for item in entries:
         entry = item.entry
         if not drafts and entry.draft:
@@ -99,10 +101,9 @@ def link(
                     problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
                 else:
                     problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
-        problems.extend(_body_links(entry.path, item.md_links, published, all_keys, unavailable))
-    pages = [page for page in pages if drafts or not page.draft]
+        problems.extend(_body_links(entry.path, item.md_links, published, all_keys, unavailable, page_slugs))
     for page in pages:
-        problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys, unavailable))
+        problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys, unavailable, page_slugs))
 
     if any(p.is_error for p in problems):
         return Linked(None, tuple(problems))
@@ -145,10 +146,15 @@ def _body_links(
     published: Mapping[str, Entry],
     all_keys: set[str],
     unavailable: frozenset[str] = frozenset(),
+    pages: frozenset[str] = frozenset(),
 ) -> Iterable[Problem]:
     for href, line, col in links:
         key = md_link_key(path, href)
-        if key is None:
+        page = md_link_page(path, href) if key is None else None
+        if page is not None:
+            if page not in pages:
+                yield error(path, line, col, "unknown-link", f"リンク先 content/pages/{page}.md がありません")
+        elif key is None:
             yield error(path, line, col, "unknown-link", f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください")
         elif key not in published and key not in unavailable:
             reason = "下書きです" if key in all_keys else "ありません"

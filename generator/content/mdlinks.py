@@ -15,15 +15,11 @@ from urllib.parse import unquote, urlsplit
 from ..model import COLLECTIONS
 
 CONTENT_DIR = "content"
+PAGES_DIR = "pages"
 
 
-def md_link_key(source_path: str, href: str) -> str | None:
-    """``programs/slug`` for a link to ``content/programs/slug.md``, else None.
-
-    ``source_path`` is the file holding the link, relative to the project
-    (``content/cases/ehime-talent-sharing.md``). Links with a scheme or a host,
-    and links to anything but an entry file of the four collections, give None.
-    """
+def _target(source_path: str, href: str) -> tuple[str, ...] | None:
+    """The linked file as path pieces relative to the project, for a local ``.md`` link."""
     parts = urlsplit(href.strip())
     if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
         return None
@@ -33,11 +29,31 @@ def md_link_key(source_path: str, href: str) -> str | None:
         target = posixpath.normpath(path.lstrip("/"))
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path))
-    pieces = target.split("/")
-    if len(pieces) != 3 or pieces[0] != CONTENT_DIR or pieces[1] not in COLLECTIONS:
+    pieces = tuple(target.split("/"))
+    if len(pieces) != 3 or pieces[0] != CONTENT_DIR or pieces[2] == ".md":
         return None
-    slug = pieces[2][: -len(".md")]
-    return f"{pieces[1]}/{slug}" if slug else None
+    return pieces
+
+
+def md_link_key(source_path: str, href: str) -> str | None:
+    """``programs/slug`` for a link to ``content/programs/slug.md``, else None.
+
+    ``source_path`` is the file holding the link, relative to the project
+    (``content/cases/ehime-talent-sharing.md``). Links with a scheme or a host,
+    and links to anything but an entry file of the four collections, give None.
+    """
+    pieces = _target(source_path, href)
+    if pieces is None or pieces[1] not in COLLECTIONS:
+        return None
+    return f"{pieces[1]}/{pieces[2][: -len('.md')]}"
+
+
+def md_link_page(source_path: str, href: str) -> str | None:
+    """``about`` for a link to ``content/pages/about.md`` (a free-standing page), else None."""
+    pieces = _target(source_path, href)
+    if pieces is None or pieces[1] != PAGES_DIR:
+        return None
+    return pieces[2][: -len(".md")]
 
 
 def md_link_fragment(href: str) -> str:

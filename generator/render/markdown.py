@@ -7,10 +7,9 @@ page needs, so raw HTML in an entry can never run script on the site.
 
 from __future__ import annotations
 
-import posixpath
 import xml.etree.ElementTree as etree
 from functools import lru_cache
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -19,7 +18,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Site
-from ..content.mdlinks import md_link_fragment, md_link_key
+from ..content.mdlinks import md_link_fragment, md_link_key, md_link_page
 
 ALLOWED_TAGS = frozenset(
     {
@@ -111,17 +110,7 @@ def _rewrite_href(href: str, source_path: str, site: Site) -> str | None:
     key = md_link_key(source_path, href)
     if key is not None:
         return site.config.url(f"{key}/") + md_link_fragment(href)
-    page_slug = _page_slug(source_path, href)
+    page_slug = md_link_page(source_path, href)
     if page_slug is not None and any(page.slug == page_slug for page in site.pages):
         return site.config.url(f"{quote(page_slug)}/") + md_link_fragment(href)
     return href
-
-
-def _page_slug(source_path: str, href: str) -> str | None:
-    """``about`` for a link to ``content/pages/about.md``."""
-    parts = urlsplit(href.strip())
-    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-        return None
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(parts.path)))
-    folder, _, name = target.rpartition("/")
-    return name[: -len(".md")] if folder == "content/pages" else None
