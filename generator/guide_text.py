@@ -146,7 +146,8 @@ LAYOUT = """
 | `content/pages/ファイル名.md` | 「このサイトについて」などの固定ページ |
 
 本文から別の項目にリンクするときは、GitHub と同じようにファイルへの相対リンクで書きます:
-`[地域情報化アドバイザー制度](../programs/chiiki-johoka-advisor.md)`。行き先がないとエラーになります。
+`[地域情報化アドバイザー制度](../programs/chiiki-johoka-advisor.md)`。「このサイトについて」などのページへは
+`[このサイトについて](../pages/about.md)` と書きます。行き先がないとエラーになります。
 """
 
 CODES: Mapping[str, tuple[str, str]] = {
