@@ -68,6 +68,7 @@ def load(
     base_path: str | None = None,
     use_cache: bool = True,
     write_cache: bool = True,
+    parallel: bool = True,
     found: Discovery | None = None,
 ) -> Loaded:
     """Read, validate and link the content of ``project``; every problem at once.
@@ -97,7 +98,9 @@ def load(
             archetypes_ok = not has_errors(archetype_problems)
 
     entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
-    validated = validate_files(project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache)
+    validated = validate_files(
+        project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache, parallel=parallel
+    )
     results = validated.results
     for result in results:
         problems.extend(result.problems)
@@ -156,7 +159,8 @@ def render(site: Site, options: BuildOptions, hashes: Mapping[str, str], *, them
     data_files = export_data(site, exports_memo)
     routes = plan(site, {"data_files": data_files})
     todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
-    batch = render_routes(make_renderer(site, env, options), todo.render)
+    # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
+    batch = render_routes(make_renderer(site, env, options), todo.render, workers=1 if options.serve else None)
     problems = (*problems, *batch.problems)
     if has_errors(batch.problems):
         return Rendered((), (), problems, 0, {}, cache_key)
@@ -211,6 +215,7 @@ def build(
         drafts=options.drafts or options.serve,
         base_url=base_url,
         base_path=base_path,
+        parallel=not options.serve,
         found=found,
     )
     if loaded.site is None or has_errors(loaded.problems, strict=options.strict):

@@ -50,6 +50,7 @@ def validate_files(
     *,
     use_cache: bool = True,
     write_cache: bool = True,
+    parallel: bool = True,
 ) -> Validated:
     """Validate every file, reusing the results cached for identical bytes and settings."""
     key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
@@ -66,7 +67,7 @@ def validate_files(
             results[source.path] = FileResult(source, hit[1], hit[2])
         else:
             todo.append(source)
-    if len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
+    if parallel and len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
         workers = min(os.cpu_count() or 1, 8)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             chunk = max(1, len(todo) // (workers * 8))
