@@ -24,10 +24,10 @@ from .model import COLLECTIONS, Archetype, OutputFile, Site
 from .output.exports import data_dependencies, export_data
 from .output.feeds import build_feeds
 from .output.search import SearchIndexError, search_indexer
-from .output.writer import write_site
+from .output.writer import UnsafeOutput, WorkFolder
 from .problems import Problem, error, has_errors, sort_problems
-from .render.batch import render_routes
-from .render.deps import plan_render
+from .render.batch import Sink, render_routes
+from .render.deps import decode_targets, encode_targets, plan_render
 from .render.linkcheck import broken_links
 from .render.pages import make_renderer, site_files
 from .render.routes import plan
@@ -122,24 +122,37 @@ def load(
 @dataclass(frozen=True)
 class Rendered:
     files: tuple[OutputFile, ...]
-    """Files rendered in this build."""
+    """Files rendered in this build (without the pages a sink already placed)."""
     kept: tuple[str, ...]
     """Pages unchanged since the previous build, kept from the output folder."""
     problems: tuple[Problem, ...]
     pages: int
-    page_cache: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]
-    """What the next build needs to keep pages: fingerprint and link targets by path."""
+    page_cache: Mapping[str, object]
+    """What the next build needs to keep pages: fingerprint and links by path, and every output path."""
     cache_key: str
     exports_cache: tuple[str, Mapping[str, object]] = ("", {})
     """Data files by path with the key of their inputs, for the next build."""
+    placed: tuple[str, ...] = ()
+    """Pages the sink placed in the work folder as they were rendered."""
+    placed_written: int = 0
+    """How many of those had new bytes."""
 
 
-def render(site: Site, options: BuildOptions, hashes: Mapping[str, str], *, theme_key: str | None = None) -> Rendered:
+def render(
+    site: Site,
+    options: BuildOptions,
+    hashes: Mapping[str, str],
+    *,
+    theme_key: str | None = None,
+    sink: Sink | None = None,
+) -> Rendered:
     """Every output file of the site (pages, feeds, data, static), links checked.
 
     Pages whose inputs did not change since the previous build into the same
     output folder are not rendered again (their files are kept). ``theme_key``
-    is the templates' fingerprint when the caller has it already.
+    is the templates' fingerprint when the caller has it already. With a
+    ``sink`` (the writer's work folder), pages are placed as they are rendered
+    instead of being returned.
     """
     env, problems = make_environment(options.project)
     if env is None or has_errors(problems):
@@ -153,14 +166,15 @@ def render(site: Site, options: BuildOptions, hashes: Mapping[str, str], *, them
     )
     output = options.output.resolve()
     cache_key = cache.digest(global_key, str(output))
-    previous = (cache.load(options.project, "pages", cache_key) or {}) if output.is_dir() else {}
+    stored = (cache.load(options.project, "pages", cache_key) or {}) if output.is_dir() else {}
+    previous, previous_paths = stored.get("pages", {}), stored.get("paths", frozenset())
 
     exports_memo, exports_cache = _exports_memo(options.project, global_key, hashes)
     data_files = export_data(site, exports_memo)
     routes = plan(site, {"data_files": data_files})
     todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
     # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
-    batch = render_routes(make_renderer(site, env, options), todo.render, workers=1 if options.serve else None)
+    batch = render_routes(make_renderer(site, env, options), todo.render, workers=1 if options.serve else None, sink=sink)
     problems = (*problems, *batch.problems)
     if has_errors(batch.problems):
         return Rendered((), (), problems, 0, {}, cache_key)
@@ -168,13 +182,24 @@ def render(site: Site, options: BuildOptions, hashes: Mapping[str, str], *, them
     others = (*site_files(site, routes), *build_feeds(site), *(d.file for d in data_files), *static_files(options.project))
     pages = tuple(page.file for page in batch.pages)
     kept = tuple(path for path, _ in todo.kept)
-    existing = {f.path for f in (*pages, *others)} | set(kept)
+    existing = frozenset({f.path for f in (*pages, *others)} | set(kept))
     base_path = site.config.base_path
-    targets = {page.file.path: page.targets for page in batch.pages} | dict(todo.kept)
-    broken = [p for path in sorted(targets) for p in broken_links(path, targets[path], existing, base_path)]
-    problems = (*problems, *broken)
-    page_cache = {path: (fp, targets[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in targets}
-    return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache)
+    broken = [p for page in batch.pages for p in broken_links(page.file.path, page.targets, existing, base_path)]
+    if previous_paths - existing:
+        # A file went away: a kept page may link it. (Otherwise every link of a kept
+        # page still resolves, as it did when the page was checked.)
+        broken += [p for path, blob in todo.kept for p in broken_links(path, decode_targets(blob), existing, base_path)]
+    problems = (*problems, *sorted(broken))
+    blobs = {page.file.path: encode_targets(page.targets) for page in batch.pages} | dict(todo.kept)
+    page_cache = {
+        "pages": {path: (fp, blobs[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in blobs},
+        "paths": existing,
+    }
+    if sink is None:
+        return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache)
+    placed = tuple(page.file.path for page in batch.pages)
+    written = sum(page.written for page in batch.pages)
+    return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written)
 
 
 def _exports_memo(project: Path, global_key: str, hashes: Mapping[str, str]):
@@ -222,17 +247,34 @@ def build(
         return BuildResult(loaded.problems, False, seconds=time.perf_counter() - started)
     if progress:
         progress("render", 0, 1)
-    rendered = render(loaded.site, options, loaded.hashes, theme_key=theme_key)
-    problems = sort_problems((*loaded.problems, *rendered.problems))
-    if not rendered.files or has_errors(problems, strict=options.strict):
-        return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
-
     index = search_indexer(loaded.site.config.language) if options.search else None
+    work = WorkFolder.open(options, search=index is not None)
+    if isinstance(work, Problem):
+        return BuildResult(sort_problems((*loaded.problems, work)), False, seconds=time.perf_counter() - started, site=loaded.site)
     try:
-        written = write_site(rendered.files, options, progress=progress, index=index, kept=rendered.kept)
+        rendered = render(loaded.site, options, loaded.hashes, theme_key=theme_key, sink=work)
+        problems = sort_problems((*loaded.problems, *rendered.problems))
+        if not (rendered.files or rendered.placed) or has_errors(problems, strict=options.strict):
+            work.abort()
+            return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
+        written = work.finish(
+            rendered.files,
+            kept=rendered.kept,
+            placed=rendered.placed,
+            placed_written=rendered.placed_written,
+            index=index,
+            progress=progress,
+        )
     except SearchIndexError as exc:
         failed = error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}")
         return BuildResult(sort_problems((*problems, failed)), False, seconds=time.perf_counter() - started, site=loaded.site)
+    except UnsafeOutput as exc:
+        work.abort()
+        unsafe = error(str(exc), 0, 0, "unsafe-path", f"出力先の外を指すパス「{exc}」は書き込めません")
+        return BuildResult(sort_problems((*loaded.problems, unsafe)), False, seconds=time.perf_counter() - started, site=loaded.site)
+    except BaseException:
+        work.abort()
+        raise
     if written.problems:
         problems = sort_problems((*problems, *written.problems))
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)

@@ -69,7 +69,7 @@ def write_site(
     index: Callable[[Path, Path | None], object] | None = None,
     kept: Sequence[str] = (),
 ) -> Written:
-    """Write ``files`` as the new output folder, atomically.
+    """Write ``files`` as the new output folder, atomically (see ``WorkFolder``).
 
     ``kept`` are paths whose file is the same as in the previous output (an
     incremental build did not render them again): they are linked from it.
@@ -77,35 +77,127 @@ def write_site(
     ``index`` (the search indexer) runs on the assembled work folder before the
     swap, with the previous output folder for reuse; when it fails, nothing is
     swapped in.
-
-    The work folder is the previous build's folder, kept beside the output as
-    ``.<name>.spare`` and brought up to date file by file: deleting and
-    recreating tens of thousands of folders costs far more than the few files
-    an edit changes (deletion is slow on many file systems).
     """
-    unsafe = check_output_folder(options)
-    if unsafe:
-        return Written(0, 0, None, (unsafe,))
-    out = options.output.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    previous = out if out.is_dir() else None
-    try:
-        paths = [safe_relative(f.path) for f in files] + [safe_relative(k) for k in kept]
-    except UnsafeOutput as exc:
-        return Written(0, 0, None, (error(str(exc), 0, 0, "unsafe-path", f"出力先の外を指すパス「{exc}」は書き込めません"),))
-    if index is not None and any(p.parts[0] == INDEX_FOLDER for p in paths):
-        return Written(0, 0, None, (error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください"),))
-    spare = spare_folder(options.project, out)
-    work = _claim_work_folder(out, spare)
-    try:
-        written = _sync(work, files, kept, previous, keep_index=index is not None, progress=progress)
-        search = index(work, previous) if index else None
-        _swap(work, out)
-    except BaseException:
-        _release(work, spare)
-        raise
-    _release(work, spare)
-    return Written(len(files) + len(kept), written, search)
+    work = WorkFolder.open(options, search=index is not None)
+    if isinstance(work, Problem):
+        return Written(0, 0, None, (work,))
+    return work.finish(files, kept=kept, index=index, progress=progress)
+
+
+class WorkFolder:
+    """The next output folder while it is being assembled.
+
+    It is the site before the previous one, kept in the build cache (the
+    spare), brought up to date file by file: deleting and recreating tens of
+    thousands of folders costs far more than the few files an edit changes
+    (deletion is slow on many file systems). ``put`` may be called from forked
+    render workers, each writing its own pages; ``finish`` writes the rest,
+    removes what is stale, runs the indexer and swaps the folder in;
+    ``abort`` keeps it as the spare and publishes nothing.
+    """
+
+    def __init__(self, options: BuildOptions, out: Path, work: Path, spare: Path, search: bool) -> None:
+        self.out = out
+        self.work = work
+        self.spare = spare
+        self.search = search
+        self.previous = out if out.is_dir() else None
+        self.present = _files_below(work)
+        self._made: set[Path] = set()
+
+    @classmethod
+    def open(cls, options: BuildOptions, *, search: bool) -> "WorkFolder | Problem":
+        unsafe = check_output_folder(options)
+        if unsafe:
+            return unsafe
+        out = options.output.resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        spare = spare_folder(options.project, out)
+        return cls(options, out, _claim_work_folder(out, spare), spare, search)
+
+    def put(self, file: OutputFile) -> bool:
+        """Place one file; True when its bytes had to be written (not found or linked)."""
+        rel = safe_relative(file.path)
+        if self.search and rel.parts[0] == INDEX_FOLDER:
+            raise UnsafeOutput(file.path)
+        dest = self.work / rel
+        if rel.as_posix() in self.present and _same_bytes(dest, file.data):
+            return False
+        if self.previous is not None and _same_bytes(self.previous / rel, file.data):
+            _link_over(self.previous / rel, dest, self._made)
+            return False
+        _write_over(dest, file.data, self._made)
+        return True
+
+    def finish(
+        self,
+        files: Sequence[OutputFile],
+        *,
+        kept: Sequence[str] = (),
+        placed: Sequence[str] = (),
+        placed_written: int = 0,
+        index: Callable[[Path, Path | None], object] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> Written:
+        """Write ``files``, link ``kept``, drop stale files, index, swap in.
+
+        ``placed`` are the paths already put by render workers (``placed_written``
+        of them written).
+        """
+        try:
+            written = placed_written + self._sync(files, kept, placed, progress)
+            search = index(self.work, self.previous) if index else None
+            _swap(self.work, self.out)
+        except UnsafeOutput as exc:
+            self.abort()
+            return Written(0, 0, None, (_unsafe_problem(str(exc)),))
+        except BaseException:
+            self.abort()
+            raise
+        _release(self.work, self.spare)  # it now holds the previous site: the next build's spare
+        return Written(len(files) + len(kept) + len(placed), written, search)
+
+    def abort(self) -> None:
+        """Publish nothing; keep the work folder as the spare for the next build."""
+        _release(self.work, self.spare)
+
+    def _sync(
+        self,
+        files: Sequence[OutputFile],
+        kept: Sequence[str],
+        placed: Sequence[str],
+        progress: Callable[[str, int, int], None] | None,
+    ) -> int:
+        written = 0
+        total = len(files) + len(kept)
+        for done, file in enumerate(files, 1):
+            written += self.put(file)
+            if progress and done % 1000 == 0:
+                progress("write", done, total)
+        if kept and self.previous is None:
+            raise FileNotFoundError("kept files need a previous output folder")
+        for path in kept:
+            rel = safe_relative(path)
+            source, dest = self.previous / rel, self.work / rel  # type: ignore[operator]
+            if rel.as_posix() in self.present and _same_file(source, dest):
+                continue
+            _link_over(source, dest, self._made)
+        wanted = {f.path for f in files} | set(kept) | set(placed)
+        stale = [
+            p for p in self.present if p not in wanted and not (self.search and p.split("/", 1)[0] == INDEX_FOLDER)
+        ]
+        for rel_text in stale:
+            (self.work / rel_text).unlink(missing_ok=True)
+        for folder in sorted({(self.work / p).parent for p in stale}, key=lambda f: len(f.parts), reverse=True):
+            while folder != self.work and _remove_if_empty(folder):
+                folder = folder.parent
+        return written
+
+
+def _unsafe_problem(path: str) -> Problem:
+    if path.split("/", 1)[0] == INDEX_FOLDER:
+        return error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください")
+    return error(path, 0, 0, "unsafe-path", f"出力先の外を指すパス「{path}」は書き込めません")
 
 
 def spare_folder(project: Path, out: Path) -> Path:
@@ -157,54 +249,6 @@ def _release(work: Path, spare: Path) -> None:
             os.rename(work, spare)
         except OSError:
             shutil.rmtree(work, ignore_errors=True)
-
-
-def _sync(
-    work: Path,
-    files: Sequence[OutputFile],
-    kept: Sequence[str],
-    previous: Path | None,
-    *,
-    keep_index: bool,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> int:
-    """Make ``work`` hold exactly ``files`` and ``kept``; returns how many files were written.
-
-    New bytes always go to a new file (written beside, then renamed over), never
-    into an existing one: files are hard-linked between builds.
-    """
-    present = _files_below(work)
-    written = 0
-    made: set[Path] = set()
-    total = len(files) + len(kept)
-    for done, file in enumerate(files, 1):
-        rel = safe_relative(file.path)
-        dest = work / rel
-        if rel.as_posix() in present and _same_bytes(dest, file.data):
-            continue
-        if previous is not None and _same_bytes(previous / rel, file.data):
-            _link_over(previous / rel, dest, made)
-        else:
-            _write_over(dest, file.data, made)
-            written += 1
-        if progress and done % 1000 == 0:
-            progress("write", done, total)
-    if kept and previous is None:
-        raise FileNotFoundError("kept files need a previous output folder")
-    for path in kept:
-        rel = safe_relative(path)
-        source, dest = previous / rel, work / rel  # type: ignore[operator]
-        if rel.as_posix() in present and _same_file(source, dest):
-            continue
-        _link_over(source, dest, made)
-    wanted = {f.path for f in files} | set(kept)
-    stale = [p for p in present if p not in wanted and not (keep_index and p.split("/", 1)[0] == INDEX_FOLDER)]
-    for rel_text in stale:
-        (work / rel_text).unlink(missing_ok=True)
-    for folder in sorted({(work / p).parent for p in stale}, key=lambda f: len(f.parts), reverse=True):
-        while folder != work and _remove_if_empty(folder):
-            folder = folder.parent
-    return written
 
 
 def _files_below(folder: Path) -> set[str]:

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import jinja2
 
@@ -31,8 +31,17 @@ PARALLEL_MIN_ROUTES = 300
 @dataclass(frozen=True)
 class RenderedPage:
     file: OutputFile
+    """The page; its bytes are empty when a sink already placed it in the output."""
     targets: tuple[tuple[str, str], ...]
     """(href, output path) of its internal links, for the link check."""
+    written: bool = False
+    """A sink had to write its bytes (they differed from every earlier build's)."""
+
+
+class Sink(Protocol):
+    """Where pages go as soon as they are rendered (the writer's work folder)."""
+
+    def put(self, file: OutputFile) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -43,21 +52,21 @@ class Batch:
 
 # Set once in each worker process by the pool's initializer (inherited through
 # fork, never pickled); read-only afterwards. The parent process never sets it.
-_WORKER: tuple[Renderer, Sequence[Route]] | None = None
+_WORKER: tuple[Renderer, Sequence[Route], Sink | None] | None = None
 
 
-def _start_worker(renderer: Renderer, routes: Sequence[Route]) -> None:
+def _start_worker(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> None:
     global _WORKER
-    _WORKER = (renderer, routes)
+    _WORKER = (renderer, routes, sink)
 
 
 def _render_range(start: int, stop: int) -> Batch:
     assert _WORKER is not None
-    renderer, routes = _WORKER
-    return _render(renderer, routes[start:stop])
+    renderer, routes, sink = _WORKER
+    return _render(renderer, routes[start:stop], sink)
 
 
-def _render(renderer: Renderer, routes: Sequence[Route]) -> Batch:
+def _render(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> Batch:
     base_path = renderer.site.config.base_path
     pages: list[RenderedPage] = []
     problems: list[Problem] = []
@@ -66,22 +75,30 @@ def _render(renderer: Renderer, routes: Sequence[Route]) -> Batch:
         if problem is not None:
             problems.append(problem)
         elif file is not None:
-            pages.append(RenderedPage(file, internal_targets(file, base_path)))
+            targets = internal_targets(file, base_path)
+            if sink is None:
+                pages.append(RenderedPage(file, targets))
+            else:
+                # Placed now, so that tens of thousands of pages are never all in memory.
+                written = sink.put(file)
+                pages.append(RenderedPage(OutputFile(file.path, b"", file.media_type), targets, written))
     return Batch(tuple(pages), tuple(problems))
 
 
-def render_routes(renderer: Renderer, routes: Sequence[Route], *, workers: int | None = None) -> Batch:
-    """Render ``routes`` in order, in parallel when there are many."""
+def render_routes(
+    renderer: Renderer, routes: Sequence[Route], *, workers: int | None = None, sink: Sink | None = None
+) -> Batch:
+    """Render ``routes`` in order, in parallel when there are many; with a sink, place each page."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(routes) < PARALLEL_MIN_ROUTES or "fork" not in multiprocessing.get_all_start_methods():
-        return _render(renderer, routes)
+        return _render(renderer, routes, sink)
     # Small chunks balance the load (index pages are much larger than entries).
     size = max(20, len(routes) // (workers * 16))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
     pages: list[RenderedPage] = []
     problems: list[Problem] = []
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(renderer, routes)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(renderer, routes, sink)) as pool:
         for batch in pool.map(_render_range, *zip(*bounds)):
             pages.extend(batch.pages)
             problems.extend(batch.problems)

@@ -80,8 +80,8 @@ class RenderPlan:
     """Which pages to render and which to keep from the previous build."""
 
     render: tuple[Route, ...]
-    kept: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
-    """(output path, internal link targets) of each page kept as it was."""
+    kept: tuple[tuple[str, str], ...]
+    """(output path, internal links as stored by ``encode_targets``) of each page kept as it was."""
     fingerprints: Mapping[str, str | None]
 
 
@@ -90,12 +90,12 @@ def plan_render(
     site: Site,
     global_key: str,
     hashes: Mapping[str, str],
-    previous: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]],
+    previous: Mapping[str, tuple[str, str]],
     exists: Callable[[str], bool],
 ) -> RenderPlan:
     """Keep a page when its fingerprint equals the previous build's and its file is there."""
     render: list[Route] = []
-    kept: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    kept: list[tuple[str, str]] = []
     fingerprints: dict[str, str | None] = {}
     terms = term_pages(site)
     for route in routes:
@@ -107,3 +107,13 @@ def plan_render(
         else:
             render.append(route)
     return RenderPlan(tuple(render), tuple(kept), fingerprints)
+
+
+def encode_targets(targets: Sequence[tuple[str, str]]) -> str:
+    """A page's internal links as one string: the page cache holds one per page, and a
+    string is far smaller in memory and in the pickle than tuples of tuples."""
+    return "\n".join(f"{href}\t{target}" for href, target in targets)
+
+
+def decode_targets(blob: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(line.split("\t", 1)) for line in blob.split("\n") if line)  # type: ignore[misc]
