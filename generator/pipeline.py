@@ -24,7 +24,7 @@ from .model import COLLECTIONS, Archetype, OutputFile, Site
 from .output.exports import data_dependencies, export_data
 from .output.feeds import build_feeds
 from .output.search import SearchIndexError, search_indexer
-from .output.writer import UnsafeOutput, WorkFolder
+from .output.writer import UnsafeOutput, WorkFolder, unsafe_path_problem
 from .problems import Problem, error, has_errors, sort_problems
 from .render.batch import Sink, render_routes
 from .render.deps import decode_targets, encode_targets, plan_render
@@ -270,8 +270,7 @@ def build(
         return BuildResult(sort_problems((*problems, failed)), False, seconds=time.perf_counter() - started, site=loaded.site)
     except UnsafeOutput as exc:
         work.abort()
-        unsafe = error(str(exc), 0, 0, "unsafe-path", f"出力先の外を指すパス「{exc}」は書き込めません")
-        return BuildResult(sort_problems((*loaded.problems, unsafe)), False, seconds=time.perf_counter() - started, site=loaded.site)
+        return BuildResult(sort_problems((*loaded.problems, unsafe_path_problem(str(exc)))), False, seconds=time.perf_counter() - started, site=loaded.site)
     except BaseException:
         work.abort()
         raise

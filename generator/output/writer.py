@@ -150,7 +150,7 @@ class WorkFolder:
             _swap(self.work, self.out)
         except UnsafeOutput as exc:
             self.abort()
-            return Written(0, 0, None, (_unsafe_problem(str(exc)),))
+            return Written(0, 0, None, (unsafe_path_problem(str(exc)),))
         except BaseException:
             self.abort()
             raise
@@ -194,7 +194,8 @@ class WorkFolder:
         return written
 
 
-def _unsafe_problem(path: str) -> Problem:
+def unsafe_path_problem(path: str) -> Problem:
+    """The problem of an output path that would leave the output folder or collide with the index."""
     if path.split("/", 1)[0] == INDEX_FOLDER:
         return error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください")
     return error(path, 0, 0, "unsafe-path", f"出力先の外を指すパス「{path}」は書き込めません")

@@ -21,13 +21,14 @@ from typing import Callable, Iterable, TextIO
 
 import watchfiles
 
+from ..cache import CACHE_DIR
 from ..config import BuildOptions
 from ..problems import Problem
 from .state import LiveState, Snapshot
 
 Say = Callable[..., None]
 """say(message, always=False): tell the editor; ``always`` even with --quiet."""
-CACHE = Path(".catalog-cache") / "serve"
+CACHE = Path(CACHE_DIR) / "serve"
 GENERATION = "gen-"
 
 
