@@ -138,7 +138,7 @@ def test_enum_given_a_list_or_mapping():
 
 def test_enum_without_a_label_lists_the_values():
     assert program(**{"level: national": "level: nation"}) == [
-        f"{P}:6:1: error[invalid-value]: 「level」（制度の主体）に「nation」は使えません。使える値: national, prefecture, municipal"
+        f"{P}:6:1: error[invalid-value]: 「level」（制度の主体）に「nation」は使えません。「national」の間違いではありませんか？使える値: national, prefecture, municipal"
     ]
 
 
@@ -247,7 +247,7 @@ def test_archetypes_yaml():
     assert [p.format() for p in problems] == [
         "content/archetypes.yaml:5:3: error[missing-field]: 必須の項目「responsibilities」がありません（「[2番目]」の中）",
         "content/archetypes.yaml:5:3: error[invalid-value]: 「[2番目].id」（人材像のID）に「designer」は使えません。"
-        "使える値: producer, project_manager, service_designer, engineer",
+        "「service_designer」の間違いではありませんか？使える値: producer, project_manager, service_designer, engineer",
     ]
 
 

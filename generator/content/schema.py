@@ -121,7 +121,13 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[str], s
         text = " ".join(d.get("description", "") for d in described)
         labels = {part: code for code, ja in re.findall(r"([a-z_]+)（([^）]+)）", text) for part in (ja, *ja.split("・"))}
         known = isinstance(err.instance, str) and err.instance in labels  # a list or mapping is not hashable
-        hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。" if known else ""
+        close = difflib.get_close_matches(err.instance, [str(o) for o in options], n=1, cutoff=0.6) if isinstance(err.instance, str) else []
+        if known:
+            hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。"
+        elif close:
+            hint = f"「{close[0]}」の間違いではありませんか？"
+        else:
+            hint = ""
         return one("invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}")
     if kind == "minLength":
         return one("empty-value", f"{label}が空です")
