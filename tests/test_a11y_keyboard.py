@@ -81,6 +81,8 @@ def test_home_skip_link(a11y_origin, page):
     assert first["skip"], f"最初にフォーカスされたのは {first['name']}"
     assert first["inView"] and (first["outline"] or first["ring"])
     page.keyboard.press("Enter")
+    # Following the link updates the URL after the key event: wait for it (a busy machine is slow).
+    page.wait_for_url(lambda url: url.endswith("#main"), timeout=10_000)
     assert page.url.endswith("#main")
     page.keyboard.press("Tab")
     after = page.evaluate(FOCUSED)

@@ -123,7 +123,7 @@ def test_an_archetype_that_does_not_exist_is_a_schema_error(minimal_project):
     write_files(minimal_project, {"content/cases/sharing.md": case("事例", extra="archetypes:\n  - designer\n")})
     assert check_lines(minimal_project) == [
         "content/cases/sharing.md:13:5: error[invalid-value]: 「archetypes[1番目]」に「designer」は使えません。"
-        "使える値: producer, project_manager, service_designer, engineer",
+        "「service_designer」の間違いではありませんか？使える値: producer, project_manager, service_designer, engineer",
     ]
 
 
