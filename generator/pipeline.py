@@ -110,8 +110,7 @@ def load(
     if config is None or not archetypes_ok:
         return Loaded(None, sort_problems(problems), len(found.files))
     located = [r.located for r in results if r.located is not None and r.source.kind != "pages"]
-    unavailable = frozenset(f"{r.source.kind}/{r.source.slug}" for r in results if r.located is None)
-    unavailable |= frozenset(f"{p.path.split('/')[1]}/{p.path.rsplit('/', 1)[-1][:-3]}" for p in found.problems if p.is_error and p.path.endswith(".md") and p.path.count("/") == 2)
+    unavailable = found.unreadable | {f"{r.source.kind}/{r.source.slug}" for r in results if r.located is None}
     linked = link(config, as_of, archetypes, located, located_pages(tuple(results)), drafts=drafts, unavailable=unavailable)
     problems.extend(linked.problems)
     if has_errors(problems):

@@ -239,3 +239,18 @@ def test_links_to_free_standing_pages_are_checked(minimal_project: Path) -> None
     assert [l for l in lines if "error" in l] == [
         f"content/programs/advisor.md:{last}:6: error[unknown-link]: リンク先 content/pages/nothing.md がありません"
     ]
+
+
+def test_a_reference_to_a_file_that_has_errors_of_its_own_is_not_reported_again(minimal_project: Path) -> None:
+    """The referenced file's own problem is the one to fix; the reference is not a second error."""
+    program = minimal_project / "content/programs/advisor.md"
+    write_files(minimal_project, {"content/programs/advisor.md": program.read_text("utf-8").encode("cp932")})
+    lines = [line for line in check_lines(minimal_project) if "error" in line]
+    assert len(lines) == 1 and "error[encoding]" in lines[0] and lines[0].startswith("content/programs/advisor.md:")
+
+
+def test_a_reference_to_a_file_too_large_to_read_is_not_reported_again(minimal_project: Path) -> None:
+    with open(minimal_project / "content/programs/advisor.md", "wb") as handle:
+        handle.truncate(2_000_000)
+    lines = [line for line in check_lines(minimal_project) if "error" in line]
+    assert len(lines) == 1 and "error[file-too-large]" in lines[0], lines

@@ -55,6 +55,8 @@ class SourceFile:
 class Discovery:
     files: tuple[SourceFile, ...]
     problems: tuple[Problem, ...]
+    unreadable: frozenset[str] = frozenset()
+    """Keys (``programs/x``) of entry files that exist but could not be read."""
 
 
 def discover(project: Path) -> Discovery:
@@ -62,6 +64,7 @@ def discover(project: Path) -> Discovery:
     content = project / "content"
     files: list[SourceFile] = []
     problems: list[Problem] = []
+    unreadable: set[str] = set()
     if not content.is_dir():
         return Discovery((), (error("content", 0, 0, "no-content", f"content/ フォルダがありません（{project}）"),))
     root = content.resolve()
@@ -86,7 +89,7 @@ def discover(project: Path) -> Discovery:
             continue
         rel = f"content/{entry.name}"
         if entry.is_dir(follow_symlinks=False) and entry.name in ENTRY_FOLDERS:
-            _discover_folder(Path(entry.path), entry.name, root, files, problems)
+            _discover_folder(Path(entry.path), entry.name, root, files, problems, unreadable)
         elif entry.is_dir() or entry.is_symlink():
             hint = difflib.get_close_matches(entry.name, ENTRY_FOLDERS, n=1)
             suggestion = f"「{hint[0]}」の間違いではありませんか？" if hint else f"使えるフォルダは {', '.join(ENTRY_FOLDERS)} です"
@@ -94,10 +97,12 @@ def discover(project: Path) -> Discovery:
         else:
             problems.append(warning(rel, 0, 0, "unknown-file", f"「{entry.name}」は読み込みません（content/ 直下に置けるのは site.yaml と archetypes.yaml です）"))
 
-    return Discovery(tuple(files), tuple(problems))
+    return Discovery(tuple(files), tuple(problems), frozenset(unreadable))
 
 
-def _discover_folder(folder: Path, kind: str, root: Path, files: list[SourceFile], problems: list[Problem]) -> None:
+def _discover_folder(
+    folder: Path, kind: str, root: Path, files: list[SourceFile], problems: list[Problem], unreadable: set[str]
+) -> None:
     seen: dict[str, str] = {}
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
@@ -123,6 +128,7 @@ def _discover_folder(folder: Path, kind: str, root: Path, files: list[SourceFile
         read = _read_entry(entry, rel, root)
         if isinstance(read, Problem):
             problems.append(read)
+            unreadable.add(f"{kind}/{slug}")
         elif SLUG.match(slug):
             files.append(SourceFile(rel, kind, slug, read))
 
