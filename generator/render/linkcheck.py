@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from html import unescape
 from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
@@ -45,6 +46,17 @@ def resolve(href: str, page_path: str, base_path: str) -> str | None:
     Returns ``""``-prefixed-free paths relative to the output root; a link
     outside base_path resolves to ``"../…"`` so that it is reported.
     """
+    if href.startswith("/") and not href.startswith("//"):
+        return _resolve_rooted(href, base_path)  # the same on every page
+    return _resolve(href, page_path, base_path)
+
+
+@lru_cache(maxsize=8192)
+def _resolve_rooted(href: str, base_path: str) -> str | None:
+    return _resolve(href, "", base_path)
+
+
+def _resolve(href: str, page_path: str, base_path: str) -> str | None:
     parts = urlsplit(href.strip())
     if parts.scheme or parts.netloc:
         return None  # external, mailto:, tel:, …

@@ -8,7 +8,7 @@ status of a program on the build date). Nothing here reads the wall clock.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
@@ -29,10 +29,15 @@ class Helpers:
 
     site: Site
     term_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
+    _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """URLs already made in this build: every page links the same menus and sections."""
 
     def url(self, path: str) -> str:
         """Root-relative URL (with base_path) of a site path such as ``programs/x/``."""
-        return self.site.config.url(quote(path))
+        found = self._urls.get(path)
+        if found is None:
+            found = self._urls[path] = self.site.config.url(quote(path))
+        return found
 
     def absolute(self, path: str) -> str:
         return self.site.config.absolute_url(quote(path))
