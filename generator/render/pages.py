@@ -91,6 +91,27 @@ class Renderer:
         return OutputFile(route.output_path, html.encode("utf-8"), "text/html"), None
 
 
+class _Cards:
+    """``card(entry, level)`` of ``_macros.html``, rendered once per entry and level in a build.
+
+    The same card appears on many pages (collection indexes, term pages, the
+    pages that refer to the entry); a macro call costs more than the lookup.
+    The macro sees only the build's globals, so its output cannot differ
+    between pages.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._done: dict[tuple[str, int], Any] = {}
+
+    def __call__(self, entry: Any, level: int = 2) -> Any:
+        key = (entry.key, level)
+        html = self._done.get(key)
+        if html is None:
+            html = self._done[key] = self._env.get_template("_macros.html").module.card(entry, level)  # type: ignore[attr-defined]
+        return html
+
+
 def make_renderer(site: Site, env: jinja2.Environment, options: BuildOptions) -> Renderer:
     helpers = Helpers(site, build_term_index(site))
     # Values of this build are globals of an overlay, so that imported macros
@@ -105,6 +126,7 @@ def make_renderer(site: Site, env: jinja2.Environment, options: BuildOptions) ->
         as_of=site.as_of,
         show_drafts=options.drafts or options.serve,
     )
+    build_env.globals["card_once"] = _Cards(build_env)
     return Renderer(site, build_env, helpers)
 
 
