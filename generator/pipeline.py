@@ -242,6 +242,7 @@ def build(
         parallel=not options.serve,
         found=found,
     )
+    del found  # the bytes of every file, tens of megabytes: rendering does not need them
     if loaded.site is None or has_errors(loaded.problems, strict=options.strict):
         return BuildResult(loaded.problems, False, seconds=time.perf_counter() - started)
     if progress:
