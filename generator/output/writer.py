@@ -126,7 +126,10 @@ class WorkFolder:
         if self.previous is not None and _same_bytes(self.previous / rel, file.data):
             _link_over(self.previous / rel, dest, self._made)
             return False
-        _write_over(dest, file.data, self._made)
+        if rel.as_posix() in self.present:
+            _write_over(dest, file.data, self._made)
+        else:
+            _write_new(dest, file.data, self._made)
         return True
 
     def finish(
@@ -277,6 +280,19 @@ def _write_over(dest: Path, data: bytes, made: set[Path]) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.new")
     tmp.write_bytes(data)
     os.replace(tmp, dest)
+
+
+def _write_new(dest: Path, data: bytes, made: set[Path]) -> None:
+    """A file the work folder did not have: written in place (the folder is not public
+    until it is swapped in, so no temporary name is needed; most files of a cold build)."""
+    _ensure_parent(dest, made)
+    try:
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except FileExistsError:
+        _write_over(dest, data, made)  # something appeared there after the folder was scanned
+        return
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def _link_over(source: Path, dest: Path, made: set[Path]) -> None:
