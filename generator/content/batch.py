@@ -3,18 +3,27 @@
 A file's result depends only on its bytes, the site settings and the build date
 (for the stale-review warning), so results are cached under those and reused
 for identical bytes.
+
+Forked workers inherit the files to validate instead of receiving them pickled;
+a task is a range of file numbers. Validation creates tens of thousands of
+objects that live until the build ends (results, read from the cache, from
+workers or made here), so the cyclic garbage collector is paused meanwhile: it
+would scan them again and again and find next to nothing (validation makes a
+few small cycles per file, collected when it resumes).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import zlib
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from .. import cache
 from ..config import Config
@@ -54,29 +63,21 @@ def validate_files(
 ) -> Validated:
     """Validate every file, reusing the results cached for identical bytes and settings."""
     key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
-    stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
-    if use_cache:
-        for shard in range(SHARDS):
-            stored.update(cache.load(project, f"validate-{shard:02x}", key) or {})
     hashes = {source.path: cache.digest(source.data) for source in sources}
-    results: dict[str, FileResult] = {}
-    todo: list[SourceFile] = []
-    for source in sources:
-        hit = stored.get(source.path)
-        if hit is not None and hit[0] == hashes[source.path]:
-            results[source.path] = FileResult(source, hit[1], hit[2])
-        else:
-            todo.append(source)
-    if parallel and len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-        workers = min(os.cpu_count() or 1, 8)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            fresh = pool.map(_validate_one, todo, [config] * len(todo), [as_of] * len(todo), chunksize=chunk)
-            for source, result in zip(todo, fresh):
-                results[source.path] = FileResult(source, result.located, result.problems)
-    else:
-        for source in todo:
-            results[source.path] = validate_file(source, config, as_of)
+    with _gc_paused():
+        stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
+        if use_cache:
+            for shard in range(SHARDS):
+                stored.update(cache.load(project, f"validate-{shard:02x}", key) or {})
+        results: dict[str, FileResult] = {}
+        todo: list[SourceFile] = []
+        for source in sources:
+            hit = stored.get(source.path)
+            if hit is not None and hit[0] == hashes[source.path]:
+                results[source.path] = FileResult(source, hit[1], hit[2])
+            else:
+                todo.append(source)
+        results.update(_validate_all(todo, config, as_of, parallel))
     ordered = tuple(results[source.path] for source in sources)
     # Only the shards holding a changed, new or removed file are written again.
     changed = {_shard(source.path) for source in todo} | {_shard(path) for path in stored.keys() - hashes.keys()}
@@ -91,7 +92,48 @@ def validate_files(
     return Validated(ordered, hashes)
 
 
-def _validate_one(source: SourceFile, config: Config | None, as_of: date) -> FileResult:
-    # Workers send back only what the parent lacks: the bytes stay in the parent.
-    result = validate_file(source, config, as_of)
-    return FileResult(SourceFile(source.path, source.kind, source.slug, b""), result.located, result.problems)
+def _validate_all(todo: list[SourceFile], config: Config | None, as_of: date, parallel: bool) -> dict[str, FileResult]:
+    workers = min(os.cpu_count() or 1, 8)
+    if not parallel or len(todo) < PARALLEL_MIN_FILES or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return {source.path: validate_file(source, config, as_of) for source in todo}
+    results: dict[str, FileResult] = {}
+    size = max(1, len(todo) // (workers * 8))
+    bounds = [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(todo, config, as_of)) as pool:
+        for (start, stop), done in zip(bounds, pool.map(_validate_range, *zip(*bounds))):
+            for source, (located, problems) in zip(todo[start:stop], done):
+                results[source.path] = FileResult(source, located, problems)
+    return results
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# Set once in each worker process by the pool's initializer (inherited through
+# fork, never pickled); read-only afterwards. The parent process never sets it.
+_WORKER: tuple[Sequence[SourceFile], Config | None, date] | None = None
+
+
+def _start_worker(sources: Sequence[SourceFile], config: Config | None, as_of: date) -> None:
+    global _WORKER
+    _WORKER = (sources, config, as_of)
+    # What the worker inherited lives until it exits: never scan it for garbage.
+    gc.freeze()
+    gc.enable()  # the parent paused collection while it forked; the worker makes garbage of its own
+
+
+def _validate_range(start: int, stop: int) -> tuple[tuple[Located | None, tuple[Problem, ...]], ...]:
+    # Workers send back only what the parent lacks: the parent has the files.
+    assert _WORKER is not None
+    sources, config, as_of = _WORKER
+    results = (validate_file(source, config, as_of) for source in sources[start:stop])
+    return tuple((result.located, result.problems) for result in results)

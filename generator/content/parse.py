@@ -34,13 +34,15 @@ _NoDatesLoader.yaml_implicit_resolvers = {
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _SCALARS = yaml.constructor.SafeConstructor()
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
+# The safe loader's own functions for the other plain scalars, called directly:
+# its construct_object() would remember every node it ever built (a leak).
+_CONSTRUCTORS = {
+    tag: _SCALARS.yaml_constructors[tag]
+    for tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
 }
 
 
@@ -133,6 +135,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc | tuple[Pro
     if node is None:
         return YamlDoc(None, {(): (first_line, 1)})
     builder = _Builder(path, first_line)
+    builder.positions[()] = builder.where(node)
     value = builder.build(node, ())
     if builder.problems:
         return tuple(builder.problems)
@@ -205,7 +208,11 @@ def md_file_links(body: str, body_line: int) -> tuple[tuple[str, int, int], ...]
 
 
 class _Builder:
-    """Turns composed YAML nodes into plain values, remembering positions."""
+    """Turns composed YAML nodes into plain values, remembering positions.
+
+    Whoever builds a node has already recorded its position: that of its key in
+    a mapping (where the messages point), of the item in a list.
+    """
 
     def __init__(self, path: str, first_line: int) -> None:
         self.path = path
@@ -215,7 +222,8 @@ class _Builder:
         self.seen: set[int] = set()
 
     def where(self, node: Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+        mark = node.start_mark
+        return mark.line + 1 + self.offset, mark.column + 1
 
     def fail(self, node: Node, code: str, message: str) -> None:
         line, col = self.where(node)
@@ -230,31 +238,36 @@ class _Builder:
             self.problems.append(error(self.path, line, col, "yaml-alias", "YAML のアンカー（&）とエイリアス（*）は使えません。値をそのまま書いてください"))
             return None
         self.seen.add(id(node))
-        self.positions.setdefault(at, self.where(node))
-        if isinstance(node, ScalarNode):
+        kind = type(node)
+        if kind is ScalarNode:
             return self.scalar(node)
-        if isinstance(node, SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
+        if kind is MappingNode:
+            return self.mapping(node, at)
+        if kind is SequenceNode:
+            if node.tag != _SEQ_TAG:
                 self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
                 return None
             items = []
             for index, item in enumerate(node.value):
-                self.positions[(*at, index)] = self.where(item)
-                items.append(self.build(item, (*at, index)))
+                here = (*at, index)
+                self.positions[here] = self.where(item)
+                items.append(self.build(item, here))
             return items
-        if isinstance(node, MappingNode):
-            return self.mapping(node, at)
         self.fail(node, "yaml-syntax", "読めない YAML の値です")
         return None
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.tag not in _SCALAR_TAGS:
-            self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
-            return None
-        try:
-            value = _SCALARS.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(node, "yaml-syntax", f"値「{node.value}」を読めません（{exc}）")
+        tag = node.tag
+        if tag == _STR_TAG:
+            value = node.value
+        elif tag in _CONSTRUCTORS:
+            try:
+                value = _CONSTRUCTORS[tag](_SCALARS, node)
+            except (yaml.YAMLError, ValueError, OverflowError) as exc:
+                self.fail(node, "yaml-syntax", f"値「{node.value}」を読めません（{exc}）")
+                return None
+        else:
+            self.fail(node, "yaml-tag", f"YAML のタグ「{tag}」は使えません")
             return None
         if isinstance(value, float) and not math.isfinite(value):  # .inf / .nan break comparisons and JSON
             self.fail(node, "invalid-number", f"「{node.value}」は数値として使えません。ふつうの数値で書いてください")
@@ -266,26 +279,26 @@ class _Builder:
         return value
 
     def mapping(self, node: MappingNode, at: Path_) -> dict[str, Any]:
-        if node.tag != "tag:yaml.org,2002:map":
+        if node.tag != _MAP_TAG:
             self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
             return {}
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag in ("tag:yaml.org,2002:merge",):
+            if type(key_node) is not ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
                 self.fail(key_node, "yaml-key", "キーは文字列で書いてください（<< による結合や複合キーは使えません）")
                 continue
             key = key_node.value
-            if key_node.tag != "tag:yaml.org,2002:str":
+            if key_node.tag != _STR_TAG:
                 key = str(key)
             line, col = self.where(key_node)
             if key in first_seen:
                 self.fail(key_node, "duplicate-key", f"キー「{key}」が2回書かれています（最初は{first_seen[key]}行目）。1つにまとめてください")
                 continue
             first_seen[key] = line
-            self.positions[(*at, key)] = (line, col)
-            result[key] = self.build(value_node, (*at, key))
-            self.positions[(*at, key)] = (line, col)
+            here = (*at, key)
+            self.positions[here] = (line, col)
+            result[key] = self.build(value_node, here)
         return result
 
 

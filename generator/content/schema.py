@@ -12,8 +12,9 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -47,12 +48,69 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+FAST_KEYWORDS: frozenset[str] = frozenset(
+    {
+        "$schema", "$id", "title", "description", "examples", "x-format", "x-ref",
+        "type", "properties", "additionalProperties", "required", "items", "enum", "const",
+        "minLength", "maxLength", "minItems", "uniqueItems", "minimum", "maximum", "pattern",
+    }
+)
+"""Keywords whose compiled check accepts nothing that jsonschema refuses (see is_valid).
+A schema using any other keyword is always checked by jsonschema alone."""
+
+
+def _keywords(node: Any) -> set[str]:
+    """Every keyword used in a schema (the names under ``properties`` are not keywords)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            if key == "properties" and isinstance(value, dict):
+                for sub in value.values():
+                    found |= _keywords(sub)
+            elif key not in ("examples", "enum", "const", "required"):
+                found |= _keywords(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _keywords(item)
+    return found
+
+
+@cache
+def _fast_check(name: str) -> Callable[[Any], Any] | None:
+    schema = load_schema(name)
+    if not _keywords(schema) <= FAST_KEYWORDS:
+        return None
+    # use_default=False: the check must never add values to the data it reads.
+    return fastjsonschema.compile(schema, use_default=False, use_formats=False)
+
+
+def is_valid(data: Any, schema_name: str) -> bool:
+    """True only when jsonschema would report no error for ``data``.
+
+    The compiled check (fastjsonschema) runs in a fraction of jsonschema's time.
+    It is never more lenient on our schemas' keywords but can be stricter (its
+    ``pattern`` ``$`` does not match before a final newline): so ``False`` only
+    means "ask jsonschema", which then decides, and words every message.
+    """
+    check = _fast_check(schema_name)
+    if check is None:
+        return False
+    try:
+        check(data)
+    except Exception:  # a refusal, or any value the compiled code cannot handle: jsonschema decides
+        return False
+    return True
+
+
 def validate(parsed: Parsed, schema_name: str, *, skip_keys: frozenset[str] = frozenset()) -> tuple[Problem, ...]:
     """Every schema problem of one file, each at the line of the offending key.
 
     ``skip_keys`` are top-level keys another check reports more precisely
     (the privacy guard's forbidden keys).
     """
+    if is_valid(parsed.data, schema_name):
+        return ()
     problems: list[Problem] = []
     for err in _validator(schema_name).iter_errors(parsed.data):
         problems.extend(_problems(err, parsed, skip_keys, load_schema(schema_name)))
