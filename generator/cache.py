@@ -11,6 +11,7 @@ with) fails the signature and is ignored instead of being unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -18,10 +19,12 @@ import pickle
 import secrets
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 CACHE_DIR = ".catalog-cache"
 _FORMAT = b"catalog-cache-1\n"
+_MAC_SIZE = 32
+"""Bytes of the HMAC-SHA256 signature after the format line."""
 
 
 @cache
@@ -72,16 +75,21 @@ def _process_key() -> bytes:
 
 
 def load(project: Path, name: str, key: str) -> Any | None:
-    """The cached value ``name`` if it was saved under the same ``key``, else None."""
+    """The cached value ``name`` if it was saved under the same ``key``, else None.
+
+    The file is read once into memory; the signature is checked on that copy and the
+    value unpickled from it, without slicing out a second copy of the payload.
+    """
     path = project / CACHE_DIR / f"{name}.pickle"
     try:
-        blob = path.read_bytes()
+        with open(path, "rb") as f:
+            head = f.read(len(_FORMAT) + _MAC_SIZE)
+            if len(head) < len(_FORMAT) + _MAC_SIZE or not head.startswith(_FORMAT):
+                return None
+            payload = f.read()
     except OSError:
         return None
-    if not blob.startswith(_FORMAT) or len(blob) < len(_FORMAT) + 32:
-        return None
-    mac, payload = blob[len(_FORMAT) : len(_FORMAT) + 32], blob[len(_FORMAT) + 32 :]
-    if not hmac.compare_digest(mac, hmac.new(_secret(), payload, "sha256").digest()):
+    if not hmac.compare_digest(head[len(_FORMAT) :], hmac.new(_secret(), payload, "sha256").digest()):
         return None
     try:
         stored_key, value = pickle.loads(payload)
@@ -90,17 +98,37 @@ def load(project: Path, name: str, key: str) -> Any | None:
     return value if stored_key == key else None
 
 
+class _SignedWriter:
+    """A file that pickle writes into while the signature is computed over the same bytes."""
+
+    def __init__(self, file: BinaryIO, mac: hmac.HMAC) -> None:
+        self.file = file
+        self.mac = mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.file.write(data)
+
+
 def save(project: Path, name: str, key: str, value: Any) -> None:
-    """Store ``value`` under ``key``, atomically (a killed build leaves the old file)."""
+    """Store ``value`` under ``key``, atomically (a killed build leaves the old file).
+
+    The value is pickled straight into the file (in frames), signed on the way:
+    no copy of the whole payload is ever held in memory.
+    """
     folder = project / CACHE_DIR
     if folder.is_symlink():
         return  # a committed link would make the build write outside the project
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(exist_ok=True)
-        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        mac = hmac.new(_secret(), payload, "sha256").digest()
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_bytes(_FORMAT + mac + payload)
+        mac = hmac.new(_secret(), digestmod="sha256")
+        with open(tmp, "wb") as f:
+            f.write(_FORMAT + bytes(_MAC_SIZE))  # the signature goes here once it is known
+            pickle.dump((key, value), _SignedWriter(f, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            f.seek(len(_FORMAT))
+            f.write(mac.digest())
         os.replace(tmp, folder / f"{name}.pickle")
-    except OSError:
-        pass  # a read-only project still builds, only without a cache
+    except OSError:  # a read-only project still builds, only without a cache
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

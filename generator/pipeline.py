@@ -8,6 +8,7 @@ internal link, and hands the files to the writer, which swaps them in whole.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -20,8 +21,9 @@ from .content.batch import validate_files
 from .content.discover import Discovery, discover
 from .content.link import link
 from .content.validate import located_pages, validate_archetypes, validate_site_config
-from .model import COLLECTIONS, Archetype, OutputFile, Site
-from .output.exports import data_dependencies, export_data
+from .model import Archetype, OutputFile, Site
+from .output.export_rows import Reuse
+from .output.exports import export_data
 from .output.feeds import build_feeds
 from .output.search import SearchIndexError, search_indexer
 from .output.writer import UnsafeOutput, WorkFolder, unsafe_path_problem
@@ -168,8 +170,7 @@ def render(
     stored = (cache.load(options.project, "pages", cache_key) or {}) if output.is_dir() else {}
     previous, previous_paths = stored.get("pages", {}), stored.get("paths", frozenset())
 
-    exports_memo, exports_cache = _exports_memo(options.project, global_key, hashes)
-    data_files = export_data(site, exports_memo)
+    data_files = export_data(site, _exports_memo(options.project, cache_key, hashes, output))
     routes = plan(site, {"data_files": data_files})
     todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
     # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
@@ -178,9 +179,10 @@ def render(
     if has_errors(batch.problems):
         return Rendered((), (), problems, 0, {}, cache_key)
 
-    others = (*site_files(site, routes), *build_feeds(site), *(d.file for d in data_files), *static_files(options.project))
+    others = (*site_files(site, routes), *build_feeds(site), *(d.file for d in data_files if d.file), *static_files(options.project))
     pages = tuple(page.file for page in batch.pages)
-    kept = tuple(path for path, _ in todo.kept)
+    kept = (*(path for path, _ in todo.kept), *(d.path for d in data_files if d.file is None))
+    exports_cache = (cache_key, {d.path: d.layout for d in data_files if d.layout is not None})
     existing = frozenset({f.path for f in (*pages, *others)} | set(kept))
     base_path = site.config.base_path
     broken = [p for page in batch.pages for p in broken_links(page.file.path, page.targets, existing, base_path)]
@@ -201,21 +203,28 @@ def render(
     return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written)
 
 
-def _exports_memo(project: Path, global_key: str, hashes: Mapping[str, str]):
-    """A memo for export_data: a data file is reused while the collections it is made from are unchanged."""
-    previous = cache.load(project, "exports", global_key) or {}
-    fresh: dict[str, tuple[str, object]] = {}
-    groups = (*COLLECTIONS, "archetypes")
-    by_group = {g: cache.digest(*(f"{k}={hashes[k]}" for k in sorted(hashes) if k.startswith(g + "/"))) for g in groups}
+def _exports_memo(project: Path, cache_key: str, hashes: Mapping[str, str], output: Path) -> Reuse:
+    """What export_data may reuse from the previous build into ``output``.
 
-    def memo(path: str, make):
-        deps = data_dependencies(path)
-        key = cache.digest(path, *(by_group[g] for g in (groups if deps == ("*",) else deps)))
-        old = previous.get(path)
-        fresh[path] = old if old is not None and old[0] == key else (key, make())
-        return fresh[path][1]
+    The cache holds only where each record's bytes are in each data file; the
+    bytes are read back from the output folder (export_data checks their hash).
+    """
+    layouts = (cache.load(project, "exports", cache_key) or {}) if output.is_dir() else {}
 
-    return memo, (global_key, fresh)
+    def read(path: str) -> bytes | None:
+        try:
+            return (output / path).read_bytes()
+        except OSError:
+            return None
+
+    def file_digest(path: str) -> str | None:
+        try:
+            with open(output / path, "rb") as f:
+                return hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:
+            return None
+
+    return Reuse(hashes, layouts, read, file_digest)
 
 
 def build(

@@ -31,6 +31,11 @@ def _dated_by(collection: str) -> str:
     return "*" if collection == "archetypes" else collection
 
 
+def _table(name: str, title: str, description: str, columns: tuple[Column, ...], collection: str, rows_of: Any) -> Table:
+    """A relation table with one group of rows per record of ``collection``."""
+    return Table(name, title, description, columns, lambda site: _owners(site, collection), rows_of, dated_by=_dated_by(collection))
+
+
 def _owner_key(entry: Any) -> str:
     return entry.id if isinstance(entry, Archetype) else entry.slug
 
@@ -49,14 +54,10 @@ def _values(
     name = name or f"{_OWNER[collection]}_{attr}"
     columns = (_owner_column(collection), column) + ((Column(f"{column.name}_label", label_desc),) if labels else ())
 
-    def rows(site: Site) -> tuple[Row, ...]:
-        return tuple(
-            (_owner_key(e), v) + ((labels.get(v, v),) if labels else ())
-            for e in _owners(site, collection)
-            for v in getattr(e, attr)
-        )
+    def rows_of(site: Site, e: Any) -> tuple[Row, ...]:
+        return tuple((_owner_key(e), v) + ((labels.get(v, v),) if labels else ()) for v in getattr(e, attr))
 
-    return Table(name, title, f"{title}の一覧です（1行に1組）。", columns, rows, dated_by=_dated_by(collection))
+    return _table(name, title, f"{title}の一覧です（1行に1組）。", columns, collection, rows_of)
 
 
 def _positions(collection: str, attr: str, column: Column, title: str) -> Table:
@@ -64,12 +65,10 @@ def _positions(collection: str, attr: str, column: Column, title: str) -> Table:
     name = f"{_OWNER[collection]}_{attr}"
     columns = (_owner_column(collection), Column("position", "並び順（1から）"), column)
 
-    def rows(site: Site) -> tuple[Row, ...]:
-        return tuple(
-            (_owner_key(e), i, v) for e in _owners(site, collection) for i, v in enumerate(getattr(e, attr), 1)
-        )
+    def rows_of(site: Site, e: Any) -> tuple[Row, ...]:
+        return tuple((_owner_key(e), i, v) for i, v in enumerate(getattr(e, attr), 1))
 
-    return Table(name, title, f"{title}の一覧です（1行に1件）。", columns, rows, dated_by=_dated_by(collection))
+    return _table(name, title, f"{title}の一覧です（1行に1件）。", columns, collection, rows_of)
 
 
 def _links(collection: str, attr: str, target: str, title: str) -> Table:
@@ -84,36 +83,31 @@ def _links(collection: str, attr: str, target: str, title: str) -> Table:
         Column(label_name, f"{_OWNER_LABEL[target]}の名称"),
     )
 
-    def rows(site: Site) -> tuple[Row, ...]:
+    def rows_of(site: Site, e: Any) -> tuple[Row, ...]:
         out = []
-        for e in _owners(site, collection):
-            for slug in getattr(e, attr):
-                label = title_of(site, f"{target}/{slug}")
-                if label is not None:
-                    out.append((_owner_key(e), slug, label))
+        for slug in getattr(e, attr):
+            label = title_of(site, f"{target}/{slug}")
+            if label is not None:
+                out.append((_owner_key(e), slug, label))
         return tuple(out)
 
-    return Table(name, title, f"{title}の対応表です（1行に1組）。", columns, rows, dated_by=_dated_by(collection))
+    return _table(name, title, f"{title}の対応表です（1行に1組）。", columns, collection, rows_of)
 
 
-def _timeline_rows(site: Site) -> tuple[Row, ...]:
-    return tuple(
-        (c.slug, i, iso(t.date), wareki(t.date), written(t.date), t.event)
-        for c in public(site.cases)
-        for i, t in enumerate(c.timeline, 1)
-    )
+def _timeline_rows(site: Site, c: Any) -> tuple[Row, ...]:
+    return tuple((c.slug, i, iso(t.date), wareki(t.date), written(t.date), t.event) for i, t in enumerate(c.timeline, 1))
 
 
-def _tag_rows(site: Site) -> tuple[Row, ...]:
-    return tuple((e.collection, e.slug, tag) for e in public(site.entries()) for tag in e.tags)
+def _public_entries(site: Site) -> tuple:
+    return public(site.entries())
 
 
-def _source_rows(site: Site) -> tuple[Row, ...]:
-    return tuple(
-        (e.collection, e.slug, i, s.title, s.url, iso(s.date), wareki(s.date))
-        for e in public(site.entries())
-        for i, s in enumerate(e.sources, 1)
-    )
+def _tag_rows(site: Site, e: Any) -> tuple[Row, ...]:
+    return tuple((e.collection, e.slug, tag) for tag in e.tags)
+
+
+def _source_rows(site: Site, e: Any) -> tuple[Row, ...]:
+    return tuple((e.collection, e.slug, i, s.title, s.url, iso(s.date), wareki(s.date)) for i, s in enumerate(e.sources, 1))
 
 
 _ENTRY_KEY = (
@@ -145,6 +139,7 @@ RELATIONS: tuple[Table, ...] = (
             Column("date_text", "日付の原文の表記（例: 令和5年度）"),
             Column("event", "出来事"),
         ),
+        lambda site: public(site.cases),
         _timeline_rows,
         dated_by="cases",
     ),
@@ -152,7 +147,7 @@ RELATIONS: tuple[Table, ...] = (
     _values("roles", "skills", Column("skill", "主なスキル"), "人材の役割のスキル"),
     _positions("archetypes", "responsibilities", Column("responsibility", "主な責任"), "人材像の主な責任"),
     _positions("archetypes", "skills", Column("skill", "主なスキル"), "人材像の主なスキル"),
-    Table("entry_tags", "タグ", "各項目のタグです（1行に1組）。", _ENTRY_KEY + (Column("tag", "タグ"),), _tag_rows),
+    Table("entry_tags", "タグ", "各項目のタグです（1行に1組）。", _ENTRY_KEY + (Column("tag", "タグ"),), _public_entries, _tag_rows),
     Table(
         "entry_sources",
         "出典",
@@ -165,6 +160,7 @@ RELATIONS: tuple[Table, ...] = (
             Column("date", "資料の日付（西暦 YYYY-MM-DD）"),
             Column("date_wareki", "資料の日付（和暦）"),
         ),
+        _public_entries,
         _source_rows,
     ),
 )

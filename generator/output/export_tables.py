@@ -44,16 +44,31 @@ class Field:
 
 @dataclass(frozen=True)
 class Table:
-    """One CSV (and, for a collection, its JSON twin)."""
+    """One CSV (and, for a collection, its JSON twin), made record by record.
+
+    Every row belongs to one record (an entry or an archetype): an incremental
+    build re-encodes the rows of the records that changed and reuses the others.
+    """
 
     name: str
     title: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[Site], tuple[Row, ...]]
-    json: Callable[[Site], list[dict[str, Any]]] | None = None
+    records: Callable[[Site], tuple]
+    """The entries (or archetypes) the table is made from, in the order of its rows."""
+    rows_of: Callable[[Site, Any], tuple[Row, ...]]
+    """The rows of one record (a relation table may have none, or several)."""
+    json_of: Callable[[Site, Any], dict[str, Any]] | None = None
+    """The JSON object of one record, for the tables that have a JSON twin."""
     dated_by: str = "*"
     """Collection whose ``updated`` dates date this table; ``*`` for all entries."""
+
+    def rows(self, site: Site) -> tuple[Row, ...]:
+        return tuple(row for record in self.records(site) for row in self.rows_of(site, record))
+
+    def json(self, site: Site) -> list[dict[str, Any]]:
+        json_of = self.json_of
+        return [json_of(site, record) for record in self.records(site)] if json_of is not None else []
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -127,8 +142,9 @@ def _entity_table(
         title=title,
         description=description,
         columns=tuple(f.column for f in fields),
-        rows=lambda site: tuple(tuple(f.get(site, r) for f in fields) for r in records(site)),
-        json=lambda site: [to_json(site, r) for r in records(site)],
+        records=records,
+        rows_of=lambda site, r: (tuple(f.get(site, r) for f in fields),),
+        json_of=to_json,
         dated_by=name if name != "archetypes" else "*",
     )
 

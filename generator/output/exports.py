@@ -7,7 +7,8 @@ cell, numbers without units, an empty cell for unknown, ISO dates with a separat
 (so that Excel opens them) and CRLF line ends. A text cell that a spreadsheet could
 read as a formula gets a leading apostrophe. JSON is UTF-8 without BOM, sorted keys.
 
-Everything is computed from the Site; only the writer puts the bytes on disk.
+Everything is computed from the Site; only the writer puts the bytes on disk. An
+incremental build re-encodes only the records that changed (see ``export_rows``).
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
 from . import ical
 from .export_relations import RELATIONS
+from .export_rows import Assembled, Frame, Layout, Reuse, assemble, combined_id, record_ids
 from .export_tables import TABLES, Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,7 +50,11 @@ JSON_NOTE = (
 class DataFile:
     """One downloadable file and what the data page says about it."""
 
-    file: OutputFile
+    path: str
+    """Site path of the file (``data/programs.csv``)."""
+    file: OutputFile | None
+    """The file to write; None when the previous build's file at ``path`` is kept as it is."""
+    size: int
     title: str
     format: str
     """"CSV", "JSON", "JSON Schema", "iCalendar" or "Atom"."""
@@ -59,75 +65,78 @@ class DataFile:
     updated: date | None = None
     """Latest ``updated`` of the entries in the file (None for schemas): from content, not the clock."""
     encoding: str = "UTF-8"
-
-    @property
-    def size(self) -> int:
-        return len(self.file.data)
-
-    @property
-    def path(self) -> str:
-        """Site path of the file (``data/programs.csv``)."""
-        return self.file.path
+    layout: Layout | None = field(default=None, compare=False, repr=False)
+    """Where each record's bytes are, for the next incremental build."""
 
 
-Memo = Callable[[str, Callable[[], "DataFile"]], "DataFile"]
-"""memo(path, make): a DataFile unchanged since the previous build, or make()."""
-
-
-def _no_memo(path: str, make: Callable[[], "DataFile"]) -> "DataFile":
-    return make()
-
-
-def export_data(site: Site, memo: Memo = _no_memo) -> tuple[DataFile, ...]:
+def export_data(site: Site, reuse: Reuse | None = None) -> tuple[DataFile, ...]:
     """Every file under ``data/``, in the order the data page lists them.
 
-    ``memo`` lets an incremental build reuse files whose inputs did not change
-    (see ``data_dependencies``).
+    With ``reuse`` (an incremental build), the records that did not change since
+    the previous build are not encoded again, and unchanged files are kept.
     """
+    ids = record_ids(site, reuse.hashes) if reuse is not None else {}
+    run = _Run(site, ids, reuse, {name: latest_update(site, name) for name in (*COLLECTIONS, "*")})
     files: list[DataFile] = []
     for table in TABLES:
-        files.append(memo(f"data/{table.name}.json", lambda table=table: _json_file(site, table)))
-        files.append(memo(f"data/{table.name}.csv", lambda table=table: _csv_file(site, table)))
-    files += [memo(f"data/{r.name}.csv", lambda r=r: _csv_file(site, r)) for r in RELATIONS]
+        files.append(_json_file(run, table))
+        files.append(_csv_file(run, table))
+    files += [_csv_file(run, r) for r in RELATIONS]
     files += [_schema_file(site, name) for name in SCHEMA_COLLECTIONS]
-    files.append(memo("data/programs.ics", lambda: _calendar_file(site)))
+    files.append(_calendar_file(run))
     return tuple(files)
 
 
-def data_dependencies(path: str) -> tuple[str, ...]:
-    """The collections whose entries a data file is made from (``*``: every collection).
+@dataclass(frozen=True)
+class _Run:
+    """What every file of one export_data call shares."""
 
-    A table names the titles of the entries it refers to, so it also depends on them.
-    """
-    name = path.rsplit("/", 1)[-1].split(".", 1)[0]
-    for prefix, collections in (
-        ("program", ("programs", "archetypes")),
-        ("partner", ("partners",)),
-        ("case", ("cases", "programs", "partners", "archetypes")),
-        ("role", ("roles", "programs", "archetypes")),
-        ("archetype", ("archetypes",)),
-    ):
-        if name.startswith(prefix):
-            return collections
-    return ("*",)
+    site: Site
+    ids: Mapping[str, bytes]
+    """The hash of each record's rows, by key (see ``record_ids``)."""
+    reuse: Reuse | None
+    updated: Mapping[str, date | None]
+    """``latest_update`` of each collection and of ``*``, computed once."""
+
+    def ids_of(self, records: Sequence[Any]) -> list[bytes | None]:
+        ids = self.ids
+        return [ids.get(r.key) for r in records]
 
 
-def _calendar_file(site: Site) -> "DataFile":
-    data, count = ical.programs_calendar(site)
-    return (
-        DataFile(
-            file=OutputFile("data/programs.ics", data, "text/calendar"),
-            title="支援制度の期間（iCalendar）",
-            format="iCalendar",
-            records=count,
-            columns=(),
-            updated=latest_update(site, "programs"),
-            description=(
-                "支援制度の実施期間の開始日と終了日を終日の予定にしたカレンダーです（RFC 5545）。"
-                "カレンダーアプリでこのURLを購読すると、制度の終了日などを確認できます。"
-            ),
-        )
+def _output(path: str, built: Assembled, media_type: str) -> tuple[OutputFile | None, int]:
+    if built.data is None:
+        assert built.layout is not None
+        return None, built.layout.size
+    return OutputFile(path, built.data, media_type), len(built.data)
+
+
+def _calendar_file(run: _Run) -> DataFile:
+    path, site = "data/programs.ics", run.site
+    # Events are sorted by day across programs: the file is reused or made whole.
+    group = combined_id(run.ids_of(site.programs)) if run.reuse is not None else None
+    built, count = assemble(path, [group], lambda todo: [ical.programs_calendar(site)[0]], Frame(), run.reuse, _ics_events)
+    file, size = _output(path, built, "text/calendar")
+    return DataFile(
+        path=path,
+        file=file,
+        size=size,
+        title="支援制度の期間（iCalendar）",
+        format="iCalendar",
+        records=count,
+        columns=(),
+        updated=run.updated["programs"],
+        description=(
+            "支援制度の実施期間の開始日と終了日を終日の予定にしたカレンダーです（RFC 5545）。"
+            "カレンダーアプリでこのURLを購読すると、制度の終了日などを確認できます。"
+        ),
+        layout=built.layout,
     )
+
+
+def _ics_events(data: bytes, groups: int) -> int:
+    # A folded line goes on after CRLF and a space, and text values escape their
+    # line breaks: a line that is exactly BEGIN:VEVENT starts an event.
+    return data.count(b"\r\nBEGIN:VEVENT\r\n")
 
 
 def latest_update(site: Site, collection: str) -> date | None:
@@ -142,6 +151,9 @@ def latest_update(site: Site, collection: str) -> date | None:
 
 def csv_cell(value: Cell) -> str:
     """How one value is written in a CSV cell."""
+    if value.__class__ is str:  # the common case first: most cells are text
+        text = "'" + value if value.startswith(FORMULA_START) else value  # type: ignore[union-attr]
+        return _LINE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text  # type: ignore[operator]
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -163,18 +175,50 @@ def encode_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def _csv_file(site: Site, table: Table) -> DataFile:
-    rows = table.rows(site)
-    data = encode_csv([c.name for c in table.columns], rows)
+def encode_csv_groups(groups: Sequence[Sequence[Sequence[Cell]]]) -> list[bytes]:
+    """The CSV lines of each group of rows (CRLF after each line), encoded in one pass.
+
+    A cell never holds a line break (``csv_cell`` replaces them), so the text
+    splits back into exactly one line per row.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([csv_cell(v) for v in row] for rows in groups for row in rows)
+    lines = buffer.getvalue().split("\r\n")
+    out: list[bytes] = []
+    at = 0
+    for rows in groups:
+        out.append("".join(line + "\r\n" for line in lines[at : at + len(rows)]).encode("utf-8"))
+        at += len(rows)
+    return out
+
+
+def _csv_records(data: bytes, groups: int) -> int:
+    return data.count(b"\r\n") - 1  # one line per row (see encode_csv_groups), and the header
+
+
+def _csv_file(run: _Run, table: Table) -> DataFile:
+    path, site = f"data/{table.name}.csv", run.site
+    records = table.records(site)
+    header = encode_csv([c.name for c in table.columns], ())
+
+    def encode(todo: Sequence[int]) -> list[bytes]:
+        return encode_csv_groups([table.rows_of(site, records[i]) for i in todo])
+
+    built, count = assemble(path, run.ids_of(records), encode, Frame(prefix=header), run.reuse, _csv_records)
+    file, size = _output(path, built, "text/csv; charset=utf-8")
     return DataFile(
-        file=OutputFile(f"data/{table.name}.csv", data, "text/csv; charset=utf-8"),
+        path=path,
+        file=file,
+        size=size,
         title=f"{table.title}（CSV）",
         format="CSV",
-        records=len(rows),
+        records=count,
         columns=table.columns,
         description=f"{table.description}{CSV_NOTE}",
-        updated=latest_update(site, table.dated_by),
+        updated=run.updated[table.dated_by],
         encoding="UTF-8（BOM付き）",
+        layout=built.layout,
     )
 
 
@@ -196,16 +240,32 @@ def encode_json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def _json_file(site: Site, table: Table) -> DataFile:
-    items = table.json(site) if table.json is not None else []
+_JSON_RECORDS = Frame(prefix=b"[\n", separator=b",\n", suffix=b"\n]\n", empty=b"[]\n")
+"""The frame of ``encode_json``'s list: one record per line."""
+
+
+def _json_file(run: _Run, table: Table) -> DataFile:
+    path, site = f"data/{table.name}.json", run.site
+    records = table.records(site) if table.json_of is not None else ()
+    json_of = table.json_of
+
+    def encode(todo: Sequence[int]) -> list[bytes]:
+        assert json_of is not None
+        return [json.dumps(json_of(site, records[i]), ensure_ascii=False, sort_keys=True).encode("utf-8") for i in todo]
+
+    built, count = assemble(path, run.ids_of(records), encode, _JSON_RECORDS, run.reuse, lambda data, groups: groups)
+    file, size = _output(path, built, "application/json")
     return DataFile(
-        file=OutputFile(f"data/{table.name}.json", encode_json(items), "application/json"),
+        path=path,
+        file=file,
+        size=size,
         title=f"{table.title}（JSON）",
         format="JSON",
-        records=len(items),
+        records=count,
         columns=(),
         description=f"{table.description}{JSON_NOTE}",
-        updated=latest_update(site, table.dated_by),
+        updated=run.updated[table.dated_by],
+        layout=built.layout,
     )
 
 
@@ -218,8 +278,11 @@ def _schema_file(site: Site, name: str) -> DataFile:
     schema = dict(load_schema(name))  # a copy: load_schema's value is shared
     schema["$id"] = site.config.absolute_url(path)
     label = COLLECTION_LABELS.get(name, name)
+    data = encode_json(schema)
     return DataFile(
-        file=OutputFile(path, encode_json(schema), "application/schema+json"),
+        path=path,
+        file=OutputFile(path, data, "application/schema+json"),
+        size=len(data),
         title=f"{label}のスキーマ（JSON Schema）",
         format="JSON Schema",
         records=None,
