@@ -1,9 +1,10 @@
-"""The search index: Pagefind run once over the assembled output folder.
+"""The search index: Pagefind run over the assembled output folder, one shard at a time.
 
 The writer calls the indexer on its temporary folder before the swap, so a
 failed index leaves the previous site in place. Pagefind's *extended* build is
 required (the standard one does not segment Japanese), its version is pinned in
-pyproject.toml, and it runs as one subprocess over the whole site.
+pyproject.toml, and it runs as a subprocess per shard (see search_shards.py for
+which pages go into which shard: a small site is one shard).
 
 What is indexed: every HTML page that marks its main content with
 ``data-pagefind-body`` (the 404 page never). Pagefind does not fold full-width
@@ -11,9 +12,15 @@ letters and digits, so it reads NFKC-normalised copies of those pages from a
 scratch folder; the published pages keep the text their editors wrote, and the
 search page normalises the query the same way (``s.normalize("NFKC")``).
 
-When no indexed page changed since the previous build, the previous index is
-reused (hard-linked); a fingerprint of every indexed page, stored in the index
-folder, decides that.
+Layout: the root shard (the whole site, or the pages outside the collections)
+is written to ``pagefind/`` itself; every other shard to ``pagefind/<shard>/``.
+``pagefind/catalog-shards.json`` lists them for the search page, with the
+values of each shard's sort keys (the browser merges the shards' sorted
+answers; Pagefind itself orders merged results by score only).
+
+Each shard keeps a fingerprint of its pages in its folder: a shard whose pages
+did not change since the previous build is reused (hard-linked), so an edit
+re-indexes only the shards that hold a changed page.
 """
 
 from __future__ import annotations
@@ -32,12 +39,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from .search_shards import SHARD_LIMIT, SPLIT_FROM, Shard, plan_shards, sort_runs, sort_values
+
 INDEX_FOLDER = "pagefind"
 FINGERPRINT_FILE = "catalog-fingerprint.txt"
 BODY_MARK = b"data-pagefind-body"
 EXCLUDED_PAGES = frozenset({"404.html"})
 INDEX_FORMAT = "catalog-search-1"
 """Part of the fingerprint: change it when the normalisation or the Pagefind options change."""
+MANIFEST_FILE = "catalog-shards.json"
+"""The list of shards the search page loads (in the index folder)."""
+MANIFEST_FORMAT = 1
 
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js",
@@ -61,12 +73,16 @@ Indexer = Callable[[Path, "Path | None"], "SearchStats"]
 @dataclass(frozen=True)
 class SearchStats:
     pages: int
-    """Pages in the index."""
+    """Pages in the index (all shards)."""
     bytes: int
     """Size of the index folder."""
     seconds: float
     reused: bool
-    """The previous build's index was kept because no indexed page changed."""
+    """Every shard was kept from the previous build because none of its pages changed."""
+    shards: tuple[str, ...] = ()
+    """The shards' names, in the order the search page loads them."""
+    reused_shards: tuple[str, ...] = ()
+    """The shards kept from the previous build (the others were indexed by Pagefind)."""
 
 
 class SearchIndexError(RuntimeError):
@@ -88,28 +104,53 @@ def build_index(
     *,
     language: str = "ja",
     executable: Path | None = None,
+    shard_limit: int = SHARD_LIMIT,
+    split_from: int = SPLIT_FROM,
 ) -> SearchStats:
-    """Write ``site_dir/pagefind/``, reusing ``previous_dir/pagefind/`` when nothing indexed changed."""
+    """Write ``site_dir/pagefind/``: each shard reused from ``previous_dir/pagefind/`` or indexed anew."""
     started = time.perf_counter()
     pages = indexed_pages(site_dir)
     if not pages:
         raise SearchIndexError("検索の対象になるページ（data-pagefind-body のあるページ）が 1 つもありません")
-    digest = fingerprint(site_dir, pages, language)
-    target = site_dir / INDEX_FOLDER
-    # The writer assembles the site in the folder of an earlier build: its index
-    # may already be the right one; any other is replaced.
-    reused = _current(target, digest)
-    if not reused and target.exists():
-        shutil.rmtree(target)
-    reused = reused or (previous_dir is not None and _reuse(previous_dir / INDEX_FOLDER, target, digest))
-    if not reused:
-        _run_pagefind(site_dir, pages, target, language, executable or pagefind_executable())
-        (target / FINGERPRINT_FILE).write_text(digest + "\n", encoding="ascii")
-    count = indexed_page_count(target)
-    if count == 0:
-        raise SearchIndexError("検索インデックスが空です（Pagefind が 1 ページも索引にしませんでした）")
-    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    return SearchStats(pages=count, bytes=size, seconds=time.perf_counter() - started, reused=reused)
+    shards = plan_shards(pages, limit=shard_limit, split_from=split_from)
+    root = site_dir / INDEX_FOLDER
+    if root.exists() and not root.is_dir():
+        root.unlink()
+    root.mkdir(exist_ok=True)
+    _remove_stale_shards(root, shards)
+    previous_root = previous_dir / INDEX_FOLDER if previous_dir is not None else None
+    listed: list[dict[str, object]] = []
+    reused_shards: list[str] = []
+    for shard in shards:
+        digest, sorts = _read_shard(site_dir, shard, language)
+        target = root / shard.folder
+        # The writer assembles the site in the folder of an earlier build: its
+        # shard may already be the right one; any other is replaced.
+        reused = _current(target, digest)
+        if not reused:
+            _clear_shard(target, is_root=not shard.folder)
+            reused = previous_root is not None and _reuse(previous_root / shard.folder, target, digest)
+        if reused:
+            reused_shards.append(shard.name)
+        else:
+            executable = executable or pagefind_executable()
+            _run_pagefind(site_dir, shard.pages, target, language, executable, is_root=not shard.folder)
+            (target / FINGERPRINT_FILE).write_text(digest + "\n", encoding="ascii")
+        count = indexed_page_count(target)
+        if count == 0:
+            raise SearchIndexError(f"検索インデックスが空です（Pagefind が索引「{shard.name}」に 1 ページも入れませんでした）")
+        listed.append({"name": shard.name, "folder": shard.folder, "pages": count, "sort": sorts})
+    manifest = {"format": MANIFEST_FORMAT, "shards": listed}
+    (root / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    return SearchStats(
+        pages=sum(int(entry["pages"]) for entry in listed),  # type: ignore[call-overload]
+        bytes=size,
+        seconds=time.perf_counter() - started,
+        reused=len(reused_shards) == len(shards),
+        shards=tuple(shard.name for shard in shards),
+        reused_shards=tuple(reused_shards),
+    )
 
 
 def indexed_pages(site_dir: Path) -> tuple[str, ...]:
@@ -133,6 +174,20 @@ def fingerprint(site_dir: Path, pages: tuple[str, ...], language: str) -> str:
         total.update(rel.encode("utf-8") + b"\0")
         total.update(hashlib.sha256((site_dir / rel).read_bytes()).digest())
     return total.hexdigest()
+
+
+def _read_shard(site_dir: Path, shard: Shard, language: str) -> tuple[str, dict[str, list[list[object]]]]:
+    """The shard's fingerprint (as ``fingerprint``) and its sort values, from one read of each page."""
+    total = hashlib.sha256()
+    for part in (INDEX_FORMAT, pagefind_version(), language):
+        total.update(part.encode("utf-8") + b"\0")
+    values = []
+    for rel in shard.pages:
+        data = (site_dir / rel).read_bytes()
+        total.update(rel.encode("utf-8") + b"\0")
+        total.update(hashlib.sha256(data).digest())
+        values.append(sort_values(data))
+    return total.hexdigest(), sort_runs(values)
 
 
 def normalize_for_index(html: str) -> str:
@@ -181,18 +236,57 @@ def _current(index_dir: Path, digest: str) -> bool:
     return stored == digest and (index_dir / "pagefind.js").is_file() and indexed_page_count(index_dir) > 0
 
 
+def _is_shard_folder(path: Path) -> bool:
+    """A shard's own subfolder of the index folder (Pagefind's folders have no fingerprint)."""
+    return path.is_dir() and not path.is_symlink() and (path / FINGERPRINT_FILE).is_file()
+
+
+def _own_entries(folder: Path, *, is_root: bool) -> list[Path]:
+    """The files and folders of the shard in ``folder``; the root shard shares it with the others."""
+    if not folder.is_dir():
+        return []
+    entries = sorted(folder.iterdir())
+    if not is_root:
+        return entries
+    return [p for p in entries if p.name != MANIFEST_FILE and not _is_shard_folder(p)]
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _remove_stale_shards(root: Path, shards: tuple[Shard, ...]) -> None:
+    """Drop the folders of shards the plan no longer has, and the root shard's files when it has none."""
+    wanted = {shard.folder.rstrip("/") for shard in shards if shard.folder}
+    for path in sorted(root.iterdir()):
+        if _is_shard_folder(path) and path.name not in wanted:
+            shutil.rmtree(path)
+    if not any(not shard.folder for shard in shards):
+        _clear_shard(root, is_root=True)
+
+
+def _clear_shard(folder: Path, *, is_root: bool) -> None:
+    for path in _own_entries(folder, is_root=is_root):
+        _remove(path)
+
+
 def _reuse(previous: Path, target: Path, digest: str) -> bool:
-    """Hard-link the previous index into ``target`` when it was built from the same pages."""
-    try:
-        stored = (previous / FINGERPRINT_FILE).read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
+    """Hard-link the previous shard into ``target`` when it was built from the same pages."""
+    if not _current(previous, digest):
         return False
-    if stored != digest or not (previous / "pagefind.js").is_file() or indexed_page_count(previous) == 0:
-        return False
+    is_root = previous.name == INDEX_FOLDER
     try:
-        shutil.copytree(previous, target, copy_function=_link_or_copy)
+        target.mkdir(parents=True, exist_ok=True)
+        for path in _own_entries(previous, is_root=is_root):
+            if path.is_dir():
+                shutil.copytree(path, target / path.name, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(str(path), str(target / path.name))
     except OSError:
-        shutil.rmtree(target, ignore_errors=True)
+        _clear_shard(target, is_root=is_root)
         return False
     return True
 
@@ -204,7 +298,9 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _run_pagefind(site_dir: Path, pages: tuple[str, ...], target: Path, language: str, executable: Path) -> None:
+def _run_pagefind(
+    site_dir: Path, pages: tuple[str, ...], target: Path, language: str, executable: Path, *, is_root: bool
+) -> None:
     # The scratch copy holds a folder per page: on a memory file system its removal is instant.
     shm = Path("/dev/shm")
     scratch_parent = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
@@ -228,7 +324,7 @@ def _run_pagefind(site_dir: Path, pages: tuple[str, ...], target: Path, language
         except OSError as exc:
             raise SearchIndexError(f"Pagefind を起動できません（{executable}）: {exc}") from None
     if done.returncode != 0:
-        shutil.rmtree(target, ignore_errors=True)
+        _clear_shard(target, is_root=is_root)
         detail = _last_lines(done.stderr or done.stdout)
         raise SearchIndexError(f"Pagefind が失敗しました（終了コード {done.returncode}）: {detail}")
     for name in UNUSED_BUNDLE_FILES:

@@ -6,6 +6,14 @@
 // polite live region; facets combine as "any of the ticked values" within a facet and
 // "all facets" across them; the query, facets and sort live in the URL, so a search can
 // be shared and the back button works. Everything is loaded from this site only.
+//
+// A large site's index is split into shards (generator/output/search_shards.py), listed in
+// pagefind/catalog-shards.json. Each shard is its own Pagefind instance and this page merges
+// their answers: a result is known by its shard and id (Pagefind's ids are short hashes,
+// unique only within one index), results are ranked by score, and sorted lists are merged
+// with the sort values the manifest gives for each shard. (Pagefind's own mergeIndex orders
+// merged results by score even when asked to sort, and its results do not say which index
+// they came from.)
 
 import { hasRun, normalize, spellings } from "./search-query.js";
 
@@ -14,6 +22,7 @@ const FIXED_ORDER = {
   種別: ["支援制度", "人材像", "人材の役割", "事例", "連携企業", "サイトの案内"],
   状況: ["実施中", "開始予定", "募集中", "活動中", "終了"],
 };
+const SORT_KEY = "updated";
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 300;
 
@@ -42,10 +51,8 @@ async function start(root) {
   setStatus(status, "検索の準備をしています…");
 
   const basePath = root.dataset.basePath || "/";
-  const pagefind = await import(new URL(`${basePath}pagefind/pagefind.js`, location.href).href);
-  await pagefind.options({ baseUrl: basePath, exactDiacritics: true });
-  await pagefind.init();
-  const catalog = await loadCatalog(pagefind);
+  const shards = await loadShards(basePath);
+  const catalog = await loadCatalog(shards);
 
   const initial = readUrl();
   // Words typed while the index was loading are kept (the URL has none yet).
@@ -75,12 +82,12 @@ async function start(root) {
       setStatus(status, "キーワードを入力するか、絞り込みの条件を選んでください。");
       return;
     }
-    const found = current.q ? await findTerm(pagefind, current.q) : catalog.all;
+    const found = current.q ? await findTerm(shards, current.q) : catalog.all;
     if (mine !== sequence) return;
     updateCounts(checkboxes, catalog, found, current.facets);
-    matches = [...found.values()].filter((hit) => passes(catalog, hit.result.id, current.facets, null));
+    matches = [...found.values()].filter((hit) => passes(catalog, hit.key, current.facets, null));
     if (current.sort === "updated" || !current.q) {
-      matches.sort((a, b) => (catalog.rank.get(a.result.id) ?? Infinity) - (catalog.rank.get(b.result.id) ?? Infinity));
+      matches.sort((a, b) => (catalog.rank.get(a.key) ?? Infinity) - (catalog.rank.get(b.key) ?? Infinity));
     } else {
       matches.sort((a, b) => b.score - a.score);
     }
@@ -194,35 +201,91 @@ function readUrl() {
   return { q: normalize(params.get("q") || ""), sort: params.get("sort") || "", facets };
 }
 
+// The shards of the index, each loaded as its own Pagefind instance. Every shard carries the
+// same pagefind.js (one Pagefind version), so the first one's is imported.
+async function loadShards(basePath) {
+  const indexRoot = new URL(`${basePath}pagefind/`, location.href);
+  const response = await fetch(new URL("catalog-shards.json", indexRoot), { cache: "no-cache" });
+  if (!response.ok) throw new Error(`catalog-shards.json: HTTP ${response.status}`);
+  const listed = (await response.json()).shards;
+  if (!Array.isArray(listed) || !listed.length) throw new Error("catalog-shards.json lists no index");
+  const pagefind = await import(new URL(`${listed[0].folder}pagefind.js`, indexRoot).href);
+  return Promise.all(
+    listed.map(async (shard, number) => {
+      const instance = pagefind.createInstance({
+        basePath: new URL(shard.folder, indexRoot).pathname,
+        baseUrl: basePath,
+        exactDiacritics: true,
+      });
+      await instance.init();
+      return { number, name: shard.name, sort: shard.sort || {}, instance };
+    }),
+  );
+}
+
+// One search over the given shards; each result is known by `shard:id`.
+async function searchShards(shards, term, options) {
+  const answers = await Promise.all(shards.map((shard) => shard.instance.search(term, options)));
+  return answers.flatMap((answer, index) =>
+    (answer ? answer.results : []).map((result) => ({ key: `${shards[index].number}:${result.id}`, result, score: result.score })),
+  );
+}
+
+// The sort values of a shard's pages in Pagefind's sorted order, from the manifest's runs.
+function sortValues(shard) {
+  const values = [];
+  for (const [value, count] of shard.sort[SORT_KEY] || []) for (let i = 0; i < count; i += 1) values.push(value);
+  return values;
+}
+
 // What the page needs to facet and sort on its own, loaded once: every page (in order of
 // 更新日, newest first) and, for each facet value, the pages that have it. Faceting here
 // rather than in Pagefind lets one search combine several spellings of the query.
-async function loadCatalog(pagefind) {
-  const everything = await pagefind.search(null, { sort: { updated: "desc" } });
-  const all = new Map(everything.results.map((result) => [result.id, { result, score: 0 }]));
-  const rank = new Map(everything.results.map((result, index) => [result.id, index]));
-  const available = await pagefind.filters();
+async function loadCatalog(shards) {
+  const sorted = await Promise.all(shards.map((shard) => shard.instance.search(null, { sort: { [SORT_KEY]: "desc" } })));
+  const ordered = [];
+  sorted.forEach((answer, index) => {
+    const shard = shards[index];
+    const values = sortValues(shard);
+    answer.results.forEach((result, position) =>
+      ordered.push({ key: `${shard.number}:${result.id}`, result, value: values[position] ?? "", shard: index, position }),
+    );
+  });
+  // Newest first; equal dates keep the shards' order, then Pagefind's order within a shard.
+  ordered.sort((a, b) => (a.value < b.value ? 1 : a.value > b.value ? -1 : a.shard - b.shard || a.position - b.position));
+  const all = new Map(ordered.map(({ key, result }) => [key, { key, result, score: 0 }]));
+  const rank = new Map(ordered.map(({ key }, index) => [key, index]));
+  // A facet value is looked up only in the shards that have it (a program's facets are in the programs shard).
+  const available = await Promise.all(shards.map((shard) => shard.instance.filters()));
+  const holders = {};
+  available.forEach((filters, index) => {
+    for (const name of FACETS) {
+      for (const [value, count] of Object.entries(filters[name] || {})) {
+        if (count > 0) ((holders[name] ||= {})[value] ||= []).push(shards[index]);
+      }
+    }
+  });
   const facets = {};
   await Promise.all(
-    FACETS.flatMap((name) =>
-      Object.keys(available[name] || {}).map(async (value) => {
-        const search = await pagefind.search(null, { filters: { [name]: [value] } });
-        (facets[name] ||= {})[value] = new Set(search.results.map((result) => result.id));
+    Object.entries(holders).flatMap(([name, values]) =>
+      Object.entries(values).map(async ([value, having]) => {
+        const hits = await searchShards(having, null, { filters: { [name]: [value] } });
+        (facets[name] ||= {})[value] = new Set(hits.map((hit) => hit.key));
       }),
     ),
   );
   return { all, rank, facets };
 }
 
-async function findTerm(pagefind, query) {
+async function findTerm(shards, query) {
   const found = new Map();
   const tried = spellings(query);
-  const searches = await Promise.all(tried.map((spelling) => pagefind.search(spelling.text)));
-  searches.forEach((search, index) => {
-    for (const result of search ? search.results : []) {
-      if (tried[index].run > 1 && !hasRun(result.words || [], tried[index].run)) continue;
-      const seen = found.get(result.id);
-      if (!seen || seen.score < result.score) found.set(result.id, { result, score: result.score });
+  const searches = await Promise.all(tried.map((spelling) => searchShards(shards, spelling.text)));
+  searches.forEach((hits, index) => {
+    for (const hit of hits) {
+      if (tried[index].run > 1 && !hasRun(hit.result.words || [], tried[index].run)) continue;
+      const seen = found.get(hit.key);
+      if (!seen || seen.score < hit.score) found.set(hit.key, hit);
     }
   });
   return found;
