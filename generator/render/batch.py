@@ -9,6 +9,7 @@ checking is spread over the cores too).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -58,6 +59,11 @@ _WORKER: tuple[Renderer, Sequence[Route], Sink | None] | None = None
 def _start_worker(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> None:
     global _WORKER
     _WORKER = (renderer, routes, sink)
+    # The inherited Site (millions of objects) never becomes garbage here: keep the
+    # collector from walking it again and again, and from touching its shared pages;
+    # but collect what rendering leaves behind (the parent may have paused collection).
+    gc.freeze()
+    gc.enable()
 
 
 def _render_range(start: int, stop: int) -> Batch:
@@ -91,7 +97,14 @@ def render_routes(
     """Render ``routes`` in order, in parallel when there are many; with a sink, place each page."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(routes) < PARALLEL_MIN_ROUTES or "fork" not in multiprocessing.get_all_start_methods():
-        return _render(renderer, routes, sink)
+        if len(routes) < PARALLEL_MIN_ROUTES or gc.isenabled():
+            return _render(renderer, routes, sink)
+        # Thousands of pages in this process (the dev server): collect their garbage.
+        gc.enable()
+        try:
+            return _render(renderer, routes, sink)
+        finally:
+            gc.disable()
     # Small chunks balance the load (index pages are much larger than entries).
     size = max(20, len(routes) // (workers * 16))
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
