@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import math
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
@@ -16,9 +17,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from yaml.nodes import Node
 
-from generator.content import batch, schema
+from generator.content import batch, privacy, schema
 from generator.content.discover import discover
 from generator.content.parse import Parsed, _NoDatesLoader, parse_entry, parse_yaml
+from generator.content.privacy import check_role
 from generator.content.schema import SCHEMA_NAMES, is_valid, load_schema
 from generator.content.validate import validate_file
 
@@ -315,3 +317,33 @@ def test_positions_name_every_key_and_item():
         ("b", 1, "d", 0): (6, 9),
         ("b", 1, "d", 1): (6, 12),
     }
+
+
+# ---------------------------------------------------------------------------
+# The privacy guard's one search of a whole role finds whatever a search of each line finds.
+
+CONTACT_PIECES = st.sampled_from(
+    ["0", "3", "090", "1234", "5678", "-", "ー", "－", "(", ")", " ", "+81", "〒", "380-0837", "@", "＠", "at", " at ", "(at)",
+     "アット", ".", "(dot)", "example", "jp", "com", "https://", "http://", "www.", "twitter.com/", "x.com/", "github.com/",
+     "youtube.com/", "/@", "bsky.app/profile/", "ＣＯＭ", "０９０", "長野県", "令和5年", "2023", "。", "\t"]
+)
+contact_like = st.lists(CONTACT_PIECES, max_size=12).map("".join)
+
+
+@SETTINGS
+@given(st.lists(contact_like, max_size=6), st.lists(contact_like, max_size=3))
+def test_a_role_is_searched_whole_then_line_by_line(lines, values):
+    data = {f"k{i}": value for i, value in enumerate(values)}
+    positions = {(): (1, 1), **{(key,): (2 + i, 3) for i, key in enumerate(data)}}
+    parsed = Parsed("content/roles/x.md", data, positions, "\n".join(lines), 20)
+    expected = [(line, code, shown) for (key,), (line, _) in list(positions.items())[1:] for code, _, shown in privacy._matches(data[key])]
+    expected += [(20 + i, code, shown) for i, text in enumerate(lines) for code, _, shown in privacy._matches(text)]
+    assert [(p.line, p.code, p.message.split("「")[1].split("」")[0]) for p in check_role(parsed)] == expected
+
+
+@SETTINGS
+@given(contact_like)
+def test_the_quick_test_of_social_urls_never_misses_one(text):
+    text = unicodedata.normalize("NFKC", text)
+    if privacy._SOCIAL.search(text):
+        assert privacy._SOCIAL_ENDINGS.search(text)

@@ -46,12 +46,18 @@ _SOCIAL = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"'()（）「」]+", re.IGNORECASE)
 """Web addresses: digits in their paths (…/02gyosei08_03100070.html) are not phone numbers."""
 
-# (pattern, code, label, look inside URLs too)
-_CHECKS: tuple[tuple[re.Pattern[str], str, str, bool], ...] = (
-    (_EMAIL, "privacy-email", "メールアドレス", True),
-    (_SOCIAL, "privacy-social", "個人のSNS・プロフィールのURL", True),
-    (_PHONE, "privacy-phone", "電話番号", False),
-    (_POSTAL, "privacy-postal", "郵便番号", False),
+_SOCIAL_ENDINGS = re.compile(
+    r"\.(?:" + "|".join(sorted(set(re.findall(r"\\\.([a-z]+)", _SOCIAL.pattern)))) + ")", re.IGNORECASE
+)
+"""The endings of the sites _SOCIAL names (.com, .dev…), read from it: text without
+one cannot match it, and this finds them far faster than _SOCIAL runs."""
+
+# (pattern, code, label, look inside URLs too, a quicker pattern that any match also matches)
+_CHECKS: tuple[tuple[re.Pattern[str], str, str, bool, re.Pattern[str] | None], ...] = (
+    (_EMAIL, "privacy-email", "メールアドレス", True, None),
+    (_SOCIAL, "privacy-social", "個人のSNS・プロフィールのURL", True, _SOCIAL_ENDINGS),
+    (_PHONE, "privacy-phone", "電話番号", False, None),
+    (_POSTAL, "privacy-postal", "郵便番号", False, None),
 )
 
 
@@ -64,10 +70,19 @@ def check_role(parsed: Parsed) -> tuple[Problem, ...]:
             problems.append(
                 error(parsed.path, line, col, "privacy-key", f"「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割・スキル・経歴の概要だけを書いてください")
             )
-    for at, text in _strings(parsed.data, ()):
+    strings = list(_strings(parsed.data, ()))
+    lines = parsed.body.split("\n")
+    # First one search of all the text, joined by line breaks: nothing found there means
+    # nothing in any part (each pattern's edges see a line break as they see the end of
+    # a text), which is what almost every role gives; only then is each part searched,
+    # to name its line.
+    whole = "\n".join([unicodedata.normalize("NFKC", text) for text in (*(text for _, text in strings), *lines)])
+    if next(_found(whole), None) is None:
+        return tuple(problems)
+    for at, text in strings:
         line, col = parsed.where(at)
         problems.extend(_scan(parsed.path, text, line, col))
-    for offset, text in enumerate(parsed.body.split("\n")):
+    for offset, text in enumerate(lines):
         problems.extend(_scan(parsed.path, text, parsed.body_line + offset, 1))
     return tuple(problems)
 
@@ -79,10 +94,14 @@ def find_contact_details(text: str) -> tuple[str, ...]:
 
 def _matches(text: str) -> Iterator[tuple[str, str, str]]:
     """(code, label, matched text) of each kind of contact detail in ``text``."""
-    normalized = unicodedata.normalize("NFKC", text)
-    outside_urls = _URL.sub(" ", normalized)
-    for pattern, code, label, in_urls in _CHECKS:
-        match = pattern.search(normalized if in_urls else outside_urls)
+    return _found(unicodedata.normalize("NFKC", text))
+
+
+def _found(normalized: str) -> Iterator[tuple[str, str, str]]:
+    outside_urls = _URL.sub(" ", normalized) if "://" in normalized else normalized
+    for pattern, code, label, in_urls, quick in _CHECKS:
+        subject = normalized if in_urls else outside_urls
+        match = pattern.search(subject) if quick is None or quick.search(subject) else None
         if match:
             yield code, label, match.group(0).strip()
 
