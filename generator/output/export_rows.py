@@ -54,7 +54,7 @@ class Frame:
 class Layout:
     """Where the group of each record lies in one data file, for the next build.
 
-    About 20 bytes per group: the cache of a 10,000-entry site is a few MB
+    32 bytes per group: the cache of a 10,000-entry site is about 2 MB
     instead of every file's bytes.
     """
 

@@ -75,7 +75,8 @@ class Table:
 
 
 def public(entries: tuple) -> tuple:
-    return tuple(e for e in entries if not getattr(e, "draft", False))
+    """The entries that are not drafts (of the four collections: archetypes have no drafts)."""
+    return tuple(e for e in entries if not e.draft)
 
 
 def iso(value: FlexDate | None) -> str | None:

@@ -76,7 +76,9 @@ def export_data(site: Site, reuse: Reuse | None = None) -> tuple[DataFile, ...]:
     the previous build are not encoded again, and unchanged files are kept.
     """
     ids = record_ids(site, reuse.hashes) if reuse is not None else {}
-    run = _Run(site, ids, reuse, {name: latest_update(site, name) for name in (*COLLECTIONS, "*")})
+    # By object: the tables' records are the site's own objects, and a key is a string built anew at each call.
+    by_object = {id(r): ids.get(r.key) for r in (*site.archetypes, *site.entries())}
+    run = _Run(site, by_object, reuse, {name: latest_update(site, name) for name in (*COLLECTIONS, "*")})
     files: list[DataFile] = []
     for table in TABLES:
         files.append(_json_file(run, table))
@@ -92,15 +94,15 @@ class _Run:
     """What every file of one export_data call shares."""
 
     site: Site
-    ids: Mapping[str, bytes]
-    """The hash of each record's rows, by key (see ``record_ids``)."""
+    ids: Mapping[int, bytes | None]
+    """The hash of each record's rows (see ``record_ids``), by ``id()`` of the record."""
     reuse: Reuse | None
     updated: Mapping[str, date | None]
     """``latest_update`` of each collection and of ``*``, computed once."""
 
     def ids_of(self, records: Sequence[Any]) -> list[bytes | None]:
         ids = self.ids
-        return [ids.get(r.key) for r in records]
+        return [ids.get(id(r)) for r in records]
 
 
 def _output(path: str, built: Assembled, media_type: str) -> tuple[OutputFile | None, int]:
