@@ -1,8 +1,9 @@
 """Where a cold build spends its time: one in-process build under cProfile.
 
-Validation runs in the main process here (the worker pool is bypassed), so
-that the profile sees every stage; the wall time of the profiled build is
-therefore longer than a real build's. Read the percentages, not the seconds.
+Validation and rendering run in the main process here (the worker pools are
+given one CPU), so that the profile sees every stage; the wall time of the
+profiled build is therefore longer than a real build's. Read the percentages,
+not the seconds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 from datetime import date
+from unittest import mock
 from pathlib import Path
 
 from generator import pipeline
@@ -52,16 +54,12 @@ def profile_build(*, entries: int, search: bool, top: int, workdir: Path | None,
         shutil.rmtree(project / "site", ignore_errors=True)
         shutil.rmtree(project / ".catalog-cache", ignore_errors=True)
         options = BuildOptions(project=project, output=project / "site", as_of=date(2026, 11, 26), search=search, quiet=True)
-        saved = getattr(pipeline, "PARALLEL_MIN_FILES", None)
-        if saved is not None:
-            pipeline.PARALLEL_MIN_FILES = sys.maxsize
         profiler = cProfile.Profile()
         started = time.perf_counter()
-        try:
+        # One process: the build's worker pools take their size from os.cpu_count(),
+        # and cProfile sees nothing of what forked workers do.
+        with mock.patch("os.cpu_count", return_value=1):
             result = profiler.runcall(pipeline.build, options)
-        finally:
-            if saved is not None:
-                pipeline.PARALLEL_MIN_FILES = saved
         wall = time.perf_counter() - started
         if not result.ok:
             for problem in result.problems[:20]:
