@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from generator.model import Archetype, Program, Site
-from generator.output import exports
+from generator.model import Archetype, Period, Program, Site
+from generator.output import exports, ical
 from generator.output.export_rows import ID_SIZE, Layout, Reuse
 from generator.output.exports import DataFile, export_data
-from test_exports import make_site
+from test_exports import fd, make_site
 
 
 def hashes_of(site: Site) -> dict[str, str]:
@@ -101,6 +101,7 @@ def extra_program(slug: str, title: str = "追加した制度") -> Program:
         kinds=("training",),
         archetypes=("engineer",),
         tags=("研修",),
+        period=Period(end=fd("2027-03-31", "令和8年度", "fiscal_year_end")),
     )
 
 
@@ -116,6 +117,9 @@ EDITS = {
     "the name of an archetype": lambda s: retitled(s, "archetypes/project_manager", "PM"),
     "a referenced program made a draft": lambda s: changed(s, "programs", FISCAL, draft=True),
     "a draft program published": lambda s: changed(s, "programs", "secret-draft", draft=False),
+    "a program's period moved (its events change places)": lambda s: changed(
+        s, "programs", "kensyu-b", period=Period(fd("2020-04-01"), fd("2021-03-31"))
+    ),
     "a reference dropped": lambda s: changed(s, "cases", "ehime-sharing", programs=("secret-draft",)),
     "a program deleted": lambda s: with_programs(s, *(p for p in s.programs if p.slug != "kensyu-a")),
     "a program added": lambda s: with_programs(s, *s.programs, extra_program("kensyu-c", "研修C")),
@@ -166,6 +170,13 @@ class Touched:
 
         monkeypatch.setattr(exports, "TABLES", tuple(counting(t) for t in exports.TABLES))
         monkeypatch.setattr(exports, "RELATIONS", tuple(counting(t) for t in exports.RELATIONS))
+        date_event = ical.date_event
+
+        def counting_event(site: Site, when: ical.ProgramDate) -> ical.AllDayEvent:
+            self.seen.add((f"programs.ics#{when.which}", when.program.key))
+            return date_event(site, when)
+
+        monkeypatch.setattr(ical, "date_event", counting_event)
 
     def keys(self) -> set[str]:
         return {key for _, key in self.seen}
@@ -178,7 +189,7 @@ def test_an_edit_encodes_only_the_edited_entry(monkeypatch: pytest.MonkeyPatch) 
     site = changed(BASE, "programs", "kensyu-a", summary="書き換えた要約です。")
     made = output.build(site)
     assert touched.keys() == {"programs/kensyu-a"}
-    assert ("programs.json", "programs/kensyu-a") in touched.seen
+    assert {("programs.json", "programs/kensyu-a"), ("programs.ics#end", "programs/kensyu-a")} <= touched.seen
     remade = {d.path for d in made if d.file is not None} - {d.path for d in made if d.path.startswith("data/schema/")}
     # The summary is shown in both program tables and in the calendar's event descriptions.
     assert remade == {"data/programs.json", "data/programs.csv", "data/programs.ics"}

@@ -122,11 +122,9 @@ def record_ids(site: Site, hashes: Mapping[str, str]) -> dict[str, bytes]:
     return ids
 
 
-def combined_id(ids: Sequence[bytes | None]) -> bytes | None:
-    """One hash for a file made from all of these records at once (e.g. the calendar)."""
-    if any(i is None for i in ids):
-        return None
-    return _id(("combined", b"".join(ids)))  # type: ignore[arg-type]
+def part_id(record: bytes | None, part: str) -> bytes | None:
+    """The hash of one of several groups a record has in a file (the start and end events of a program)."""
+    return None if record is None else _id((record, part))
 
 
 def _id(parts: object) -> bytes:

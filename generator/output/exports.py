@@ -25,7 +25,7 @@ from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
 from . import ical
 from .export_relations import RELATIONS
-from .export_rows import Assembled, Frame, Layout, Reuse, assemble, combined_id, record_ids
+from .export_rows import Assembled, Frame, Layout, Reuse, assemble, part_id, record_ids
 from .export_tables import TABLES, Cell, Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -114,9 +114,14 @@ def _output(path: str, built: Assembled, media_type: str) -> tuple[OutputFile | 
 
 def _calendar_file(run: _Run) -> DataFile:
     path, site = "data/programs.ics", run.site
-    # Events are sorted by day across programs: the file is reused or made whole.
-    group = combined_id(run.ids_of(site.programs)) if run.reuse is not None else None
-    built, count = assemble(path, [group], lambda todo: [ical.programs_calendar(site)[0]], Frame(), run.reuse, _ics_events)
+    dates = ical.program_dates(site)
+    ids = [part_id(run.ids.get(id(d.program)), d.which) for d in dates]
+
+    def encode(todo: Sequence[int]) -> list[bytes]:
+        return [ical.encode_event(ical.date_event(site, dates[i])) for i in todo]
+
+    head, tail = ical.programs_calendar_frame(site)
+    built, count = assemble(path, ids, encode, Frame(prefix=head, suffix=tail), run.reuse, lambda data, groups: groups)
     file, size = _output(path, built, "text/calendar")
     return DataFile(
         path=path,
@@ -133,12 +138,6 @@ def _calendar_file(run: _Run) -> DataFile:
         ),
         layout=built.layout,
     )
-
-
-def _ics_events(data: bytes, groups: int) -> int:
-    # A folded line goes on after CRLF and a space, and text values escape their
-    # line breaks: a line that is exactly BEGIN:VEVENT starts an event.
-    return data.count(b"\r\nBEGIN:VEVENT\r\n")
 
 
 def latest_update(site: Site, collection: str) -> date | None:
