@@ -47,7 +47,7 @@ _URL = re.compile(r"https?://[^\s<>\"'()（）「」]+", re.IGNORECASE)
 """Web addresses: digits in their paths (…/02gyosei08_03100070.html) are not phone numbers."""
 
 _SOCIAL_ENDINGS = re.compile(
-    r"\.(?:" + "|".join(sorted(set(re.findall(r"\\\.([a-z]+)", _SOCIAL.pattern)))) + ")", re.IGNORECASE
+    r"\.(?:" + "|".join(sorted(set(re.findall(r"\\\.([A-Za-z]+)", _SOCIAL.pattern)))) + ")", re.IGNORECASE
 )
 """The endings of the sites _SOCIAL names (.com, .dev…), read from it: text without
 one cannot match it, and this finds them far faster than _SOCIAL runs."""
