@@ -178,7 +178,13 @@ def _build(args: argparse.Namespace) -> int:
     search = ""
     if result.search is not None:
         stats = result.search
-        how = "再利用" if stats.reused else f"{stats.seconds:.1f} 秒"
+        count = len(stats.shards)
+        if stats.reused:
+            how = "再利用" if count <= 1 else f"索引 {count} 個とも再利用"
+        elif count > 1:
+            how = f"索引 {count} 個のうち {count - len(stats.reused_shards)} 個を作成、{stats.seconds:.1f} 秒"
+        else:
+            how = f"{stats.seconds:.1f} 秒"
         search = f"、検索 {stats.pages} ページ {stats.bytes / 1_000_000:.1f} MB（{how}）"
     print(
         f"ビルド完了: {result.pages} ページ、{result.entries} 項目、{result.files} ファイル（更新 {result.written}）"

@@ -210,17 +210,22 @@ async function loadShards(basePath) {
   const listed = (await response.json()).shards;
   if (!Array.isArray(listed) || !listed.length) throw new Error("catalog-shards.json lists no index");
   const pagefind = await import(new URL(`${listed[0].folder}pagefind.js`, indexRoot).href);
-  return Promise.all(
-    listed.map(async (shard, number) => {
-      const instance = pagefind.createInstance({
-        basePath: new URL(shard.folder, indexRoot).pathname,
-        baseUrl: basePath,
-        exactDiacritics: true,
-      });
-      await instance.init();
-      return { number, name: shard.name, sort: shard.sort || {}, instance };
-    }),
-  );
+  const open = async (shard, number) => {
+    const instance = pagefind.createInstance({
+      basePath: new URL(shard.folder, indexRoot).pathname,
+      baseUrl: basePath,
+      exactDiacritics: true,
+    });
+    await instance.init();
+    return { number, name: shard.name, sort: shard.sort || {}, instance };
+  };
+  // The instances share one WebAssembly module, which the first one sets up: started together,
+  // each would set up its own and the others' pointers would point into the wrong memory.
+  // (init() returns before the module is ready; the first answer waits for it.)
+  const first = await open(listed[0], 0);
+  await first.instance.filters();
+  const others = await Promise.all(listed.slice(1).map((shard, index) => open(shard, index + 1)));
+  return [first, ...others];
 }
 
 // One search over the given shards; each result is known by `shard:id`.
