@@ -134,7 +134,7 @@ class Rendered:
     """What the next build needs to keep pages: fingerprint and links by path, and every output path."""
     cache_key: str
     exports_cache: tuple[str, Mapping[str, object]] = ("", {})
-    """Data files by path with the key of their inputs, for the next build."""
+    """Layout of each data file by path (record hashes and offsets, no bytes), for the next build."""
     placed: tuple[str, ...] = ()
     """Pages the sink placed in the work folder as they were rendered."""
     placed_written: int = 0
