@@ -121,8 +121,9 @@ def build_index(
     previous_root = previous_dir / INDEX_FOLDER if previous_dir is not None else None
     listed: list[dict[str, object]] = []
     reused_shards: list[str] = []
+    total = 0
     for shard in shards:
-        digest, sorts = _read_shard(site_dir, shard, language)
+        digest, sorts = read_shard(site_dir, shard, language)
         target = root / shard.folder
         # The writer assembles the site in the folder of an earlier build: its
         # shard may already be the right one; any other is replaced.
@@ -139,12 +140,13 @@ def build_index(
         count = indexed_page_count(target)
         if count == 0:
             raise SearchIndexError(f"検索インデックスが空です（Pagefind が索引「{shard.name}」に 1 ページも入れませんでした）")
+        total += count
         listed.append({"name": shard.name, "folder": shard.folder, "pages": count, "sort": sorts})
     manifest = {"format": MANIFEST_FORMAT, "shards": listed}
     (root / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     return SearchStats(
-        pages=sum(int(entry["pages"]) for entry in listed),  # type: ignore[call-overload]
+        pages=total,
         bytes=size,
         seconds=time.perf_counter() - started,
         reused=len(reused_shards) == len(shards),
@@ -165,19 +167,12 @@ def indexed_pages(site_dir: Path) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def fingerprint(site_dir: Path, pages: tuple[str, ...], language: str) -> str:
-    """A hash of everything the index depends on: the pages, the options, Pagefind's version."""
-    total = hashlib.sha256()
-    for part in (INDEX_FORMAT, pagefind_version(), language):
-        total.update(part.encode("utf-8") + b"\0")
-    for rel in pages:
-        total.update(rel.encode("utf-8") + b"\0")
-        total.update(hashlib.sha256((site_dir / rel).read_bytes()).digest())
-    return total.hexdigest()
+def read_shard(site_dir: Path, shard: Shard, language: str) -> tuple[str, dict[str, list[list[object]]]]:
+    """The shard's fingerprint and its sort values (``sort_runs``), from one read of each page.
 
-
-def _read_shard(site_dir: Path, shard: Shard, language: str) -> tuple[str, dict[str, list[list[object]]]]:
-    """The shard's fingerprint (as ``fingerprint``) and its sort values, from one read of each page."""
+    The fingerprint is a hash of everything the shard's index depends on: its
+    pages, the options, Pagefind's version.
+    """
     total = hashlib.sha256()
     for part in (INDEX_FORMAT, pagefind_version(), language):
         total.update(part.encode("utf-8") + b"\0")

@@ -7,22 +7,16 @@
 // "all facets" across them; the query, facets and sort live in the URL, so a search can
 // be shared and the back button works. Everything is loaded from this site only.
 //
-// A large site's index is split into shards (generator/output/search_shards.py), listed in
-// pagefind/catalog-shards.json. Each shard is its own Pagefind instance and this page merges
-// their answers: a result is known by its shard and id (Pagefind's ids are short hashes,
-// unique only within one index), results are ranked by score, and sorted lists are merged
-// with the sort values the manifest gives for each shard. (Pagefind's own mergeIndex orders
-// merged results by score even when asked to sort, and its results do not say which index
-// they came from.)
+// The index may be split into shards; search-index.js loads them and merges their answers.
 
-import { hasRun, normalize, spellings } from "./search-query.js";
+import { findTerm, loadCatalog, loadShards } from "./search-index.js";
+import { normalize } from "./search-query.js";
 
 const FACETS = ["種別", "人材像", "所管", "制度の種類", "状況", "都道府県"];
 const FIXED_ORDER = {
   種別: ["支援制度", "人材像", "人材の役割", "事例", "連携企業", "サイトの案内"],
   状況: ["実施中", "開始予定", "募集中", "活動中", "終了"],
 };
-const SORT_KEY = "updated";
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 300;
 
@@ -52,7 +46,7 @@ async function start(root) {
 
   const basePath = root.dataset.basePath || "/";
   const shards = await loadShards(basePath);
-  const catalog = await loadCatalog(shards);
+  const catalog = await loadCatalog(shards, FACETS);
 
   const initial = readUrl();
   // Words typed while the index was loading are kept (the URL has none yet).
@@ -199,101 +193,6 @@ function readUrl() {
     if (values.length) facets[name] = values;
   }
   return { q: normalize(params.get("q") || ""), sort: params.get("sort") || "", facets };
-}
-
-// The shards of the index, each loaded as its own Pagefind instance. Every shard carries the
-// same pagefind.js (one Pagefind version), so the first one's is imported.
-async function loadShards(basePath) {
-  const indexRoot = new URL(`${basePath}pagefind/`, location.href);
-  const response = await fetch(new URL("catalog-shards.json", indexRoot), { cache: "no-cache" });
-  if (!response.ok) throw new Error(`catalog-shards.json: HTTP ${response.status}`);
-  const listed = (await response.json()).shards;
-  if (!Array.isArray(listed) || !listed.length) throw new Error("catalog-shards.json lists no index");
-  const pagefind = await import(new URL(`${listed[0].folder}pagefind.js`, indexRoot).href);
-  const open = async (shard, number) => {
-    const instance = pagefind.createInstance({
-      basePath: new URL(shard.folder, indexRoot).pathname,
-      baseUrl: basePath,
-      exactDiacritics: true,
-    });
-    await instance.init();
-    return { number, name: shard.name, sort: shard.sort || {}, instance };
-  };
-  // The instances share one WebAssembly module, which the first one sets up: started together,
-  // each would set up its own and the others' pointers would point into the wrong memory.
-  // (init() returns before the module is ready; the first answer waits for it.)
-  const first = await open(listed[0], 0);
-  await first.instance.filters();
-  const others = await Promise.all(listed.slice(1).map((shard, index) => open(shard, index + 1)));
-  return [first, ...others];
-}
-
-// One search over the given shards; each result is known by `shard:id`.
-async function searchShards(shards, term, options) {
-  const answers = await Promise.all(shards.map((shard) => shard.instance.search(term, options)));
-  return answers.flatMap((answer, index) =>
-    (answer ? answer.results : []).map((result) => ({ key: `${shards[index].number}:${result.id}`, result, score: result.score })),
-  );
-}
-
-// The sort values of a shard's pages in Pagefind's sorted order, from the manifest's runs.
-function sortValues(shard) {
-  const values = [];
-  for (const [value, count] of shard.sort[SORT_KEY] || []) for (let i = 0; i < count; i += 1) values.push(value);
-  return values;
-}
-
-// What the page needs to facet and sort on its own, loaded once: every page (in order of
-// 更新日, newest first) and, for each facet value, the pages that have it. Faceting here
-// rather than in Pagefind lets one search combine several spellings of the query.
-async function loadCatalog(shards) {
-  const sorted = await Promise.all(shards.map((shard) => shard.instance.search(null, { sort: { [SORT_KEY]: "desc" } })));
-  const ordered = [];
-  sorted.forEach((answer, index) => {
-    const shard = shards[index];
-    const values = sortValues(shard);
-    answer.results.forEach((result, position) =>
-      ordered.push({ key: `${shard.number}:${result.id}`, result, value: values[position] ?? "", shard: index, position }),
-    );
-  });
-  // Newest first; equal dates keep the shards' order, then Pagefind's order within a shard.
-  ordered.sort((a, b) => (a.value < b.value ? 1 : a.value > b.value ? -1 : a.shard - b.shard || a.position - b.position));
-  const all = new Map(ordered.map(({ key, result }) => [key, { key, result, score: 0 }]));
-  const rank = new Map(ordered.map(({ key }, index) => [key, index]));
-  // A facet value is looked up only in the shards that have it (a program's facets are in the programs shard).
-  const available = await Promise.all(shards.map((shard) => shard.instance.filters()));
-  const holders = {};
-  available.forEach((filters, index) => {
-    for (const name of FACETS) {
-      for (const [value, count] of Object.entries(filters[name] || {})) {
-        if (count > 0) ((holders[name] ||= {})[value] ||= []).push(shards[index]);
-      }
-    }
-  });
-  const facets = {};
-  await Promise.all(
-    Object.entries(holders).flatMap(([name, values]) =>
-      Object.entries(values).map(async ([value, having]) => {
-        const hits = await searchShards(having, null, { filters: { [name]: [value] } });
-        (facets[name] ||= {})[value] = new Set(hits.map((hit) => hit.key));
-      }),
-    ),
-  );
-  return { all, rank, facets };
-}
-
-async function findTerm(shards, query) {
-  const found = new Map();
-  const tried = spellings(query);
-  const searches = await Promise.all(tried.map((spelling) => searchShards(shards, spelling.text)));
-  searches.forEach((hits, index) => {
-    for (const hit of hits) {
-      if (tried[index].run > 1 && !hasRun(hit.result.words || [], tried[index].run)) continue;
-      const seen = found.get(hit.key);
-      if (!seen || seen.score < hit.score) found.set(hit.key, hit);
-    }
-  });
-  return found;
 }
 
 // Within a facet any ticked value will do; every facet with ticks must be satisfied.
