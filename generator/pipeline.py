@@ -367,5 +367,5 @@ def _unchanged_build(options: BuildOptions, build_key: str) -> BuildResult | Non
         return None
     search = result.search
     if search is not None:
-        search = replace(search, seconds=0.0, reused=True)
+        search = replace(search, seconds=0.0, reused=True, reused_shards=search.shards)
     return replace(result, written=0, search=search)
