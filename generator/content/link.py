@@ -193,11 +193,10 @@ def term_slug(term: str) -> str:
 
 def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
     def group(pairs: Iterable[tuple[str, str, str]], name: str, label: str, order: Sequence[str] | None = None) -> Taxonomy:
-        terms: dict[str, list[str]] = defaultdict(list)
+        terms: dict[str, dict[str, None]] = defaultdict(dict)  # keys in first-seen order, each once
         labels: dict[str, str] = {}
         for slug, term_label, key in pairs:
-            if key not in terms[slug]:
-                terms[slug].append(key)
+            terms[slug][key] = None
             labels.setdefault(slug, term_label)
         keys = [t for t in order if t in terms] if order is not None else sorted(terms)
         return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in keys}), MappingProxyType({k: labels[k] for k in keys}))
