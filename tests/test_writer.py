@@ -227,3 +227,19 @@ def test_without_an_atomic_exchange_two_renames_do_the_same(tmp_path: Path, monk
         assert (out / "index.html").read_bytes() == f"<p>{version}</p>".encode()
         assert leftovers(out) == []
     assert (spare(out) / "index.html").read_bytes() == b"<p>v2</p>"
+
+
+def test_a_spare_whose_hash_is_all_digits_is_reused_not_taken_for_a_process(tmp_path: Path) -> None:
+    # The spare's name ends in a hash of the output path; about one path in 1,800 gives
+    # a hash of digits only, which once made the writer ask the kernel about process
+    # 1234567890123456 (OverflowError).
+    from generator.output.writer import _alive, _claim_work_folder
+
+    out = tmp_path / "site"
+    spare_dir = tmp_path / ".catalog-cache" / "spare-1234567890123456"
+    spare_dir.mkdir(parents=True)
+    (spare_dir / "kept.txt").write_text("previous")
+    work = _claim_work_folder(out, spare_dir)
+    assert (work / "kept.txt").read_text() == "previous"
+    assert not spare_dir.exists()
+    assert _alive(10**30) is False

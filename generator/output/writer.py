@@ -227,7 +227,9 @@ def _claim_work_folder(out: Path, spare: Path) -> Path:
     work = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
     candidates = [spare, *sorted(out.parent.glob(f".{out.name}.*-*"))]
     for candidate in candidates:
-        pid = candidate.name.rsplit("-", 1)[-1]
+        # Only a work or old folder ends in a process id; the spare's name ends in a hash,
+        # which may be all digits.
+        pid = candidate.name.rsplit("-", 1)[-1] if candidate != spare else ""
         dead = pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
         if not candidate.exists() or not (candidate == spare or dead or candidate == work):
             continue
@@ -386,8 +388,8 @@ def _exchange(a: Path, b: Path) -> bool:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
+    except (ProcessLookupError, OverflowError):
+        return False  # no such process (a number too large cannot be one)
     except PermissionError:
         return True
     return True
