@@ -441,6 +441,8 @@ def test_command_serves_until_ctrl_c_and_exits_cleanly(tmp_path: Path) -> None:
         [sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", "0", "--no-search", "--as-of", "2026-11-26"],
         stderr=subprocess.PIPE,
         text=True,
+        # A runner started in the background (`cmd &`) ignores Ctrl-C, and children inherit that.
+        preexec_fn=_ctrl_c_default,
     )
     try:
         assert process.stderr is not None
@@ -484,3 +486,7 @@ def test_loopback_is_the_default_host() -> None:
     args = _parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
     assert ServeOptions(Path("."), date(2026, 1, 1)).host == "127.0.0.1"
+
+
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

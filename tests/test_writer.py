@@ -180,6 +180,8 @@ def test_killed_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signa
         [sys.executable, "-c", _BLOCKING_BUILD, str(out), str(marker)],
         cwd=Path(__file__).parent.parent,
         stderr=subprocess.PIPE,
+        # A runner started in the background (`cmd &`) ignores Ctrl-C, and children inherit that.
+        preexec_fn=_ctrl_c_default,
     )
     deadline = time.monotonic() + 30
     while not marker.exists():
@@ -243,3 +245,7 @@ def test_a_spare_whose_hash_is_all_digits_is_reused_not_taken_for_a_process(tmp_
     assert (work / "kept.txt").read_text() == "previous"
     assert not spare_dir.exists()
     assert _alive(10**30) is False
+
+
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
