@@ -8,16 +8,14 @@ internal link, and hands the files to the writer, which swaps them in whole.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
-from . import cache
+from . import cache, collector
 from .config import BuildOptions, Config
 from .content.batch import validate_files
 from .content.discover import Discovery, discover
@@ -237,26 +235,8 @@ def build(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Check, render and write the site; nothing is written when there is an error."""
-    with _collector_paused():
+    with collector.paused():  # see collector.py
         return _build(options, base_url=base_url, base_path=base_path, progress=progress)
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused for the build, and enabled again after it.
-
-    A build makes millions of long-lived objects (the Site, routes, caches) and
-    almost no reference cycles; each full collection walks all of them again, which
-    cost a fifth of an incremental build's CPU at 10,000 entries. Render workers
-    switch it back on for their own garbage (see render/batch.py).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(options: BuildOptions, *, base_url: str | None, base_path: str | None, progress: Progress | None) -> BuildResult:

@@ -14,18 +14,16 @@ few small cycles per file, collected when it resumes).
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import zlib
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from .. import cache
+from .. import cache, collector
 from ..config import Config
 from ..problems import Problem
 from .discover import SourceFile
@@ -64,7 +62,7 @@ def validate_files(
     """Validate every file, reusing the results cached for identical bytes and settings."""
     key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
     hashes = {source.path: cache.digest(source.data) for source in sources}
-    with _gc_paused():
+    with collector.paused():
         stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
         if use_cache:
             for shard in range(SHARDS):
@@ -107,17 +105,6 @@ def _validate_all(todo: list[SourceFile], config: Config | None, as_of: date, pa
     return results
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # Set once in each worker process by the pool's initializer (inherited through
 # fork, never pickled); read-only afterwards. The parent process never sets it.
 _WORKER: tuple[Sequence[SourceFile], Config | None, date] | None = None
@@ -126,9 +113,7 @@ _WORKER: tuple[Sequence[SourceFile], Config | None, date] | None = None
 def _start_worker(sources: Sequence[SourceFile], config: Config | None, as_of: date) -> None:
     global _WORKER
     _WORKER = (sources, config, as_of)
-    # What the worker inherited lives until it exits: never scan it for garbage.
-    gc.freeze()
-    gc.enable()  # the parent paused collection while it forked; the worker makes garbage of its own
+    collector.start_worker()
 
 
 def _validate_range(start: int, stop: int) -> tuple[tuple[Located | None, tuple[Problem, ...]], ...]:

@@ -18,6 +18,7 @@ from typing import Mapping, Protocol, Sequence
 
 import jinja2
 
+from .. import collector
 from ..config import BuildOptions
 from ..model import OutputFile, Site
 from ..problems import Problem
@@ -59,11 +60,7 @@ _WORKER: tuple[Renderer, Sequence[Route], Sink | None] | None = None
 def _start_worker(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> None:
     global _WORKER
     _WORKER = (renderer, routes, sink)
-    # The inherited Site (millions of objects) never becomes garbage here: keep the
-    # collector from walking it again and again, and from touching its shared pages;
-    # but collect what rendering leaves behind (the parent may have paused collection).
-    gc.freeze()
-    gc.enable()
+    collector.start_worker()  # the inherited Site never becomes garbage here
 
 
 def _render_range(start: int, stop: int) -> Batch:
