@@ -29,6 +29,7 @@ from .output.search import SearchIndexError, search_indexer
 from .output.writer import UnsafeOutput, WorkFolder, unsafe_path_problem
 from .problems import Problem, error, has_errors, sort_problems
 from .render.batch import Sink, render_routes
+from .render.cards import keep as keep_cards
 from .render.deps import decode_targets, encode_targets, plan_render
 from .render.linkcheck import broken_links
 from .render.pages import make_renderer, site_files
@@ -137,6 +138,8 @@ class Rendered:
     """Pages the sink placed in the work folder as they were rendered."""
     placed_written: int = 0
     """How many of those had new bytes."""
+    cards_cache: tuple[str, Mapping[object, object]] | None = None
+    """The cards to keep for the next build (see render/cards.py); None when no card was rendered."""
 
 
 def render(
@@ -174,7 +177,10 @@ def render(
     routes = plan(site, {"data_files": data_files})
     todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
     # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
-    batch = render_routes(make_renderer(site, env, options), todo.render, workers=1 if options.serve else None, sink=sink)
+    cards_key = cache.digest(cache_key, *(f"{a.key}={hashes.get(a.key, '?')}" for a in site.archetypes))
+    stored_cards = cache.load(options.project, "cards", cards_key) or {}
+    renderer = make_renderer(site, env, options, hashes=hashes, cards=stored_cards)
+    batch = render_routes(renderer, todo.render, workers=1 if options.serve else None, sink=sink)
     problems = (*problems, *batch.problems)
     if has_errors(batch.problems):
         return Rendered((), (), problems, 0, {}, cache_key)
@@ -183,6 +189,7 @@ def render(
     pages = tuple(page.file for page in batch.pages)
     kept = (*(path for path, _ in todo.kept), *(d.path for d in data_files if d.file is None))
     exports_cache = (cache_key, {d.path: d.layout for d in data_files if d.layout is not None})
+    cards_cache = (cards_key, keep_cards(stored_cards, hashes, batch.cards)) if batch.cards else None
     existing = frozenset({f.path for f in (*pages, *others)} | set(kept))
     base_path = site.config.base_path
     broken = [p for page in batch.pages for p in broken_links(page.file.path, page.targets, existing, base_path)]
@@ -197,10 +204,10 @@ def render(
         "paths": existing,
     }
     if sink is None:
-        return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache)
+        return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache, cards_cache=cards_cache)
     placed = tuple(page.file.path for page in batch.pages)
     written = sum(page.written for page in batch.pages)
-    return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written)
+    return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written, cards_cache)
 
 
 def _exports_memo(project: Path, cache_key: str, hashes: Mapping[str, str], output: Path) -> Reuse:
@@ -294,6 +301,8 @@ def _build(options: BuildOptions, *, base_url: str | None, base_path: str | None
     # Only now does the output folder hold what the page cache describes.
     cache.save(options.project, "pages", rendered.cache_key, rendered.page_cache)
     cache.save(options.project, "exports", *rendered.exports_cache)
+    if rendered.cards_cache is not None:
+        cache.save(options.project, "cards", *rendered.cards_cache)
     result = BuildResult(
         problems,
         True,

@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
 
 import jinja2
@@ -22,6 +22,7 @@ from .. import collector
 from ..config import BuildOptions
 from ..model import OutputFile, Site
 from ..problems import Problem
+from .cards import CardKey
 from .linkcheck import internal_targets
 from .pages import Renderer, make_renderer, site_files
 from .routes import Route, plan
@@ -50,6 +51,8 @@ class Sink(Protocol):
 class Batch:
     pages: tuple[RenderedPage, ...]
     problems: tuple[Problem, ...]
+    cards: Mapping[CardKey, tuple[str, str]] = field(default_factory=dict)
+    """Cards rendered for these pages (see cards.py), sent back so that the next build can keep them."""
 
 
 # Set once in each worker process by the pool's initializer (inherited through
@@ -85,7 +88,7 @@ def _render(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> B
                 # Placed now, so that tens of thousands of pages are never all in memory.
                 written = sink.put(file)
                 pages.append(RenderedPage(OutputFile(file.path, b"", file.media_type), targets, written))
-    return Batch(tuple(pages), tuple(problems))
+    return Batch(tuple(pages), tuple(problems), renderer.cards.drain())
 
 
 def render_routes(
@@ -107,12 +110,14 @@ def render_routes(
     bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
     pages: list[RenderedPage] = []
     problems: list[Problem] = []
+    cards: dict[CardKey, tuple[str, str]] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(renderer, routes, sink)) as pool:
         for batch in pool.map(_render_range, *zip(*bounds)):
             pages.extend(batch.pages)
             problems.extend(batch.problems)
-    return Batch(tuple(pages), tuple(problems))
+            cards.update(batch.cards)
+    return Batch(tuple(pages), tuple(problems), cards)
 
 
 def render_site(

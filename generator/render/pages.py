@@ -17,6 +17,7 @@ import jinja2
 from ..config import BuildOptions
 from ..model import PROGRAM_STATUS_LABELS, OutputFile, Program, Site, Taxonomy
 from ..problems import Problem, error
+from .cards import Cards, Stored
 from .jsonld import graph
 from .markdown import markdown_to_html
 from .routes import STATUS_ORDER, Route, term_path
@@ -83,6 +84,7 @@ class Renderer:
     site: Site
     env: jinja2.Environment
     helpers: Helpers
+    cards: Cards
 
     def render(self, route: Route) -> tuple[OutputFile | None, Problem | None]:
         html, problem = render_route(self.env, route, self.site, self.helpers)
@@ -91,28 +93,11 @@ class Renderer:
         return OutputFile(route.output_path, html.encode("utf-8"), "text/html"), None
 
 
-class _Cards:
-    """``card(entry, level)`` of ``_macros.html``, rendered once per entry and level in a build.
-
-    The same card appears on many pages (collection indexes, term pages, the
-    pages that refer to the entry); a macro call costs more than the lookup.
-    The macro sees only the build's globals, so its output cannot differ
-    between pages.
-    """
-
-    def __init__(self, env: jinja2.Environment) -> None:
-        self._env = env
-        self._done: dict[tuple[str, int], Any] = {}
-
-    def __call__(self, entry: Any, level: int = 2) -> Any:
-        key = (entry.key, level)
-        html = self._done.get(key)
-        if html is None:
-            html = self._done[key] = self._env.get_template("_macros.html").module.card(entry, level)  # type: ignore[attr-defined]
-        return html
-
-
-def make_renderer(site: Site, env: jinja2.Environment, options: BuildOptions) -> Renderer:
+def make_renderer(
+    site: Site, env: jinja2.Environment, options: BuildOptions, *, hashes: Mapping[str, str] = {}, cards: Stored = {}
+) -> Renderer:
+    """``hashes`` (entries' content hashes) and ``cards`` (an earlier build's, see cards.py)
+    let cards be reused between builds."""
     helpers = Helpers(site, build_term_index(site))
     # Values of this build are globals of an overlay, so that imported macros
     # see them too; the caller's environment is left as it was.
@@ -126,8 +111,9 @@ def make_renderer(site: Site, env: jinja2.Environment, options: BuildOptions) ->
         as_of=site.as_of,
         show_drafts=options.drafts or options.serve,
     )
-    build_env.globals["card_once"] = _Cards(build_env)
-    return Renderer(site, build_env, helpers)
+    memo = Cards(build_env, hashes, cards)
+    build_env.globals["card_once"] = memo
+    return Renderer(site, build_env, helpers, memo)
 
 
 def site_files(site: Site, routes: Sequence[Route]) -> tuple[OutputFile, ...]:
