@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, Mapping
 
@@ -145,8 +146,9 @@ class Entry:
     body_line: int = 1
     """Line of the file on which the body starts."""
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """``collection/slug``: asked for hundreds of thousands of times in a large build."""
         return f"{self.collection}/{self.slug}"
 
 

@@ -158,7 +158,7 @@ def render(
     ``sink`` (the writer's work folder), pages are placed as they are rendered
     instead of being returned.
     """
-    env, problems = make_environment(options.project)
+    env, problems = make_environment(options.project, keep_compiled=True)
     if env is None or has_errors(problems):
         return Rendered((), (), problems, 0, {}, "")
     global_key = cache.digest(

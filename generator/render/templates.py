@@ -12,9 +12,11 @@ import mimetypes
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 import generator
 
+from .. import cache
 from ..model import OutputFile
 from ..problems import Problem, error
 from . import filters
@@ -41,11 +43,39 @@ def _theme_folders(project: Path, part: str) -> tuple[Path, ...]:
     return tuple(folders)
 
 
-def make_environment(project: Path) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
-    """The template environment for a project, or None and the syntax errors of its overrides."""
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in the project's build cache, so that a rebuild does not
+    compile again the templates it renders (about 0.1 s for the default theme).
+
+    Jinja2 reuses code only for the same template source (its checksum); the key adds
+    the generator (which sets the environment's options) and Jinja2's version. Files
+    go through ``cache``: signed, so a committed or tampered file is never loaded.
+    """
+
+    def __init__(self, project: Path) -> None:
+        self._project = project
+
+    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
+        return cache.digest(cache.generator_fingerprint(), jinja2.__version__, bucket.checksum)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cache.load(self._project, f"template-{bucket.key}", self._key(bucket))
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cache.save(self._project, f"template-{bucket.key}", self._key(bucket), bucket.bytecode_to_string())
+
+
+def make_environment(project: Path, *, keep_compiled: bool = False) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
+    """The template environment for a project, or None and the syntax errors of its overrides.
+
+    With ``keep_compiled``, compiled templates are kept in the project's build cache.
+    """
     folders = _theme_folders(project, "templates")
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        bytecode_cache=SignedBytecodeCache(project) if keep_compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
