@@ -10,6 +10,7 @@ It lives in the content stage, which the render stage may import (never the reve
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import unquote, urlsplit
 
 from ..model import COLLECTIONS
@@ -18,8 +19,25 @@ CONTENT_DIR = "content"
 PAGES_DIR = "pages"
 
 
+_PLAIN_SOURCE = re.compile(r"content/([a-z]+)/[^/]+")
+_PLAIN_HREF = re.compile(r"(?:\.\./([a-z]+)/|\./)?([A-Za-z0-9_-]+\.md)(?:#[^:]*)?", re.DOTALL)
+"""The links nearly every body has (``../programs/slug.md``, ``slug.md``, with or
+without a ``#fragment``): nothing in them that URL parsing or path normalising
+would change, so their pieces are read off directly (the same as ``_parsed_target``)."""
+
+
 def _target(source_path: str, href: str) -> tuple[str, ...] | None:
     """The linked file as path pieces relative to the project, for a local ``.md`` link."""
+    plain = _PLAIN_HREF.fullmatch(href)
+    if plain is not None:
+        source = _PLAIN_SOURCE.fullmatch(source_path)
+        if source is not None:
+            return (CONTENT_DIR, plain[1] or source[1], plain[2])
+    return _parsed_target(source_path, href)
+
+
+def _parsed_target(source_path: str, href: str) -> tuple[str, ...] | None:
+    """``_target`` for any link: parsed as a URL, its path normalised."""
     parts = urlsplit(href.strip())
     if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
         return None
