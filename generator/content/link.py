@@ -201,12 +201,20 @@ def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
         keys = [t for t in order if t in terms] if order is not None else sorted(terms)
         return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in keys}), MappingProxyType({k: labels[k] for k in keys}))
 
+    slugs: dict[str, str] = {}  # a few hundred terms, used tens of thousands of times
+
+    def slug_of(term: str) -> str:
+        found = slugs.get(term)
+        if found is None:
+            found = slugs[term] = term_slug(term)
+        return found
+
     programs: tuple[Program, ...] = ordered["programs"]
     cases: tuple[Case, ...] = ordered["cases"]
     roles: tuple[Role, ...] = ordered["roles"]
     everything = [e for name in COLLECTIONS for e in ordered[name]]
     return (
-        group(((term_slug(p), p, e.key) for e in programs for p in e.provider), "providers", "所管"),
+        group(((slug_of(p), p, e.key) for e in programs for p in e.provider), "providers", "所管"),
         group(((k, KIND_LABELS[k], e.key) for e in programs for k in e.kinds), "kinds", "制度の種類", tuple(KIND_LABELS)),
         group(
             [(prefecture_slug(e.prefecture), e.prefecture, e.key) for e in (*cases, *roles) if e.prefecture],
@@ -215,5 +223,5 @@ def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
             tuple(PREFECTURES.values()),
         ),
         group(((m, MODEL_LABELS[m], e.key) for e in cases for m in e.models), "models", "連携の型", tuple(MODEL_LABELS)),
-        group(((term_slug(t), t, e.key) for e in everything for t in e.tags), "tags", "タグ"),
+        group(((slug_of(t), t, e.key) for e in everything for t in e.tags), "tags", "タグ"),
     )
