@@ -370,13 +370,26 @@ def test_a_20mb_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     with open(big, "wb") as handle:
         handle.truncate(20 * 1024 * 1024)
     read: list[Path] = []
-    real_read_bytes = pathlib.Path.read_bytes
+    real_read_bytes, real_open, real_read = pathlib.Path.read_bytes, os.open, os.read
+    opened: dict[int, Path] = {}
 
     def spy(self: Path) -> bytes:
         read.append(self.resolve())
         return real_read_bytes(self)
 
+    def spy_open(path, flags, *args, **kwargs) -> int:
+        fd = real_open(path, flags, *args, **kwargs)
+        opened[fd] = Path(path).resolve()
+        return fd
+
+    def spy_read(fd: int, size: int) -> bytes:
+        if fd in opened:
+            read.append(opened[fd])
+        return real_read(fd, size)
+
     monkeypatch.setattr(pathlib.Path, "read_bytes", spy)
+    monkeypatch.setattr(os, "open", spy_open)
+    monkeypatch.setattr(os, "read", spy_read)
     loaded = load(project, as_of=CHECK_AS_OF, use_cache=False)
     assert [p.code for p in loaded.problems] == ["file-too-large"]
     assert big.resolve() not in read
