@@ -74,8 +74,9 @@ def link(
     own: references to them are not reported a second time.
     """
     entries = [item for item in located if isinstance(item.entry, Entry)]
-    published = {item.entry.key: item.entry for item in entries if drafts or not item.entry.draft}
-    all_keys = {item.entry.key for item in entries}
+    keys = [item.entry.key for item in entries]
+    published = {key: item.entry for key, item in zip(keys, entries) if drafts or not item.entry.draft}
+    all_keys = set(keys)
     archetype_ids = {a.id for a in archetypes}
     problems: list[Problem] = []
 
@@ -87,16 +88,17 @@ def link(
             continue
         for field, target in REFERENCES[entry.collection]:
             values = getattr(entry, field)
-            for index, slug in enumerate((values,) if isinstance(values, str) else values):
-                at = (field,) if isinstance(values, str) else (field, index)
-                line, col = item.where(at)
+            single = isinstance(values, str)
+            for index, slug in enumerate((values,) if single else values):
                 if target == "archetypes":
                     if slug not in archetype_ids:
+                        line, col = item.where((field,) if single else (field, index))
                         problems.append(error(entry.path, line, col, "unknown-reference", f"人材像「{slug}」は content/archetypes.yaml にありません（ある人材像: {', '.join(sorted(archetype_ids))}）"))
                     continue
                 key = f"{target}/{slug}"
                 if key in published or key in unavailable:
                     continue
+                line, col = item.where((field,) if single else (field, index))
                 if key in all_keys:
                     problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
                 else:
@@ -108,7 +110,9 @@ def link(
     if any(p.is_error for p in problems):
         return Linked(None, tuple(problems))
 
-    by_collection = {name: [e for e in published.values() if e.collection == name] for name in COLLECTIONS}
+    by_collection: dict[str, list[Entry]] = {name: [] for name in COLLECTIONS}
+    for entry in published.values():
+        by_collection[entry.collection].append(entry)
     order = {a.id: i for i, a in enumerate(archetypes)}
     programs = tuple(sorted(by_collection["programs"], key=lambda p: (LEVEL_ORDER[p.level], p.title, p.slug)))
     partners = tuple(sorted(by_collection["partners"], key=lambda p: (p.title, p.slug)))
