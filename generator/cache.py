@@ -14,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import secrets
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 CACHE_DIR = ".catalog-cache"
 _FORMAT = b"catalog-cache-1\n"
@@ -74,11 +75,12 @@ def _process_key() -> bytes:
     return secrets.token_bytes(32)
 
 
-def load(project: Path, name: str, key: str) -> Any | None:
+def load(project: Path, name: str, key: str, *, persistent_load: Callable[[Any], Any] | None = None) -> Any | None:
     """The cached value ``name`` if it was saved under the same ``key``, else None.
 
     The file is read once into memory; the signature is checked on that copy and the
     value unpickled from it, without slicing out a second copy of the payload.
+    ``persistent_load`` gives back what ``save``'s ``persistent_id`` left out.
     """
     path = project / CACHE_DIR / f"{name}.pickle"
     try:
@@ -92,7 +94,12 @@ def load(project: Path, name: str, key: str) -> Any | None:
     if not hmac.compare_digest(head[len(_FORMAT) :], hmac.new(_secret(), payload, "sha256").digest()):
         return None
     try:
-        stored_key, value = pickle.loads(payload)
+        if persistent_load is None:
+            stored_key, value = pickle.loads(payload)
+        else:
+            unpickler = pickle.Unpickler(io.BytesIO(payload))
+            unpickler.persistent_load = persistent_load
+            stored_key, value = unpickler.load()
     except Exception:  # a truncated or foreign file is simply not a cache hit
         return None
     return value if stored_key == key else None
@@ -110,11 +117,13 @@ class _SignedWriter:
         return self.file.write(data)
 
 
-def save(project: Path, name: str, key: str, value: Any) -> None:
+def save(project: Path, name: str, key: str, value: Any, *, persistent_id: Callable[[Any], Any] | None = None) -> None:
     """Store ``value`` under ``key``, atomically (a killed build leaves the old file).
 
     The value is pickled straight into the file (in frames), signed on the way:
-    no copy of the whole payload is ever held in memory.
+    no copy of the whole payload is ever held in memory. An object for which
+    ``persistent_id`` gives something other than None is stored as that (see
+    ``pickle``'s persistent IDs); ``load`` then needs the matching ``persistent_load``.
     """
     folder = project / CACHE_DIR
     if folder.is_symlink():
@@ -125,7 +134,10 @@ def save(project: Path, name: str, key: str, value: Any) -> None:
         mac = hmac.new(_secret(), digestmod="sha256")
         with open(tmp, "wb") as f:
             f.write(_FORMAT + bytes(_MAC_SIZE))  # the signature goes here once it is known
-            pickle.dump((key, value), _SignedWriter(f, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(_SignedWriter(f, mac), protocol=pickle.HIGHEST_PROTOCOL)
+            if persistent_id is not None:
+                pickler.persistent_id = persistent_id
+            pickler.dump((key, value))
             f.seek(len(_FORMAT))
             f.write(mac.digest())
         os.replace(tmp, folder / f"{name}.pickle")

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .. import cache, collector
 from ..config import Config
@@ -65,8 +65,9 @@ def validate_files(
     with collector.paused():
         stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
         if use_cache:
+            bodies = _bodies_from({source.path: source for source in sources}, hashes)
             for shard in range(SHARDS):
-                stored.update(cache.load(project, f"validate-{shard:02x}", key) or {})
+                stored.update(cache.load(project, f"validate-{shard:02x}", key, persistent_load=bodies) or {})
         results: dict[str, FileResult] = {}
         todo: list[SourceFile] = []
         for source in sources:
@@ -80,14 +81,51 @@ def validate_files(
     # Only the shards holding a changed, new or removed file are written again.
     changed = {_shard(source.path) for source in todo} | {_shard(path) for path in stored.keys() - hashes.keys()}
     if use_cache and write_cache:
-        for shard in sorted(changed):
+        by_shard: dict[int, list[FileResult]] = {shard: [] for shard in changed}
+        for result in ordered:
+            shard = _shard(result.source.path)
+            if shard in by_shard:
+                by_shard[shard].append(result)
+        for shard, shard_results in sorted(by_shard.items()):
             cache.save(
                 project,
                 f"validate-{shard:02x}",
                 key,
-                {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in ordered if _shard(r.source.path) == shard},
+                {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in shard_results},
+                persistent_id=_bodies_to(shard_results, hashes),
             )
     return Validated(ordered, hashes)
+
+
+# Bodies are most of an entry's bytes: the cache does not keep a second copy of
+# them. A body that is the end of its file's bytes as they are is stored as
+# (path, content hash, offset) and decoded from the file again when the cache is
+# read; a file whose bytes differ gives an empty body to a result that is not
+# used anyway (its hash differs too). Other bodies (CRLF line ends) are stored whole.
+
+
+def _bodies_to(results: Sequence[FileResult], hashes: Mapping[str, str]) -> Callable[[object], object]:
+    ids: dict[int, tuple[str, str, int]] = {}
+    for result in results:
+        body = result.located.entry.body if result.located is not None else ""
+        if not body:
+            continue
+        encoded = body.encode("utf-8")
+        if result.source.data.endswith(encoded):
+            ids[id(body)] = (result.source.path, hashes[result.source.path], len(result.source.data) - len(encoded))
+    # The bodies are alive while they are pickled: no other object has their id meanwhile.
+    return lambda value: ids.get(id(value))
+
+
+def _bodies_from(sources: Mapping[str, SourceFile], hashes: Mapping[str, str]) -> Callable[[object], str]:
+    def body(stored: object) -> str:
+        path, digest, offset = stored  # type: ignore[misc]
+        source = sources.get(path)
+        if source is None or hashes.get(path) != digest:
+            return ""
+        return str(memoryview(source.data)[offset:], "utf-8")
+
+    return body
 
 
 def _validate_all(todo: list[SourceFile], config: Config | None, as_of: date, parallel: bool) -> dict[str, FileResult]:

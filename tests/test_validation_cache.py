@@ -1,0 +1,95 @@
+"""The validation cache gives exactly what validating again gives.
+
+Each test validates a project (filling the cache), changes files the way an
+editor (or a careless tool) would, and checks that the results read from the
+cache equal those of a validation without any cache, problems included.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate, write_corpus
+from generator import cache
+from generator.content.batch import validate_files
+from generator.content.discover import discover
+from generator.content.validate import validate_site_config
+
+AS_OF = date(2026, 11, 26)
+ENTRIES = 30
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    write_corpus(generate(ENTRIES, seed=3), folder, entries=ENTRIES, seed=3)
+    return folder
+
+
+def validate(project: Path, **options):
+    found = discover(project)
+    config = next(validate_site_config(s).config for s in found.files if s.kind == "site")
+    sources = [s for s in found.files if s.kind not in ("site", "archetypes")]
+    return validate_files(project, sources, config, AS_OF, parallel=False, **options)
+
+
+def assert_cache_gives_cold_results(project: Path) -> None:
+    warm = validate(project)
+    again = validate(project)  # every result now read from the cache
+    cold = validate(project, use_cache=False)
+    assert warm.results == cold.results
+    assert again.results == cold.results
+    assert again.hashes == cold.hashes
+    assert [r.located.entry.body for r in again.results if r.located] == [r.located.entry.body for r in cold.results if r.located]
+
+
+def entry_files(project: Path) -> list[Path]:
+    return sorted((project / "content/cases").glob("*.md"))
+
+
+def test_unchanged_files_come_from_the_cache_as_they_were(project: Path) -> None:
+    assert_cache_gives_cold_results(project)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda text: text + "\n追記の文。\n", id="body-grows"),
+        pytest.param(lambda text: text.replace("title: ", "title: 長い長い前置き ", 1), id="front-matter-grows"),
+        pytest.param(lambda text: text.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda text: "\ufeff" + text, id="bom"),
+        pytest.param(lambda text: text[: text.index("\n---\n", 4) + 5], id="empty-body"),
+        pytest.param(lambda text: text.replace("title: ", "title: [", 1), id="broken-yaml"),
+    ],
+)
+def test_an_edited_file_is_validated_again(project: Path, change) -> None:
+    validate(project)
+    path = entry_files(project)[3]
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8", newline="")
+    assert_cache_gives_cold_results(project)
+
+
+def test_files_swapped_under_each_others_names(project: Path) -> None:
+    # Same bytes as before, at other paths: a body stored by reference must come from the right file.
+    validate(project)
+    first, second = entry_files(project)[:2]
+    a, b = first.read_bytes(), second.read_bytes()
+    first.write_bytes(b)
+    second.write_bytes(a)
+    assert_cache_gives_cold_results(project)
+
+
+def test_a_body_is_kept_once_not_in_the_cache(project: Path) -> None:
+    """A body that is the end of its file is read back from the file; a CRLF file's body is stored."""
+    path = entry_files(project)[0]
+    crlf = entry_files(project)[1]
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    results = {r.source.path: r for r in validate(project).results}
+    cached = b"".join(p.read_bytes() for p in (project / cache.CACHE_DIR).glob("validate-*.pickle"))
+    plain_body = results[path.relative_to(project).as_posix()].located.entry.body
+    crlf_body = results[crlf.relative_to(project).as_posix()].located.entry.body
+    assert len(plain_body) > 100 and plain_body.encode() not in cached
+    assert "\r" not in crlf_body and crlf_body.encode() in cached
