@@ -10,69 +10,104 @@ previous build's is not rendered again; its previous file is kept.
 
 from __future__ import annotations
 
+from hashlib import sha256
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from ..cache import digest
 from ..model import COLLECTIONS, Site
 from .routes import Route, term_path
 
 ALWAYS = None
 
 
-def route_dependencies(route: Route, site: Site, terms: Mapping[str, tuple[str, ...]] | None = None) -> frozenset[str] | None:
-    """Keys of the entries and archetypes a page shows, or None for “always render”.
+class Dependencies:
+    """What every page of one build depends on, worked out once for all its routes.
 
-    ``terms`` maps each taxonomy term page's path to its entries (see ``term_pages``);
-    computed once per build by the caller.
+    Every page that has a dependency set depends on all the archetypes (the
+    theme shows them throughout), so they go once into the prefix of every
+    fingerprint instead of into each page's list.
     """
-    archetypes = {a.key for a in site.archetypes}
-    path = route.path
-    parts = path.strip("/").split("/")
-    if len(parts) == 2 and path.endswith("/") and path[:-1] in site.index:
-        key = path[:-1]
-        refs = set(_forward(site, key))
-        for keys in site.backlinks.get(key, {}).values():
-            refs.update(keys)
-        return frozenset({key, *refs, *archetypes})
-    if path == "programs/compare/":
-        return frozenset({*(p.key for p in site.programs), *archetypes})
-    if len(parts) == 1 and parts[0] in COLLECTIONS and path.endswith("/"):
-        return frozenset({*(e.key for e in site.collection(parts[0])), *archetypes})
-    term_keys = (terms if terms is not None else term_pages(site)).get(path)
-    if term_keys is not None:
-        return frozenset({*term_keys, *archetypes})
-    return ALWAYS
+
+    def __init__(self, site: Site, global_key: str, hashes: Mapping[str, str]) -> None:
+        self.index = dict(site.index)
+        self.backlinks = site.backlinks
+        self.archetypes = frozenset(a.key for a in site.archetypes)
+        self.terms = term_pages(site)
+        self.collections = {c: tuple(e.key for e in site.collection(c)) for c in COLLECTIONS}
+        self.tokens = _Tokens((key, _token(key, value)) for key, value in hashes.items())
+        self.prefix = _field(global_key).encode() + b"".join(sorted(map(self.tokens.__getitem__, self.archetypes)))
+
+    def keys(self, path: str) -> Iterable[str] | None:
+        """Keys of the entries a page shows besides the archetypes, or None for “always render”."""
+        index = self.index
+        if path[:-1] in index and path.endswith("/") and path.count("/") == 2:
+            key = path[:-1]
+            refs = [key]
+            if not key.startswith("archetypes/"):
+                entry = index[key]
+                programs = getattr(entry, "programs", None)
+                if programs:
+                    refs += ["programs/" + slug for slug in programs]
+                partners = getattr(entry, "partners", None)
+                if partners:
+                    refs += ["partners/" + slug for slug in partners]
+            backlinks = self.backlinks.get(key)
+            if backlinks:
+                for keys in backlinks.values():
+                    refs += keys
+            return refs
+        if path == "programs/compare/":
+            return self.collections["programs"]
+        if path[:-1] in self.collections and path.endswith("/"):
+            return self.collections[path[:-1]]
+        return self.terms.get(path)
+
+    def fingerprint(self, route: Route) -> str | None:
+        """The page's input hash, or None when it must always be rendered.
+
+        SHA-256 over length-prefixed fields: the build's global key, the
+        archetypes, the route's path, template and title, then each key the page
+        shows with its content hash. The keys come in the site's own order, not
+        sorted: the same inputs give the same order, and another order only
+        makes the page render again.
+        """
+        path = route.path
+        keys = self.keys(path)
+        if keys is None:
+            return None
+        template, title = route.template, route.title
+        h = sha256(self.prefix)
+        h.update(f"{len(path)}:{path}{len(template)}:{template}{len(title)}:{title}".encode())
+        h.update(b"".join(map(self.tokens.__getitem__, keys)))
+        return h.hexdigest()
+
+
+class _Tokens(dict):
+    """Key → its length-prefixed key and content hash (UTF-8); a key with no hash gets ``?``."""
+
+    def __missing__(self, key: str) -> bytes:
+        return _token(key, "?")
+
+
+def _field(text: str) -> str:
+    """``text`` with its length in front, so that no two lists of fields join to the same string."""
+    return f"{len(text)}:{text}"
+
+
+def _token(key: str, content_hash: str) -> bytes:
+    return f"{len(key)}:{key}{len(content_hash)}:{content_hash}".encode()
+
+
+def route_dependencies(route: Route, site: Site) -> frozenset[str] | None:
+    """Keys of the entries and archetypes a page shows, or None for “always render”."""
+    deps = Dependencies(site, "", {})
+    keys = deps.keys(route.path)
+    return ALWAYS if keys is None else frozenset({*keys, *deps.archetypes})
 
 
 def term_pages(site: Site) -> Mapping[str, tuple[str, ...]]:
     """Path of every taxonomy term page → keys of the entries it lists."""
     return {term_path(t, term): keys for t in site.taxonomies for term, keys in t.terms.items()}
-
-
-def _forward(site: Site, key: str) -> tuple[str, ...]:
-    entry = site.index[key]
-    collection = key.split("/", 1)[0]
-    if collection == "archetypes":
-        return ()
-    out: list[str] = []
-    for field, target in (("programs", "programs"), ("partners", "partners")):
-        out.extend(f"{target}/{slug}" for slug in getattr(entry, field, ()) or ())
-    return tuple(out)
-
-
-def fingerprint(
-    route: Route, site: Site, global_key: str, hashes: Mapping[str, str], terms: Mapping[str, tuple[str, ...]] | None = None
-) -> str | None:
-    """The page's input hash, or None when it must always be rendered."""
-    deps = route_dependencies(route, site, terms)
-    if deps is ALWAYS:
-        return None
-    parts = [global_key, route.path, route.template, route.title]
-    for key in sorted(deps):
-        parts.append(key)
-        parts.append(hashes.get(key, "?"))
-    return digest(*parts)
 
 
 @dataclass(frozen=True)
@@ -97,13 +132,14 @@ def plan_render(
     render: list[Route] = []
     kept: list[tuple[str, str]] = []
     fingerprints: dict[str, str | None] = {}
-    terms = term_pages(site)
+    deps = Dependencies(site, global_key, hashes)
     for route in routes:
-        fp = fingerprint(route, site, global_key, hashes, terms)
-        fingerprints[route.output_path] = fp
-        old = previous.get(route.output_path)
-        if fp is not None and old is not None and old[0] == fp and exists(route.output_path):
-            kept.append((route.output_path, old[1]))
+        fp = deps.fingerprint(route)
+        path = route.output_path
+        fingerprints[path] = fp
+        old = previous.get(path)
+        if fp is not None and old is not None and old[0] == fp and exists(path):
+            kept.append((path, old[1]))
         else:
             render.append(route)
     return RenderPlan(tuple(render), tuple(kept), fingerprints)

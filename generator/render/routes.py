@@ -8,10 +8,11 @@ URLs under base_path.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
 from .datafiles import DataCatalog, data_file_views
@@ -33,6 +34,9 @@ COLLECTION_INTROS = {
 class Crumb:
     label: str
     path: str
+
+
+_HOME_CRUMB = Crumb(HOME, "")
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
         routes.append(_collection_index(site, collection))
         if collection == "programs":
             routes.append(_compare(site))
-        routes.extend(_entry(site, entry) for entry in site.collection(collection))
+        routes.extend(map(_entry_route(collection), site.collection(collection)))
     routes.append(_archetype_index(site))
     routes.extend(_archetype(site, archetype) for archetype in site.archetypes)
     for taxonomy in site.taxonomies:
@@ -111,7 +115,7 @@ def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
 
 def _home(site: Site) -> Route:
     dated = [e for e in site.entries() if e.updated is not None]
-    newest = sorted(dated, key=lambda e: (-e.updated.value.toordinal(), e.key))[:NEWEST_COUNT]
+    newest = heapq.nsmallest(NEWEST_COUNT, dated, key=lambda e: (-e.updated.value.toordinal(), e.key))
     counts = tuple((c, COLLECTION_LABELS[c], len(site.collection(c))) for c in COLLECTIONS)
     kinds = next((t for t in site.taxonomies if t.name == "kinds"), None)
     return Route(
@@ -169,21 +173,34 @@ def _compare(site: Site) -> Route:
     )
 
 
-def _entry(site: Site, entry) -> Route:
-    label = COLLECTION_LABELS[entry.collection]
-    return Route(
-        path=f"{entry.key}/",
-        template=f"{entry.collection[:-1]}.html",
-        title=entry.title,
-        description=entry.summary,
-        crumbs=(Crumb(HOME, ""), Crumb(label, f"{entry.collection}/"), Crumb(entry.title, f"{entry.key}/")),
-        context=MappingProxyType({"entry": entry}),
-        feeds=((f"{label}の更新", f"{entry.collection}/atom.xml"),),
-        og_type="article",
-        lastmod=entry.updated.value if entry.updated else None,
-        subject=entry,
-        draft=entry.draft,
-    )
+def _entry_route(collection: str) -> Callable[[Any], Route]:
+    """The function that plans the page of one entry of ``collection``.
+
+    What every page of the collection shares is made once: there are thousands.
+    """
+    label = COLLECTION_LABELS[collection]
+    template = f"{collection[:-1]}.html"
+    crumbs = (_HOME_CRUMB, Crumb(label, f"{collection}/"))
+    feeds = ((f"{label}の更新", f"{collection}/atom.xml"),)
+
+    def entry_route(entry) -> Route:
+        path = f"{collection}/{entry.slug}/"
+        updated = entry.updated
+        return Route(
+            path=path,
+            template=template,
+            title=entry.title,
+            description=entry.summary,
+            crumbs=(*crumbs, Crumb(entry.title, path)),
+            context=MappingProxyType({"entry": entry}),
+            feeds=feeds,
+            og_type="article",
+            lastmod=updated.value if updated else None,
+            subject=entry,
+            draft=entry.draft,
+        )
+
+    return entry_route
 
 
 def _archetype_index(site: Site) -> Route:
@@ -228,11 +245,15 @@ def _taxonomy_index(site: Site, taxonomy: Taxonomy) -> Route:
 def _taxonomy_term(site: Site, taxonomy: Taxonomy, term: str) -> Route:
     term_label = taxonomy.term_labels.get(term, unquote(term))
     path = term_path(taxonomy, term)
-    entries = tuple(site.index[k] for k in taxonomy.terms[term] if k in site.index)
-    groups = tuple(
-        (COLLECTION_LABELS[c], tuple(e for e in entries if getattr(e, "collection", None) == c))
-        for c in COLLECTIONS
-    )
+    by_collection: dict[str, list[Any]] = {c: [] for c in COLLECTIONS}
+    index = site.index
+    for key in taxonomy.terms[term]:
+        entry = index.get(key)
+        if entry is not None:
+            group = by_collection.get(getattr(entry, "collection", None))  # type: ignore[arg-type]
+            if group is not None:
+                group.append(entry)
+    groups = tuple((COLLECTION_LABELS[c], tuple(by_collection[c])) for c in COLLECTIONS)
     feeds: tuple[tuple[str, str], ...] = ()
     if taxonomy.name == "prefectures":
         feeds = ((f"{term_label}に関する更新", f"{path}atom.xml"),)
