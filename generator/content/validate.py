@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..config import Config, config_from_mapping
-from ..model import COLLECTIONS, Archetype, Page
+from ..model import COLLECTIONS, Archetype
 from ..problems import Problem
 from .discover import SourceFile
 from .entries import Located, build_archetypes, build_entry, build_page, content_warnings
@@ -85,6 +85,3 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
         problems.extend(content_warnings(entry, parsed, config, as_of))
     return FileResult(source, Located.of(entry, parsed), tuple(problems))
 
-
-def located_pages(results: tuple[FileResult, ...]) -> tuple[Page, ...]:
-    return tuple(r.located.entry for r in results if r.located and isinstance(r.located.entry, Page))
