@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..config import Config
 from ..model import (
@@ -23,16 +23,13 @@ from ..model import (
     KIND_LABELS,
     MODEL_LABELS,
     Archetype,
-    Case,
     Entry,
     Page,
-    Program,
-    Role,
     Site,
     Taxonomy,
 )
 from ..problems import Problem, error
-from .mdlinks import md_link_key, md_link_page
+from .mdlinks import PAGES_DIR, md_link_target
 from .entries import Located
 from .parse import md_file_links
 from .prefectures import PREFECTURES, prefecture_slug
@@ -122,9 +119,10 @@ def link(
     roles = tuple(sorted(by_collection["roles"], key=lambda r: (ROLE_STATUS_ORDER[r.status], order.get(r.archetype, 99), r.title, r.slug)))
     ordered: dict[str, tuple] = {"programs": programs, "partners": partners, "cases": cases, "roles": roles}
 
+    keys_of = {name: tuple(e.key for e in ordered[name]) for name in COLLECTIONS}
     index: dict[str, object] = {a.key: a for a in archetypes}
     for name in COLLECTIONS:
-        index.update((e.key, e) for e in ordered[name])
+        index.update(zip(keys_of[name], ordered[name]))
 
     return Linked(
         Site(
@@ -136,8 +134,8 @@ def link(
             cases=cases,
             roles=roles,
             pages=tuple(sorted(pages, key=lambda p: p.slug)),
-            backlinks=_backlinks(ordered),
-            taxonomies=_taxonomies(ordered),
+            backlinks=_backlinks(ordered, keys_of),
+            taxonomies=_taxonomies(ordered, keys_of),
             index=MappingProxyType(index),
         ),
         tuple(problems),
@@ -153,8 +151,9 @@ def _body_links(
     pages: frozenset[str] = frozenset(),
 ) -> Iterable[Problem]:
     for href, line, col in links:
-        key = md_link_key(path, href)
-        page = md_link_page(path, href) if key is None else None
+        folder, name = md_link_target(path, href) or ("", "")
+        key = f"{folder}/{name}" if folder in COLLECTIONS else None
+        page = name if folder == PAGES_DIR else None
         if page is not None:
             if page not in pages:
                 yield error(path, line, col, "unknown-link", f"リンク先 content/pages/{page}.md がありません")
@@ -165,14 +164,15 @@ def _body_links(
             yield error(path, line, col, "unknown-link", f"リンク先 content/{key}.md が{reason}")
 
 
-def _backlinks(ordered: Mapping[str, tuple]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+def _backlinks(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name in COLLECTIONS:  # presentation order, so backlinks come out sorted
-        for entry in ordered[name]:
-            for field, target in REFERENCES[name]:
+        references = REFERENCES[name]
+        for entry, key in zip(ordered[name], keys[name]):
+            for field, target in references:
                 values = getattr(entry, field)
                 for slug in (values,) if isinstance(values, str) else values:
-                    found[f"{target}/{slug}"][name].append(entry.key)
+                    found[f"{target}/{slug}"][name].append(key)
     return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
 
 
@@ -195,15 +195,18 @@ def term_slug(term: str) -> str:
     return head.rstrip("-_") + suffix
 
 
-def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
+def _taxonomies(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]) -> tuple[Taxonomy, ...]:
     def group(pairs: Iterable[tuple[str, str, str]], name: str, label: str, order: Sequence[str] | None = None) -> Taxonomy:
-        terms: dict[str, dict[str, None]] = defaultdict(dict)  # keys in first-seen order, each once
-        labels: dict[str, str] = {}
+        terms: dict[str, dict[str, None]] = {}  # keys in first-seen order, each once
+        labels: dict[str, str] = {}  # the first label seen for each term
         for slug, term_label, key in pairs:
-            terms[slug][key] = None
-            labels.setdefault(slug, term_label)
-        keys = [t for t in order if t in terms] if order is not None else sorted(terms)
-        return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in keys}), MappingProxyType({k: labels[k] for k in keys}))
+            found = terms.get(slug)
+            if found is None:
+                found = terms[slug] = {}
+                labels[slug] = term_label
+            found[key] = None
+        chosen = [t for t in order if t in terms] if order is not None else sorted(terms)
+        return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in chosen}), MappingProxyType({k: labels[k] for k in chosen}))
 
     slugs: dict[str, str] = {}  # a few hundred terms, used tens of thousands of times
 
@@ -213,19 +216,18 @@ def _taxonomies(ordered: Mapping[str, tuple]) -> tuple[Taxonomy, ...]:
             found = slugs[term] = term_slug(term)
         return found
 
-    programs: tuple[Program, ...] = ordered["programs"]
-    cases: tuple[Case, ...] = ordered["cases"]
-    roles: tuple[Role, ...] = ordered["roles"]
-    everything = [e for name in COLLECTIONS for e in ordered[name]]
+    def keyed(name: str) -> Iterable[tuple[Any, str]]:
+        return zip(ordered[name], keys[name])
+
     return (
-        group(((slug_of(p), p, e.key) for e in programs for p in e.provider), "providers", "所管"),
-        group(((k, KIND_LABELS[k], e.key) for e in programs for k in e.kinds), "kinds", "制度の種類", tuple(KIND_LABELS)),
+        group(((slug_of(p), p, key) for e, key in keyed("programs") for p in e.provider), "providers", "所管"),
+        group(((k, KIND_LABELS[k], key) for e, key in keyed("programs") for k in e.kinds), "kinds", "制度の種類", tuple(KIND_LABELS)),
         group(
-            [(prefecture_slug(e.prefecture), e.prefecture, e.key) for e in (*cases, *roles) if e.prefecture],
+            [(prefecture_slug(e.prefecture), e.prefecture, key) for name in ("cases", "roles") for e, key in keyed(name) if e.prefecture],
             "prefectures",
             "都道府県",
             tuple(PREFECTURES.values()),
         ),
-        group(((m, MODEL_LABELS[m], e.key) for e in cases for m in e.models), "models", "連携の型", tuple(MODEL_LABELS)),
-        group(((slug_of(t), t, e.key) for e in everything for t in e.tags), "tags", "タグ"),
+        group(((m, MODEL_LABELS[m], key) for e, key in keyed("cases") for m in e.models), "models", "連携の型", tuple(MODEL_LABELS)),
+        group(((slug_of(t), t, key) for name in COLLECTIONS for e, key in keyed(name) for t in e.tags), "tags", "タグ"),
     )

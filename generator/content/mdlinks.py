@@ -53,6 +53,15 @@ def _parsed_target(source_path: str, href: str) -> tuple[str, ...] | None:
     return pieces
 
 
+def md_link_target(source_path: str, href: str) -> tuple[str, str] | None:
+    """(folder, name) of a link to ``content/<folder>/<name>.md``, else None.
+
+    ``md_link_key`` and ``md_link_page`` in one: the folder may be any name.
+    """
+    pieces = _target(source_path, href)
+    return None if pieces is None else (pieces[1], pieces[2][: -len(".md")])
+
+
 def md_link_key(source_path: str, href: str) -> str | None:
     """``programs/slug`` for a link to ``content/programs/slug.md``, else None.
 
