@@ -9,6 +9,7 @@ internal link, and hands the files to the writer, which swaps them in whole.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -184,7 +185,7 @@ def render(
 
     data_files = export_data(site, _exports_memo(options.project, cache_key, hashes, output))
     routes = plan(site, {"data_files": data_files})
-    todo = plan_render(routes, site, global_key, hashes, previous, lambda path: (output / path).is_file())
+    todo = plan_render(routes, site, global_key, hashes, previous, lambda path, base=f"{output}/": os.path.isfile(base + path))
     # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
     cards_key = cache.digest(cache_key, *(f"{a.key}={hashes.get(a.key, '?')}" for a in site.archetypes))
     stored_cards = cache.load(options.project, "cards", cards_key) or {}
@@ -194,7 +195,10 @@ def render(
     if has_errors(batch.problems):
         return Rendered((), (), problems, 0, {}, cache_key)
 
-    others = (*site_files(site, routes), *build_feeds(site), *(d.file for d in data_files if d.file), *static_files(options.project))
+    feeds = build_feeds(site, cache.load(options.project, "feeds", global_key) or {})
+    if feeds.reused < len(feeds.files):  # the memo holds bytes by input digest: valid whatever the output folder holds
+        cache.save(options.project, "feeds", global_key, feeds.memo)
+    others = (*site_files(site, routes), *feeds.files, *(d.file for d in data_files if d.file), *static_files(options.project))
     pages = tuple(page.file for page in batch.pages)
     kept = (*(path for path, _ in todo.kept), *(d.path for d in data_files if d.file is None))
     exports_cache = (cache_key, {d.path: d.layout for d in data_files if d.layout is not None})

@@ -18,7 +18,7 @@ A = "{http://www.w3.org/2005/Atom}"
 
 
 def parse_all(site) -> dict[str, ET.Element]:
-    return {f.path: ET.fromstring(f.data) for f in build_feeds(site)}
+    return {f.path: ET.fromstring(f.data) for f in build_feeds(site).files}
 
 
 def entry_ids(feed: ET.Element) -> list[str]:
@@ -44,7 +44,7 @@ def test_expected_feeds_exist():
 
 def test_required_atom_elements():
     site = make_site()
-    for output in build_feeds(site):
+    for output in build_feeds(site).files:
         assert output.media_type == "application/atom+xml"
         assert output.data.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
         feed = ET.fromstring(output.data)
@@ -108,7 +108,7 @@ def test_prefecture_feeds_follow_the_taxonomy_when_there_is_one():
 
 
 def test_hostile_text_is_escaped():
-    output = next(f for f in build_feeds(make_site()) if f.path == "programs/atom.xml")
+    output = next(f for f in build_feeds(make_site()).files if f.path == "programs/atom.xml")
     assert b"<script>" not in output.data
     feed = ET.fromstring(output.data)
     titles = [e.findtext(f"{A}title") for e in feed.findall(f"{A}entry")]
@@ -152,7 +152,7 @@ def test_at_most_50_entries_and_deterministic():
     site = make_site(extra_programs=extra)
     feeds = parse_all(site)
     assert len(entry_ids(feeds["atom.xml"])) == MAX_ENTRIES
-    assert [f.data for f in build_feeds(site)] == [f.data for f in build_feeds(make_site(extra_programs=extra))]
+    assert [f.data for f in build_feeds(site).files] == [f.data for f in build_feeds(make_site(extra_programs=extra)).files]
 
 
 def test_root_base_path():
@@ -185,3 +185,38 @@ def test_prefecture_table():
     assert prefecture_slug(" 大阪府 ") == "osaka"
     with pytest.raises(ValueError, match="都道府県名ではありません"):
         prefecture_slug("長埜県")
+
+
+def test_feeds_are_reused_only_when_their_inputs_are_the_same():
+    site = make_site()
+    first = build_feeds(site)
+    again = build_feeds(site, first.memo)
+    assert again.reused == len(first.files) and again.files == first.files
+    program = site.programs[0]
+    changes = {
+        "title": replace(program, title="改めた題名"),
+        "summary": replace(program, summary="改めた要約"),
+        "updated": replace(program, updated=fd("2025-12-01")),
+        "draft": replace(program, draft=True),
+    }
+    for what, changed in changes.items():
+        other = replace(site, programs=(changed, *site.programs[1:]))
+        other = replace(other, index=MappingProxyType({**other.index, changed.key: changed}))
+        reused = build_feeds(other, first.memo)
+        assert reused.files == build_feeds(other).files, what
+        assert reused.reused < len(first.files), what
+        untouched = {f.path for f in first.files} - {"atom.xml", "programs/atom.xml", "archetypes/producer/atom.xml", "archetypes/project_manager/atom.xml"}
+        assert {f.path for f in reused.files if f in first.files} >= untouched, what
+    for other in (replace(site, as_of=date(2027, 1, 1)), replace(site, config=replace(site.config, base_url="https://example.org"))):
+        reused = build_feeds(other, first.memo)
+        assert reused.files == build_feeds(other).files
+        assert reused.reused == 0
+
+
+def test_a_memo_is_read_only_under_its_own_digest():
+    site = make_site()
+    first = build_feeds(site)
+    forged = {key: b"<forged/>" for key in first.memo}
+    assert all(b"forged" in f.data for f in build_feeds(site, forged).files)
+    changed = replace(site, config=replace(site.config, title="別のカタログ"))
+    assert not any(b"forged" in f.data for f in build_feeds(changed, forged).files)
