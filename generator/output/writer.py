@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
+from .. import cache
 from ..cache import CACHE_DIR
 from ..config import BuildOptions
 from ..model import OutputFile
 from ..problems import Problem, error
+from .tree import Tree, file_inode, linked_copy, same_bytes, scan
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
@@ -94,6 +96,11 @@ class WorkFolder:
     render workers, each writing its own pages; ``finish`` writes the rest,
     removes what is stale, runs the indexer and swaps the folder in;
     ``abort`` keeps it as the spare and publishes nothing.
+
+    The spare is listed once, when it is claimed: every decision is taken
+    against what the folder really holds. The cache only remembers which file
+    (inode) the previous build published at each path: a spare file that is
+    that very file needs no look at the output folder (see ``has_output``).
     """
 
     def __init__(self, options: BuildOptions, out: Path, work: Path, spare: Path, search: bool) -> None:
@@ -101,9 +108,19 @@ class WorkFolder:
         self.work = work
         self.spare = spare
         self.search = search
+        self.project = options.project
         self.previous = out if out.is_dir() else None
-        self.present = _files_below(work)
-        self._made: set[Path] = set()
+        self._out = str(out)
+        files, folders = scan(str(work))
+        self.present = files
+        """Relative path → inode of every file the work folder held when claimed."""
+        self._tree = Tree(str(work), folders)
+        published = _take_published(options.project, out) if self.previous is not None else {}
+        self._same = {path for path, inode in files.items() if published.get(path) == inode}
+        """Paths where the work folder holds the very file the previous build published."""
+        self._out_inodes: dict[str, int | None] = {}
+        self._inodes: dict[str, int] = {}
+        """Path → inode of what this process placed in the work folder."""
 
     @classmethod
     def open(cls, options: BuildOptions, *, search: bool) -> "WorkFolder | Problem":
@@ -115,22 +132,32 @@ class WorkFolder:
         spare = spare_folder(options.project, out)
         return cls(options, out, _claim_work_folder(out, spare), spare, search)
 
+    def has_output(self, path: str) -> bool:
+        """Whether the previous build's file at ``path`` can be kept (passed in ``kept``).
+
+        True when the work folder already holds the very file (same inode) the
+        previous build published there, or else when the output folder has a
+        regular file there now (one stat, remembered for ``finish``). Cheap for
+        the first kind: no system call.
+        """
+        return path in self._same or self._out_inode(path) is not None
+
     def put(self, file: OutputFile) -> bool:
         """Place one file; True when its bytes had to be written (not found or linked)."""
-        rel = safe_relative(file.path)
-        if self.search and rel.parts[0] == INDEX_FOLDER:
+        rel = _clean(file.path)
+        if self.search and rel.split("/", 1)[0] == INDEX_FOLDER:
             raise UnsafeOutput(file.path)
-        dest = self.work / rel
-        if rel.as_posix() in self.present and _same_bytes(dest, file.data):
-            return False
-        if self.previous is not None and _same_bytes(self.previous / rel, file.data):
-            _link_over(self.previous / rel, dest, self._made)
-            return False
-        if rel.as_posix() in self.present:
-            _write_over(dest, file.data, self._made)
-        else:
-            _write_new(dest, file.data, self._made)
-        return True
+        exists = rel in self.present
+        inode = same_bytes(f"{self._tree.root}/{rel}", file.data) if exists else None
+        if inode is None and self.previous is not None:
+            inode = same_bytes(f"{self._out}/{rel}", file.data)
+            if inode is not None:
+                self._tree.link(f"{self._out}/{rel}", rel, exists=exists)
+        written = inode is None
+        if written:
+            inode = self._tree.write(rel, file.data, exists=exists)
+        self._inodes[rel] = inode  # type: ignore[assignment]
+        return written
 
     def finish(
         self,
@@ -148,7 +175,8 @@ class WorkFolder:
         of them written).
         """
         try:
-            written = placed_written + self._sync(files, kept, placed, progress)
+            written, wanted = self._sync(files, kept, placed, progress)
+            written += placed_written
             search = index(self.work, self.previous) if index else None
             _swap(self.work, self.out)
         except UnsafeOutput as exc:
@@ -157,12 +185,22 @@ class WorkFolder:
         except BaseException:
             self.abort()
             raise
+        # Published. What follows prepares the next build; an interruption only costs it time.
+        published = {path: inode for path in wanted if (inode := self._inodes.get(path)) is not None}
         _release(self.work, self.spare)  # it now holds the previous site: the next build's spare
+        if not self.spare.exists():
+            published = _fill_spare(self.out, self.spare, wanted)
+        cache.save(self.project, _published_name(self.out), str(self.out), published)
         return Written(len(files) + len(kept) + len(placed), written, search)
 
     def abort(self) -> None:
         """Publish nothing; keep the work folder as the spare for the next build."""
         _release(self.work, self.spare)
+
+    def _out_inode(self, rel: str) -> int | None:
+        if rel not in self._out_inodes:
+            self._out_inodes[rel] = file_inode(f"{self._out}/{rel}") if self.previous is not None else None
+        return self._out_inodes[rel]
 
     def _sync(
         self,
@@ -170,7 +208,7 @@ class WorkFolder:
         kept: Sequence[str],
         placed: Sequence[str],
         progress: Callable[[str, int, int], None] | None,
-    ) -> int:
+    ) -> tuple[int, set[str]]:
         written = 0
         total = len(files) + len(kept)
         for done, file in enumerate(files, 1):
@@ -179,22 +217,71 @@ class WorkFolder:
                 progress("write", done, total)
         if kept and self.previous is None:
             raise FileNotFoundError("kept files need a previous output folder")
-        for path in kept:
-            rel = safe_relative(path)
-            source, dest = self.previous / rel, self.work / rel  # type: ignore[operator]
-            if rel.as_posix() in self.present and _same_file(source, dest):
-                continue
-            _link_over(source, dest, self._made)
-        wanted = {f.path for f in files} | set(kept) | set(placed)
-        stale = [
-            p for p in self.present if p not in wanted and not (self.search and p.split("/", 1)[0] == INDEX_FOLDER)
-        ]
-        for rel_text in stale:
-            (self.work / rel_text).unlink(missing_ok=True)
-        for folder in sorted({(self.work / p).parent for p in stale}, key=lambda f: len(f.parts), reverse=True):
-            while folder != self.work and _remove_if_empty(folder):
-                folder = folder.parent
-        return written
+        kept_set = set(kept)
+        same = kept_set & self._same  # already in place: nothing to look at
+        wanted = {*same, *placed}
+        for path in kept_set - same:
+            rel = _clean(path)
+            wanted.add(rel)
+            inode = self._out_inode(rel)
+            if inode is None or self.present.get(rel) != inode:
+                self._tree.link(f"{self._out}/{rel}", rel, exists=rel in self.present)
+                inode = inode if inode is not None else file_inode(f"{self._out}/{rel}")
+            if inode is not None:
+                self._inodes[rel] = inode
+        self._inodes.update((path, self.present[path]) for path in same)
+        wanted.update(_clean(f.path) for f in files)
+        stale = self.present.keys() - wanted
+        if self.search:
+            stale = {p for p in stale if p.split("/", 1)[0] != INDEX_FOLDER}
+        self._tree.remove(stale)
+        return written, wanted
+
+
+def _clean(path: str) -> str:
+    """``path`` as the relative ``/``-separated path it names inside the output folder."""
+    parts = path.split("/")
+    if "" in parts or "." in parts:
+        path = safe_relative(path).as_posix()
+        parts = path.split("/")
+    if path in ("", ".") or path[0] == "/" or ".." in parts or "\\" in path or "\x00" in path:
+        raise UnsafeOutput(path)
+    return path
+
+
+def _published_name(out: Path) -> str:
+    return "published-" + hashlib.sha256(str(out).encode()).hexdigest()[:16]
+
+
+def _take_published(project: Path, out: Path) -> dict[str, int]:
+    """The inode of each file the previous build published, forgotten as it is read.
+
+    The next successful build saves it again; a build that fails or is killed may
+    have changed the spare, so it leaves nothing behind to be trusted.
+    """
+    name = _published_name(out)
+    published = cache.load(project, name, str(out))
+    if published is None:
+        return {}
+    cache.save(project, name, "", None)
+    return published
+
+
+def _fill_spare(out: Path, spare: Path, wanted: set[str]) -> dict[str, int]:
+    """After a build that left no previous site (a cold one): a spare of hard links to
+    the new output, so that the next build only changes the files that change.
+
+    Built under a work folder's name and renamed: a build killed meanwhile leaves
+    a folder the next one claims and brings up to date like any spare.
+    """
+    tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
+    try:
+        inodes = linked_copy(str(out), str(tmp), wanted)
+        spare.parent.mkdir(exist_ok=True)
+        os.rename(tmp, spare)
+    except OSError:
+        return {}
+    return inodes
 
 
 def unsafe_path_problem(path: str) -> Problem:
@@ -255,93 +342,6 @@ def _release(work: Path, spare: Path) -> None:
             os.rename(work, spare)
         except OSError:
             shutil.rmtree(work, ignore_errors=True)
-
-
-def _files_below(folder: Path) -> set[str]:
-    found: set[str] = set()
-    stack = [(folder, "")]
-    while stack:
-        current, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), rel + "/"))
-            else:
-                found.add(rel)
-    return found
-
-
-def _write_over(dest: Path, data: bytes, made: set[Path]) -> None:
-    _ensure_parent(dest, made)
-    if dest.is_dir() and not dest.is_symlink():
-        shutil.rmtree(dest)  # a folder where a file must now be
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.new")
-    tmp.write_bytes(data)
-    os.replace(tmp, dest)
-
-
-def _write_new(dest: Path, data: bytes, made: set[Path]) -> None:
-    """A file the work folder did not have: written in place (the folder is not public
-    until it is swapped in, so no temporary name is needed; most files of a cold build)."""
-    _ensure_parent(dest, made)
-    try:
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    except FileExistsError:
-        _write_over(dest, data, made)  # something appeared there after the folder was scanned
-        return
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-
-
-def _link_over(source: Path, dest: Path, made: set[Path]) -> None:
-    _ensure_parent(dest, made)
-    if dest.is_dir() and not dest.is_symlink():
-        shutil.rmtree(dest)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.new")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, dest)
-
-
-def _ensure_parent(dest: Path, made: set[Path]) -> None:
-    parent = dest.parent
-    if parent in made:
-        return
-    if parent.is_file() or parent.is_symlink():
-        parent.unlink()  # a file where a folder must now be
-    parent.mkdir(parents=True, exist_ok=True)
-    made.add(parent)
-
-
-def _remove_if_empty(folder: Path) -> bool:
-    try:
-        folder.rmdir()
-        return True
-    except OSError:
-        return False
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        if path.is_symlink() or path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _swap(work: Path, out: Path) -> None:
