@@ -15,7 +15,7 @@ import pytest
 from benchmarks.corpus import generate, write_corpus
 from generator import cache
 from generator.content.batch import validate_files
-from generator.content.discover import discover
+from generator.content.discover import SourceFile, discover
 from generator.content.validate import validate_site_config
 
 AS_OF = date(2026, 11, 26)
@@ -93,3 +93,9 @@ def test_a_body_is_kept_once_not_in_the_cache(project: Path) -> None:
     crlf_body = results[crlf.relative_to(project).as_posix()].located.entry.body
     assert len(plain_body) > 100 and plain_body.encode() not in cached
     assert "\r" not in crlf_body and crlf_body.encode() in cached
+
+
+def test_discovery_hashes_each_file_as_the_caches_do(project: Path) -> None:
+    found = discover(project)
+    assert found.files and all(s.digest == cache.digest(s.data) == s.content_hash for s in found.files)
+    assert SourceFile("content/cases/x.md", "cases", "x", b"abc").content_hash == cache.digest(b"abc")

@@ -61,7 +61,7 @@ def validate_files(
 ) -> Validated:
     """Validate every file, reusing the results cached for identical bytes and settings."""
     key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
-    hashes = {source.path: cache.digest(source.data) for source in sources}
+    hashes = {source.path: source.content_hash for source in sources}
     with collector.paused():
         stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
         if use_cache:

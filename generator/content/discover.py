@@ -16,9 +16,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import cache
 from ..model import COLLECTIONS
 from ..problems import Problem, error, warning
 
@@ -49,6 +50,13 @@ class SourceFile:
     """``site``, ``archetypes``, ``pages`` or a collection name."""
     slug: str
     data: bytes
+    digest: str = field(default="", compare=False, repr=False)
+    """``cache.digest(data)`` when discovery computed it (it does for every file it reads), else empty."""
+
+    @property
+    def content_hash(self) -> str:
+        """``cache.digest(data)``: what caches key this file on."""
+        return self.digest or cache.digest(self.data)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def discover(project: Path) -> Discovery:
         if isinstance(read, Problem):
             problems.append(read)
         else:
-            files.append(SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read))
+            files.append(SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, cache.digest(read)))
 
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         if entry.name.startswith(".") or entry.name in SINGLE_FILES:
@@ -130,7 +138,7 @@ def _discover_folder(
             problems.append(read)
             unreadable.add(f"{kind}/{slug}")
         elif SLUG.match(slug):
-            files.append(SourceFile(rel, kind, slug, read))
+            files.append(SourceFile(rel, kind, slug, read, cache.digest(read)))
 
 
 def _slug_message(slug: str) -> str:
