@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, partial
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import unquote
 
 from .datafiles import DataCatalog, data_file_views
@@ -63,6 +64,31 @@ class Route:
         if self.path == "" or self.path.endswith("/"):
             return f"{self.path}index.html"
         return self.path
+
+
+class Deferred(Mapping[str, Any]):
+    """A page's template values, worked out the first time the page is rendered.
+
+    Most pages of an incremental build are kept, not rendered: a term page's
+    groups of entries are not gathered for nothing. ``make`` must be a pure
+    function of values that do not change (the Site is frozen).
+    """
+
+    def __init__(self, make: Callable[[], Mapping[str, Any]]) -> None:
+        self._make = make
+
+    @cached_property
+    def _values(self) -> Mapping[str, Any]:
+        return MappingProxyType(dict(self._make()))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def term_path(taxonomy: Taxonomy, term: str) -> str:
@@ -245,15 +271,6 @@ def _taxonomy_index(site: Site, taxonomy: Taxonomy) -> Route:
 def _taxonomy_term(site: Site, taxonomy: Taxonomy, term: str) -> Route:
     term_label = taxonomy.term_labels.get(term, unquote(term))
     path = term_path(taxonomy, term)
-    by_collection: dict[str, list[Any]] = {c: [] for c in COLLECTIONS}
-    index = site.index
-    for key in taxonomy.terms[term]:
-        entry = index.get(key)
-        if entry is not None:
-            group = by_collection.get(getattr(entry, "collection", None))  # type: ignore[arg-type]
-            if group is not None:
-                group.append(entry)
-    groups = tuple((COLLECTION_LABELS[c], tuple(by_collection[c])) for c in COLLECTIONS)
     feeds: tuple[tuple[str, str], ...] = ()
     if taxonomy.name == "prefectures":
         feeds = ((f"{term_label}に関する更新", f"{path}atom.xml"),)
@@ -267,11 +284,22 @@ def _taxonomy_term(site: Site, taxonomy: Taxonomy, term: str) -> Route:
             Crumb(f"{taxonomy.label}から探す", f"{taxonomy.name}/"),
             Crumb(term_label, path),
         ),
-        context=MappingProxyType(
-            {"taxonomy": taxonomy, "term_label": term_label, "groups": tuple(g for g in groups if g[1])}
-        ),
+        context=Deferred(partial(_term_context, site, taxonomy, term, term_label)),
         feeds=feeds,
     )
+
+
+def _term_context(site: Site, taxonomy: Taxonomy, term: str, term_label: str) -> Mapping[str, Any]:
+    by_collection: dict[str, list[Any]] = {c: [] for c in COLLECTIONS}
+    index = site.index
+    for key in taxonomy.terms[term]:
+        entry = index.get(key)
+        if entry is not None:
+            group = by_collection.get(getattr(entry, "collection", None))  # type: ignore[arg-type]
+            if group is not None:
+                group.append(entry)
+    groups = tuple((COLLECTION_LABELS[c], tuple(by_collection[c])) for c in COLLECTIONS)
+    return {"taxonomy": taxonomy, "term_label": term_label, "groups": tuple(g for g in groups if g[1])}
 
 
 def _search(site: Site) -> Route:
