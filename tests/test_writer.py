@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 
 from generator.config import BuildOptions
 from generator.model import OutputFile
+from generator.problems import Problem
 from generator.output.writer import UnsafeOutput, safe_relative, spare_folder, write_site
 
 
@@ -249,3 +251,90 @@ def test_a_spare_whose_hash_is_all_digits_is_reused_not_taken_for_a_process(tmp_
 
 def _ctrl_c_default() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_a_cold_build_leaves_a_spare_of_hard_links_for_the_next_build(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    for path in (p for p in out.rglob("*") if p.is_file()):
+        assert (spare(out) / path.relative_to(out)).samefile(path)
+    result = write_site(files("v2"), options(tmp_path, out))
+    assert result.written == 2, "only the changed and the new file are written"
+    assert (out / "programs/a/index.html").stat().st_nlink == 2, "the spare's copy is a link, not a second file"
+
+
+def test_a_file_added_by_hand_to_the_site_does_not_come_back(tmp_path: Path) -> None:
+    """The published folder becomes the spare two builds later: what a person added to it
+    while it was published is found and removed then too."""
+    out = tmp_path / "site"
+    write_site(files("v1"), options(tmp_path, out))
+    write_site(files("v2"), options(tmp_path, out))
+    (out / "stray.html").write_text("by hand")
+    (out / "programs/stray.html").write_text("by hand")
+    expected = tmp_path / "expected"
+    for version in ("v3", "v4", "v5"):
+        write_site(files(version), options(tmp_path, out))
+        write_site(files(version), options(tmp_path, expected))
+        assert tree_hash(out) == tree_hash(expected), version
+
+
+def test_whatever_stands_in_the_way_in_the_spare_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not ours")
+    for version in ("v1", "v2", "v3"):
+        write_site(files(version), options(tmp_path, out))
+    shutil.rmtree(spare(out) / "programs")
+    (spare(out) / "programs").write_text("a file where a folder must be")
+    (spare(out) / "index.html").unlink()
+    (spare(out) / "index.html/deep").mkdir(parents=True)  # a folder where a file must be
+    (spare(out) / "only-v4.txt").symlink_to(outside)
+    write_site(files("v4"), options(tmp_path, out))
+    expected = tmp_path / "expected"
+    write_site(files("v4"), options(tmp_path, expected))
+    assert tree_hash(out) == tree_hash(expected)
+    assert outside.read_text() == "not ours", "nothing is written through a link"
+    assert not (out / "only-v4.txt").is_symlink()
+
+
+def test_kept_files_already_in_the_spare_need_no_look_at_the_output(tmp_path: Path) -> None:
+    from generator.output.writer import WorkFolder
+
+    out = tmp_path / "site"
+    write_site((OutputFile("a.html", b"one"), OutputFile("b.html", b"one")), options(tmp_path, out))
+    write_site((OutputFile("a.html", b"one"), OutputFile("b.html", b"two")), options(tmp_path, out))
+    (out / "a.html").unlink()  # by hand: the spare still holds the very file that was published
+    work = WorkFolder.open(options(tmp_path, out), search=False)
+    assert not isinstance(work, Problem)
+    assert work.has_output("a.html"), "the spare holds the published file"
+    assert work.has_output("b.html"), "the output folder holds it"
+    assert not work.has_output("c.html")
+    work.finish((), kept=("a.html", "b.html"))
+    assert (out / "a.html").read_bytes() == b"one"
+    assert (out / "b.html").read_bytes() == b"two"
+
+
+def test_after_a_failed_build_kept_files_still_come_from_the_published_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site((OutputFile("a.html", b"one"), OutputFile("b.html", b"one")), options(tmp_path, out))
+    write_site((OutputFile("a.html", b"two"), OutputFile("b.html", b"two")), options(tmp_path, out))
+
+    def failing_index(tmp: Path, previous: Path | None) -> None:
+        raise RuntimeError("indexer crashed")
+
+    with pytest.raises(RuntimeError):  # leaves its "three" in the spare
+        write_site((OutputFile("a.html", b"three"), OutputFile("b.html", b"three")), options(tmp_path, out), index=failing_index)
+    write_site((OutputFile("b.html", b"four"),), options(tmp_path, out), kept=("a.html",))
+    assert (out / "a.html").read_bytes() == b"two"
+    write_site((OutputFile("b.html", b"five"),), options(tmp_path, out), kept=("a.html",))
+    assert (out / "a.html").read_bytes() == b"two"
+
+
+def test_paths_are_placed_and_kept_under_the_name_they_stand_for(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    odd = (OutputFile("./x.html", b"x"), OutputFile("a//b.html", b"y"), OutputFile("c/./d/", b"z"))
+    for _ in range(3):
+        write_site(odd, options(tmp_path, out))
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == ["a/b.html", "c/d", "x.html"]
+    write_site((OutputFile("x.html", b"x2"),), options(tmp_path, out), kept=("./a//b.html",))
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == ["a/b.html", "x.html"]
