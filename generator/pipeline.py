@@ -185,7 +185,8 @@ def render(
 
     data_files = export_data(site, _exports_memo(options.project, cache_key, hashes, output))
     routes = plan(site, {"data_files": data_files})
-    todo = plan_render(routes, site, global_key, hashes, previous, lambda path, base=f"{output}/": os.path.isfile(base + path))
+    kept_ok = sink.has_output if isinstance(sink, WorkFolder) else (lambda path, base=f"{output}/": os.path.isfile(base + path))
+    todo = plan_render(routes, site, global_key, hashes, previous, kept_ok)
     # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
     cards_key = cache.digest(cache_key, *(f"{a.key}={hashes.get(a.key, '?')}" for a in site.archetypes))
     stored_cards = cache.load(options.project, "cards", cards_key) or {}

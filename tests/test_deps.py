@@ -147,3 +147,22 @@ def test_editing_an_archetype_rebuilds_like_a_cold_build(project: Path, tmp_path
     assert tree(out) == cold(project, tmp_path)
     showing = [p.relative_to(out).as_posix() for p in out.rglob("index.html") if "総括プロデューサー" in p.read_text("utf-8")]
     assert any(path.startswith(("cases/", "roles/", "programs/")) and path.count("/") == 2 for path in showing), showing
+
+
+@pytest.mark.parametrize("spare_too", [False, True], ids=["output-only", "output-and-spare"])
+def test_a_kept_page_deleted_by_hand_comes_back(project: Path, tmp_path: Path, spare_too: bool) -> None:  # noqa: F811
+    out = tmp_path / "site"
+    run(project, out)
+    run(project, out)  # a build with a previous output: the spare is in place
+    cases = sorted((project / "content/cases").glob("*.md"))
+    gone = out / f"cases/{cases[1].stem}/index.html"
+    gone.unlink()
+    if spare_too:
+        spares = list((project / ".catalog-cache").glob("spare-*"))
+        assert spares, "the writer keeps the site before the previous one"
+        for spare in spares:
+            (spare / f"cases/{cases[1].stem}/index.html").unlink()
+    cases[0].write_text(cases[0].read_text("utf-8") + "\n追記です。\n", "utf-8")
+    run(project, out)
+    assert gone.is_file()
+    assert tree(out) == cold(project, tmp_path)
