@@ -338,3 +338,34 @@ def test_paths_are_placed_and_kept_under_the_name_they_stand_for(tmp_path: Path)
         assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == ["a/b.html", "c/d", "x.html"]
     write_site((OutputFile("x.html", b"x2"),), options(tmp_path, out), kept=("./a//b.html",))
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == ["a/b.html", "x.html"]
+
+
+def test_the_background_listing_is_the_folder_as_it_is(tmp_path: Path) -> None:
+    """The spare is listed by a forked child; a process forked meanwhile (a render worker)
+    lists the folder itself instead of reading the child's answer."""
+    from generator.output.tree import Listing, scan
+
+    folder = tmp_path / "folder"
+    (folder / "a/b").mkdir(parents=True)
+    (folder / "a/b/index.html").write_text("x")
+    (folder / "top.txt").write_text("y")
+    (folder / "link").symlink_to(tmp_path)
+    expected = scan(str(folder))
+    assert set(expected[0]) == {"a/b/index.html", "top.txt", "link"} and expected[1] == {"a", "a/b"}
+
+    listing = Listing(str(folder))
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a worker forked before the listing was collected
+        try:
+            os.write(write, repr(sorted(listing.result()[0])).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as f:
+        assert f.read() == repr(sorted(expected[0]))
+    os.waitpid(pid, 0)
+    assert listing.result() == expected
+    cancelled = Listing(str(folder))
+    cancelled.cancel()
+    assert cancelled.result() == expected, "a cancelled listing is taken here when still wanted"

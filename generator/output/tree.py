@@ -9,8 +9,12 @@ Nothing here decides what the site holds: ``writer.py`` does.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import signal
 import stat
+import sys
+import threading
 from typing import Iterable
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
@@ -42,6 +46,81 @@ def scan(root: str) -> tuple[dict[str, int], set[str]]:
                 else:
                     files[rel] = entry.inode()
     return files, folders
+
+
+class Listing:
+    """``scan(root)``, run in a forked child where that is safe, so that listing the
+    folder (mostly time spent in the kernel) overlaps the caller's own work.
+
+    ``result()`` waits for it. A failed child, or a call from another process (a
+    render worker forked meanwhile), lists the folder itself instead: the result
+    is always a listing of the folder as it is now, never a remembered one.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._owner = os.getpid()
+        self._child: tuple[int, int] | None = None
+        self._value: tuple[dict[str, int], set[str]] | None = None
+        # A process with other threads (the dev server) is not forked: one of them may hold a lock.
+        if sys.platform != "linux" or threading.active_count() > 1:
+            return
+        try:
+            read, write = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # pragma: no cover - the child; coverage does not follow it
+            status = 1
+            try:
+                os.close(read)
+                with open(write, "wb") as f:
+                    pickle.dump(scan(root), f, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._child = (pid, read)
+
+    def result(self) -> tuple[dict[str, int], set[str]]:
+        if self._value is None:
+            self._value = self._collect() or scan(self.root)
+        return self._value
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs (the listing is no longer wanted)."""
+        if self._child is not None and os.getpid() == self._owner:
+            pid, read = self._child
+            self._child = None
+            os.close(read)
+            _stop(pid)
+
+    def _collect(self) -> tuple[dict[str, int], set[str]] | None:
+        if self._child is None or os.getpid() != self._owner:
+            return None
+        pid, read = self._child
+        self._child = None
+        try:
+            with open(read, "rb") as f:
+                data = f.read()
+            _, status = os.waitpid(pid, 0)
+        except BaseException:
+            _stop(pid)
+            raise
+        if status != 0:
+            return None
+        try:
+            return pickle.loads(data)  # from our own child, through a pipe only it could write
+        except Exception:
+            return None
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass  # already gone
 
 
 def file_inode(path: str) -> int | None:

@@ -23,7 +23,7 @@ from ..cache import CACHE_DIR
 from ..config import BuildOptions
 from ..model import OutputFile
 from ..problems import Problem, error
-from .tree import Tree, file_inode, linked_copy, same_bytes, scan
+from .tree import Listing, Tree, file_inode, linked_copy, same_bytes
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
@@ -97,10 +97,10 @@ class WorkFolder:
     removes what is stale, runs the indexer and swaps the folder in;
     ``abort`` keeps it as the spare and publishes nothing.
 
-    The spare is listed once, when it is claimed: every decision is taken
-    against what the folder really holds. The cache only remembers which file
-    (inode) the previous build published at each path: a spare file that is
-    that very file needs no look at the output folder (see ``has_output``).
+    The spare is listed once (in the background, from ``open`` on): every
+    decision is taken against what it really holds. The cache only remembers
+    which file (inode) the previous build published at each path: a spare file
+    that is that very file needs no look at the output (see ``has_output``).
     """
 
     def __init__(self, options: BuildOptions, out: Path, work: Path, spare: Path, search: bool) -> None:
@@ -111,13 +111,13 @@ class WorkFolder:
         self.project = options.project
         self.previous = out if out.is_dir() else None
         self._out = str(out)
-        files, folders = scan(str(work))
-        self.present = files
+        self._listing = Listing(str(work))  # overlaps the caller's work until first needed
+        self._published = _take_published(options.project, out) if self.previous is not None else {}
+        self._tree, self._listed = Tree(str(work), set()), False
+        self.present: dict[str, int] = {}
         """Relative path → inode of every file the work folder held when claimed."""
-        self._tree = Tree(str(work), folders)
-        published = _take_published(options.project, out) if self.previous is not None else {}
-        self._same = {path for path, inode in files.items() if published.get(path) == inode}
-        """Paths where the work folder holds the very file the previous build published."""
+        self._same: set[str] = set()
+        """The paths where the work folder holds the very file the previous build published."""
         self._out_inodes: dict[str, int | None] = {}
         self._inodes: dict[str, int] = {}
         """Path → inode of what this process placed in the work folder."""
@@ -132,18 +132,25 @@ class WorkFolder:
         spare = spare_folder(options.project, out)
         return cls(options, out, _claim_work_folder(out, spare), spare, search)
 
+    def _ready(self) -> None:
+        if not self._listed:
+            self.present, self._tree.folders = self._listing.result()
+            self._same = {path for path, inode in self.present.items() if self._published.get(path) == inode}
+            self._listed = True
+
     def has_output(self, path: str) -> bool:
         """Whether the previous build's file at ``path`` can be kept (passed in ``kept``).
 
         True when the work folder already holds the very file (same inode) the
-        previous build published there, or else when the output folder has a
-        regular file there now (one stat, remembered for ``finish``). Cheap for
-        the first kind: no system call.
+        previous build published there (no system call), or else when the output
+        folder has a regular file there now (one stat, remembered for ``finish``).
         """
+        self._ready()
         return path in self._same or self._out_inode(path) is not None
 
     def put(self, file: OutputFile) -> bool:
         """Place one file; True when its bytes had to be written (not found or linked)."""
+        self._ready()
         rel = _clean(file.path)
         if self.search and rel.split("/", 1)[0] == INDEX_FOLDER:
             raise UnsafeOutput(file.path)
@@ -175,6 +182,7 @@ class WorkFolder:
         of them written).
         """
         try:
+            self._ready()
             written, wanted = self._sync(files, kept, placed, progress)
             written += placed_written
             search = index(self.work, self.previous) if index else None
@@ -195,6 +203,7 @@ class WorkFolder:
 
     def abort(self) -> None:
         """Publish nothing; keep the work folder as the spare for the next build."""
+        self._listing.cancel()
         _release(self.work, self.spare)
 
     def _out_inode(self, rel: str) -> int | None:
@@ -254,11 +263,8 @@ def _published_name(out: Path) -> str:
 
 
 def _take_published(project: Path, out: Path) -> dict[str, int]:
-    """The inode of each file the previous build published, forgotten as it is read.
-
-    The next successful build saves it again; a build that fails or is killed may
-    have changed the spare, so it leaves nothing behind to be trusted.
-    """
+    """The inode of each file the previous build published, forgotten as it is read: a
+    build that fails or is killed may have changed the spare, and leaves nothing to trust."""
     name = _published_name(out)
     published = cache.load(project, name, str(out))
     if published is None:
@@ -268,12 +274,9 @@ def _take_published(project: Path, out: Path) -> dict[str, int]:
 
 
 def _fill_spare(out: Path, spare: Path, wanted: set[str]) -> dict[str, int]:
-    """After a build that left no previous site (a cold one): a spare of hard links to
-    the new output, so that the next build only changes the files that change.
-
-    Built under a work folder's name and renamed: a build killed meanwhile leaves
-    a folder the next one claims and brings up to date like any spare.
-    """
+    """After a build that left no previous site (a cold one): a spare of hard links to the
+    new output, so that the next build only changes the files that change. (Built under
+    a work folder's name: a build killed meanwhile leaves a folder the next one claims.)"""
     tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
     try:
         inodes = linked_copy(str(out), str(tmp), wanted)
