@@ -85,10 +85,10 @@ def plan_feeds(site: Site) -> tuple[Feed, ...]:
     feeds = [Feed("atom.xml", "", f"{name}：更新情報", ordered[:MAX_ENTRIES])]
     for collection in COLLECTIONS:
         label = COLLECTION_LABELS[collection]
-        chosen = _first((e for e in ordered if e.collection == collection))
+        chosen = _first(e for e in ordered if e.collection == collection)
         feeds.append(Feed(f"{collection}/atom.xml", f"{collection}/", f"{name}：{label}の更新", chosen))
     for archetype in site.archetypes:
-        chosen = _first((e for e in ordered if archetype.id in _archetypes_of(e)))
+        chosen = _first(e for e in ordered if archetype.id in _archetypes_of(e))
         page = f"archetypes/{archetype.id}/"
         feeds.append(Feed(f"{page}atom.xml", page, f"{name}：人材像「{archetype.name}」の更新", chosen))
     rank = {e.key: i for i, e in enumerate(ordered)}
