@@ -33,7 +33,7 @@ def validate(project: Path, **options):
     found = discover(project)
     config = next(validate_site_config(s).config for s in found.files if s.kind == "site")
     sources = [s for s in found.files if s.kind not in ("site", "archetypes")]
-    return validate_files(project, sources, config, AS_OF, parallel=False, **options)
+    return validate_files(project, sources, config, AS_OF, **{"parallel": False, **options})
 
 
 def assert_cache_gives_cold_results(project: Path) -> None:
@@ -99,3 +99,53 @@ def test_discovery_hashes_each_file_as_the_caches_do(project: Path) -> None:
     found = discover(project)
     assert found.files and all(s.digest == cache.digest(s.data) == s.content_hash for s in found.files)
     assert SourceFile("content/cases/x.md", "cases", "x", b"abc").content_hash == cache.digest(b"abc")
+
+
+def with_body(text: str, body: str) -> str:
+    return text[: text.index("\n---\n", 4) + 5] + body
+
+
+def same_shard(project: Path, count: int) -> list[Path]:
+    """``count`` new case files that the cache keeps in one shard (one pickle)."""
+    from generator.content.batch import _shard
+
+    model = entry_files(project)[0].read_text(encoding="utf-8")
+    by_shard: dict[int, list[Path]] = {}
+    for n in range(1000):
+        path = project / f"content/cases/same-shard-{n}.md"
+        group = by_shard.setdefault(_shard(path.relative_to(project).as_posix()), [])
+        group.append(path)
+        if len(group) == count:
+            for made in group:
+                made.write_text(model, encoding="utf-8")
+            return group
+    raise AssertionError("no shard")
+
+
+def test_equal_bodies_in_one_shard(project: Path) -> None:
+    # Equal short strings may be one object in memory: a body stored by reference
+    # must never stand for another file's body.
+    first, second, third = same_shard(project, 3)
+    for path, body in ((first, "x"), (second, "x"), (third, "同じ本文です。" * 40)):
+        path.write_text(with_body(path.read_text(encoding="utf-8"), body), encoding="utf-8")
+    validate(project)
+    second.write_text(with_body(second.read_text(encoding="utf-8"), "変えました。"), encoding="utf-8")
+    assert_cache_gives_cold_results(project)
+    first.write_text(with_body(first.read_text(encoding="utf-8"), "同じ本文です。" * 40), encoding="utf-8")
+    assert_cache_gives_cold_results(project)
+    third.write_text(with_body(third.read_text(encoding="utf-8"), "変えました。"), encoding="utf-8")
+    assert_cache_gives_cold_results(project)
+    second.unlink()
+    assert_cache_gives_cold_results(project)
+
+
+def test_results_from_workers_equal_those_made_here(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.content import batch
+
+    monkeypatch.setattr(batch, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)
+    forked = validate(project, use_cache=False, parallel=True)
+    here = validate(project, use_cache=False)
+    assert forked.results == here.results
+    validate(project, parallel=True)  # fills the cache with the workers' (shared) results
+    assert validate(project).results == here.results

@@ -87,13 +87,9 @@ def validate_files(
             if shard in by_shard:
                 by_shard[shard].append(result)
         for shard, shard_results in sorted(by_shard.items()):
-            cache.save(
-                project,
-                f"validate-{shard:02x}",
-                key,
-                {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in shard_results},
-                persistent_id=_bodies_to(shard_results, hashes),
-            )
+            value = {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in shard_results}
+            bodies = _body_references(shard_results, hashes)
+            cache.save(project, f"validate-{shard:02x}", key, value, persistent_id=_by_identity(bodies))
     return Validated(ordered, hashes)
 
 
@@ -104,17 +100,34 @@ def validate_files(
 # used anyway (its hash differs too). Other bodies (CRLF line ends) are stored whole.
 
 
-def _bodies_to(results: Sequence[FileResult], hashes: Mapping[str, str]) -> Callable[[object], object]:
+# Pickle refers to a body by the identity of its object: that object must be
+# the body of that one entry and appear nowhere else. Short strings may be one
+# object for several uses (Python keeps a single "" and one-character strings),
+# so only longer bodies, each its own object, are referred to.
+
+BODY_REFERENCE_MIN_CHARS = 64
+
+
+def _body_references(results: Sequence[FileResult], hashes: Mapping[str, str]) -> dict[int, tuple[str, str, int]]:
     ids: dict[int, tuple[str, str, int]] = {}
+    seen: set[int] = set()
+    twice: set[int] = set()
     for result in results:
         body = result.located.entry.body if result.located is not None else ""
-        if not body:
+        if len(body) < BODY_REFERENCE_MIN_CHARS:
             continue
+        if id(body) in seen:
+            twice.add(id(body))
+        seen.add(id(body))
         encoded = body.encode("utf-8")
         if result.source.data.endswith(encoded):
             ids[id(body)] = (result.source.path, hashes[result.source.path], len(result.source.data) - len(encoded))
     # The bodies are alive while they are pickled: no other object has their id meanwhile.
-    return lambda value: ids.get(id(value))
+    return {i: reference for i, reference in ids.items() if i not in twice}
+
+
+def _by_identity(references: Mapping[int, object]) -> Callable[[object], object]:
+    return lambda value: references.get(id(value))
 
 
 def _bodies_from(sources: Mapping[str, SourceFile], hashes: Mapping[str, str]) -> Callable[[object], str]:
