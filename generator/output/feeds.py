@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
+from operator import itemgetter
 from typing import Iterable, Mapping, NamedTuple
 
 from ..content.prefectures import PREFECTURES, prefecture_slug
@@ -29,6 +30,7 @@ MEDIA_TYPE = "application/atom+xml"
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+_FIRST = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def plan_feeds(site: Site) -> tuple[Feed, ...]:
     The public entries are put in order once; each feed takes the first 50 of its
     own in that order, looking no further than it needs to.
     """
-    ordered = newest_first(site, (e for e in site.entries() if not e.draft))
+    keyed = newest_first(site, (e for e in site.entries() if not e.draft))
+    ordered = tuple(e for _, e in keyed)
     name = site.config.title
     feeds = [Feed("atom.xml", "", f"{name}：更新情報", ordered[:MAX_ENTRIES])]
     for collection in COLLECTIONS:
@@ -91,7 +94,7 @@ def plan_feeds(site: Site) -> tuple[Feed, ...]:
         chosen = _first(e for e in ordered if archetype.id in _archetypes_of(e))
         page = f"archetypes/{archetype.id}/"
         feeds.append(Feed(f"{page}atom.xml", page, f"{name}：人材像「{archetype.name}」の更新", chosen))
-    rank = {e.key: i for i, e in enumerate(ordered)}
+    rank = {key: i for i, (key, _) in enumerate(keyed)}
     for slug, label, keys in _prefecture_groups(site, ordered):
         newest = sorted(rank[k] for k in keys if k in rank)[:MAX_ENTRIES]
         page = f"prefectures/{slug}/"
@@ -103,11 +106,12 @@ def _first(entries: Iterable[AnyEntry]) -> tuple[AnyEntry, ...]:
     return tuple(islice(entries, MAX_ENTRIES))
 
 
-def newest_first(site: Site, entries: Iterable[AnyEntry]) -> tuple[AnyEntry, ...]:
-    """Newest ``updated`` first; ties by key, so the order is stable."""
-    by_key = sorted(entries, key=lambda e: e.key)
+def newest_first(site: Site, entries: Iterable[AnyEntry]) -> list[tuple[str, AnyEntry]]:
+    """(key, entry), newest ``updated`` first; ties by key, so the order is stable."""
+    keyed = sorted([(e.key, e) for e in entries], key=_FIRST)  # keys are unique: entries are never compared
     as_of = site.as_of
-    return tuple(sorted(by_key, key=lambda e: e.updated.value if e.updated is not None else as_of, reverse=True))
+    keyed.sort(key=lambda pair: pair[1].updated.value if pair[1].updated is not None else as_of, reverse=True)
+    return keyed
 
 
 def _updated(site: Site, entry: AnyEntry) -> date:
