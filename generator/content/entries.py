@@ -29,6 +29,7 @@ from ..model import (
 from ..problems import Problem, error, warning
 from .dates import Role as DateRole
 from .dates import parse_flexdate
+from .mdlinks import md_link_target
 from .parse import Parsed, Path_
 from .prefectures import PREFECTURES
 
@@ -45,18 +46,29 @@ class Located:
 
     entry: Entry | Archetype | Page
     positions: Mapping[Path_, tuple[int, int]]
-    md_links: tuple[tuple[str, int, int], ...] = ()
+    md_links: tuple[tuple[str, int, int, str], ...] = ()
+    """(href, line, col, target) of each link to a ``.md`` file in the body; the
+    target is ``folder/name`` for ``content/<folder>/<name>.md``, or empty."""
 
     @classmethod
     def of(cls, entry: Entry | Archetype | Page, parsed: Parsed) -> "Located":
         positions = {at: where for at, where in parsed.positions.items() if not at or at[0] in REFERENCE_KEYS}
-        return cls(entry, positions, parsed.md_links)
+        return cls(entry, positions, link_targets(parsed.path, parsed.md_links))
 
     def where(self, at: Path_) -> tuple[int, int]:
         """Position of ``at``, or of its nearest parent that has one."""
         while at not in self.positions and at:
             at = at[:-1]
         return self.positions.get(at, (1, 1))
+
+
+def link_targets(path: str, links: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, int, int, str], ...]:
+    """Each (href, line, col) of a file's body with what it links (see ``Located.md_links``)."""
+    found = []
+    for href, line, col in links:
+        target = md_link_target(path, href)
+        found.append((href, line, col, "/".join(target) if target else ""))
+    return tuple(found)
 
 
 class _Dates:

@@ -29,8 +29,8 @@ from ..model import (
     Taxonomy,
 )
 from ..problems import Problem, error
-from .mdlinks import PAGES_DIR, md_link_target
-from .entries import Located
+from .entries import Located, link_targets
+from .mdlinks import PAGES_DIR
 from .parse import md_file_links
 from .prefectures import PREFECTURES, prefecture_slug
 
@@ -102,7 +102,8 @@ def link(
                     problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
         problems.extend(_body_links(entry.path, item.md_links, published, all_keys, unavailable, page_slugs))
     for page in pages:
-        problems.extend(_body_links(page.path, md_file_links(page.body, page.body_line), published, all_keys, unavailable, page_slugs))
+        links = link_targets(page.path, md_file_links(page.body, page.body_line))
+        problems.extend(_body_links(page.path, links, published, all_keys, unavailable, page_slugs))
 
     if any(p.is_error for p in problems):
         return Linked(None, tuple(problems))
@@ -144,15 +145,17 @@ def link(
 
 def _body_links(
     path: str,
-    links: Iterable[tuple[str, int, int]],
+    links: Iterable[tuple[str, int, int, str]],
     published: Mapping[str, Entry],
     all_keys: set[str],
     unavailable: frozenset[str] = frozenset(),
     pages: frozenset[str] = frozenset(),
 ) -> Iterable[Problem]:
-    for href, line, col in links:
-        folder, name = md_link_target(path, href) or ("", "")
-        key = f"{folder}/{name}" if folder in COLLECTIONS else None
+    for href, line, col, target in links:
+        if target in published:
+            continue  # nearly every link: to a published entry
+        folder, _, name = target.partition("/")
+        key = target if folder in COLLECTIONS else None
         page = name if folder == PAGES_DIR else None
         if page is not None:
             if page not in pages:
