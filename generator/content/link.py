@@ -8,6 +8,7 @@ cases are the cases that name it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -211,13 +212,9 @@ def _taxonomies(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]
         chosen = [t for t in order if t in terms] if order is not None else sorted(terms)
         return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in chosen}), MappingProxyType({k: labels[k] for k in chosen}))
 
-    slugs: dict[str, str] = {}  # a few hundred terms, used tens of thousands of times
-
-    def slug_of(term: str) -> str:
-        found = slugs.get(term)
-        if found is None:
-            found = slugs[term] = term_slug(term)
-        return found
+    # A few hundred terms, each used tens of thousands of times: slugs made once per build.
+    slug_of = functools.cache(term_slug)
+    prefecture_of = functools.cache(prefecture_slug)
 
     def keyed(name: str) -> Iterable[tuple[Any, str]]:
         return zip(ordered[name], keys[name])
@@ -226,7 +223,7 @@ def _taxonomies(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]
         group(((slug_of(p), p, key) for e, key in keyed("programs") for p in e.provider), "providers", "所管"),
         group(((k, KIND_LABELS[k], key) for e, key in keyed("programs") for k in e.kinds), "kinds", "制度の種類", tuple(KIND_LABELS)),
         group(
-            [(prefecture_slug(e.prefecture), e.prefecture, key) for name in ("cases", "roles") for e, key in keyed(name) if e.prefecture],
+            [(prefecture_of(e.prefecture), e.prefecture, key) for name in ("cases", "roles") for e, key in keyed(name) if e.prefecture],
             "prefectures",
             "都道府県",
             tuple(PREFECTURES.values()),
