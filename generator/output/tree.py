@@ -54,7 +54,7 @@ class Listing:
 
     ``result()`` waits for it. A failed child, or a call from another process (a
     render worker forked meanwhile), lists the folder itself instead: the result
-    is always a listing of the folder as it is now, never a remembered one.
+    is always a listing made by this build, never a remembered one.
     """
 
     def __init__(self, root: str) -> None:
@@ -66,21 +66,23 @@ class Listing:
         if sys.platform != "linux" or threading.active_count() > 1:
             return
         try:
-            read, write = os.pipe()
+            answer = os.memfd_create("catalog-listing", os.MFD_CLOEXEC)
+        except (AttributeError, OSError):
+            return
+        try:
             pid = os.fork()
         except OSError:
+            os.close(answer)
             return
         if pid == 0:  # pragma: no cover - the child; coverage does not follow it
             status = 1
             try:
-                os.close(read)
-                with open(write, "wb") as f:
+                with open(answer, "wb", closefd=False) as f:
                     pickle.dump(scan(root), f, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
-                os._exit(status)
-        os.close(write)
-        self._child = (pid, read)
+                os._exit(status)  # at once: the child holds copies of the parent's files
+        self._child = (pid, answer)
 
     def result(self) -> tuple[dict[str, int], set[str]]:
         if self._value is None:
@@ -90,29 +92,31 @@ class Listing:
     def cancel(self) -> None:
         """Stop the child, if it still runs (the listing is no longer wanted)."""
         if self._child is not None and os.getpid() == self._owner:
-            pid, read = self._child
+            pid, answer = self._child
             self._child = None
-            os.close(read)
             _stop(pid)
+            os.close(answer)
 
     def _collect(self) -> tuple[dict[str, int], set[str]] | None:
         if self._child is None or os.getpid() != self._owner:
             return None
-        pid, read = self._child
+        pid, answer = self._child
         self._child = None
-        try:
-            with open(read, "rb") as f:
-                data = f.read()
-            _, status = os.waitpid(pid, 0)
-        except BaseException:
-            _stop(pid)
-            raise
-        if status != 0:
-            return None
-        try:
-            return pickle.loads(data)  # from our own child, through a pipe only it could write
-        except Exception:
-            return None
+        with open(answer, "rb") as f:  # closed whatever happens
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                return None
+            except BaseException:
+                _stop(pid)
+                raise
+            if status != 0:
+                return None
+            f.seek(0)  # the child's writes moved the offset it shares with this descriptor
+            try:
+                return pickle.loads(f.read())  # written by our own child only
+            except Exception:
+                return None
 
 
 def _stop(pid: int) -> None:
