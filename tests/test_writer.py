@@ -369,3 +369,28 @@ def test_the_background_listing_is_the_folder_as_it_is(tmp_path: Path) -> None:
     cancelled = Listing(str(folder))
     cancelled.cancel()
     assert cancelled.result() == expected, "a cancelled listing is taken here when still wanted"
+
+
+def test_a_worker_forked_before_the_listing_was_collected_places_pages_right(tmp_path: Path) -> None:
+    from generator.output.writer import WorkFolder
+
+    out = tmp_path / "site"
+    for version in ("v1", "v2"):
+        write_site(files(version), options(tmp_path, out))
+    (spare(out) / "only-v3.txt").mkdir()  # a folder where the worker's file must be
+    work = WorkFolder.open(options(tmp_path, out), search=False)
+    assert not isinstance(work, Problem)
+    pid = os.fork()
+    if pid == 0:  # a render worker: the listing is not collected in this process
+        status = 1
+        try:
+            status = int(sum(work.put(f) for f in files("v3")) != 2)
+        except BaseException as exc:
+            print(repr(exc), file=sys.stderr)
+        finally:
+            os._exit(status)
+    assert os.waitpid(pid, 0)[1] == 0, "two files written, the unchanged one found in place"
+    work.finish((), placed=tuple(f.path for f in files("v3")))
+    expected = tmp_path / "expected"
+    write_site(files("v3"), options(tmp_path, expected))
+    assert tree_hash(out) == tree_hash(expected)

@@ -59,7 +59,7 @@ class Listing:
 
     def __init__(self, root: str) -> None:
         self.root = root
-        self._owner = os.getpid()
+        self.owner = os.getpid()
         self._child: tuple[int, int] | None = None
         self._value: tuple[dict[str, int], set[str]] | None = None
         # A process with other threads (the dev server) is not forked: one of them may hold a lock.
@@ -91,14 +91,14 @@ class Listing:
 
     def cancel(self) -> None:
         """Stop the child, if it still runs (the listing is no longer wanted)."""
-        if self._child is not None and os.getpid() == self._owner:
+        if self._child is not None and os.getpid() == self.owner:
             pid, answer = self._child
             self._child = None
             _stop(pid)
             os.close(answer)
 
     def _collect(self) -> tuple[dict[str, int], set[str]] | None:
-        if self._child is None or os.getpid() != self._owner:
+        if self._child is None or os.getpid() != self.owner:
             return None
         pid, answer = self._child
         self._child = None
@@ -145,11 +145,14 @@ def same_bytes(path: str, data: bytes) -> int | None:
         fd = os.open(path, _READ)
     except (OSError, ValueError):
         return None
-    with open(fd, "rb") as f:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-            return None
-        return info.st_ino if f.read() == data else None
+            return None  # (a folder, too: it can be opened, not read)
+        with open(fd, "rb", closefd=False) as f:
+            return info.st_ino if f.read() == data else None
+    finally:
+        os.close(fd)
 
 
 class Tree:
@@ -166,7 +169,8 @@ class Tree:
         self.folders = folders
 
     def write(self, rel: str, data: bytes, *, exists: bool) -> int:
-        """Write ``data`` at ``rel``; the new file's inode. ``exists``: something is there now."""
+        """Write ``data`` at ``rel``; the new file's inode. ``exists``: something stands there
+        now (without it the quick way is tried first; it fails if something does)."""
         if not exists:
             try:
                 self._make_parent(rel)
@@ -276,3 +280,13 @@ def linked_copy(source: str, dest: str, rels: Iterable[str]) -> dict[str, int]:
     except OSError:
         pass
     return inodes
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False  # no such process (a number too large cannot be one)
+    except PermissionError:
+        return True
+    return True

@@ -24,6 +24,7 @@ from ..config import BuildOptions
 from ..model import OutputFile
 from ..problems import Problem, error
 from .tree import Listing, Tree, file_inode, linked_copy, same_bytes
+from .tree import process_alive as _alive
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
@@ -149,13 +150,18 @@ class WorkFolder:
         return path in self._same or self._out_inode(path) is not None
 
     def put(self, file: OutputFile) -> bool:
-        """Place one file; True when its bytes had to be written (not found or linked)."""
-        self._ready()
+        """Place one file; True when its bytes had to be written (not found or linked).
+
+        A render worker forked before the listing was collected goes without it."""
         rel = _clean(file.path)
         if self.search and rel.split("/", 1)[0] == INDEX_FOLDER:
             raise UnsafeOutput(file.path)
-        exists = rel in self.present
-        inode = same_bytes(f"{self._tree.root}/{rel}", file.data) if exists else None
+        if self._listed or self._listing.owner == os.getpid():
+            self._ready()
+            exists = look = rel in self.present
+        else:  # look at the path itself; the file operations replace whatever stands there
+            exists, look = False, True
+        inode = same_bytes(f"{self._tree.root}/{rel}", file.data) if look else None
         if inode is None and self.previous is not None:
             inode = same_bytes(f"{self._out}/{rel}", file.data)
             if inode is not None:
@@ -258,10 +264,6 @@ def _clean(path: str) -> str:
     return path
 
 
-def _published_name(out: Path) -> str:
-    return "published-" + hashlib.sha256(str(out).encode()).hexdigest()[:16]
-
-
 def _take_published(project: Path, out: Path) -> dict[str, int]:
     """The inode of each file the previous build published, forgotten as it is read: a
     build that fails or is killed may have changed the spare, and leaves nothing to trust."""
@@ -292,6 +294,10 @@ def unsafe_path_problem(path: str) -> Problem:
     if path.split("/", 1)[0] == INDEX_FOLDER:
         return error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください")
     return error(path, 0, 0, "unsafe-path", f"出力先の外を指すパス「{path}」は書き込めません")
+
+
+def _published_name(out: Path) -> str:
+    return "published-" + hashlib.sha256(str(out).encode()).hexdigest()[:16]
 
 
 def spare_folder(project: Path, out: Path) -> Path:
@@ -386,13 +392,3 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False  # no such process (a number too large cannot be one)
-    except PermissionError:
-        return True
-    return True
