@@ -98,8 +98,7 @@ def validate_files(
 # (path, content hash, offset) and decoded from the file again when the cache is
 # read; a file whose bytes differ gives an empty body to a result that is not
 # used anyway (its hash differs too). Other bodies (CRLF line ends) are stored whole.
-
-
+#
 # Pickle refers to a body by the identity of its object: that object must be
 # the body of that one entry and appear nowhere else. Short strings may be one
 # object for several uses (Python keeps a single "" and one-character strings),
