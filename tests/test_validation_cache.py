@@ -149,3 +149,22 @@ def test_results_from_workers_equal_those_made_here(project: Path, monkeypatch: 
     assert forked.results == here.results
     validate(project, parallel=True)  # fills the cache with the workers' (shared) results
     assert validate(project).results == here.results
+
+
+def test_problems_of_unchanged_files_come_out_as_in_a_cold_check(project: Path) -> None:
+    """Deleting entries breaks references and body links in files that did not change:
+    their positions and link targets come from the cache, the messages are the same."""
+    from generator.pipeline import load
+
+    def check(**options) -> list[str]:
+        return [p.format() for p in load(project, as_of=AS_OF, parallel=False, **options).problems]
+
+    assert check() == check(use_cache=False)
+    programs = sorted((project / "content/programs").glob("*.md"))
+    cases = entry_files(project)
+    linked = next(p for p in programs if any(f"programs/{p.stem}" in c.read_text(encoding="utf-8") for c in cases))
+    linked.unlink()
+    cases[-1].unlink()
+    warm = check()
+    assert warm == check(use_cache=False)
+    assert any("unknown-reference" in line or "unknown-link" in line for line in warm)
