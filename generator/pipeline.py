@@ -8,7 +8,6 @@ internal link, and hands the files to the writer, which swaps them in whole.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from . import cache, collector
+from .aside import Aside
 from .config import BuildOptions, Config
 from .content.batch import validate_files
 from .content.discover import Discovery, discover
@@ -24,18 +24,17 @@ from .content.entries import Located
 from .content.link import link
 from .content.validate import validate_archetypes, validate_site_config
 from .model import Archetype, OutputFile, Page, Site
-from .output.export_rows import Reuse
-from .output.exports import export_data
+from .output.dataset import export_job
 from .output.feeds import build_feeds
 from .output.search import SearchIndexError, search_indexer
 from .output.writer import UnsafeOutput, WorkFolder, unsafe_path_problem
 from .problems import Problem, error, has_errors, sort_problems
-from .render.batch import Sink, render_routes
+from .render.batch import Batch, Sink, render_routes
 from .render.cards import keep as keep_cards
 from .render.deps import decode_targets, encode_targets, plan_render
 from .render.linkcheck import broken_links
 from .render.pages import make_renderer, site_files
-from .render.routes import plan
+from .render.routes import data_page, plan
 from .render.templates import make_environment, static_files, static_fingerprint, theme_fingerprint
 
 Progress = Callable[[str, int, int], None]
@@ -183,15 +182,30 @@ def render(
     stored = (cache.load(options.project, "pages", cache_key) or {}) if output.is_dir() else {}
     previous, previous_paths = stored.get("pages", {}), stored.get("paths", frozenset())
 
-    data_files = export_data(site, _exports_memo(options.project, cache_key, hashes, output))
-    routes = plan(site, {"data_files": data_files})
-    kept_ok = sink.has_output if isinstance(sink, WorkFolder) else (lambda path, base=f"{output}/": os.path.isfile(base + path))
-    todo = plan_render(routes, site, global_key, hashes, previous, kept_ok)
-    # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
-    cards_key = cache.digest(cache_key, *(f"{a.key}={hashes.get(a.key, '?')}" for a in site.archetypes))
-    stored_cards = cache.load(options.project, "cards", cards_key) or {}
-    renderer = make_renderer(site, env, options, hashes=hashes, cards=stored_cards)
-    batch = render_routes(renderer, todo.render, workers=1 if options.serve else None, sink=sink)
+    # An incremental build renders few pages on one core: the exports run beside it on the
+    # other (see aside.py). The dev server runs HTTP threads: it must not fork.
+    places = sink if isinstance(sink, WorkFolder) else None
+    exports = Aside(export_job, site, options.project, cache_key, hashes, output, places, fork=bool(previous) and not options.serve)
+    try:
+        routes = plan(site, {"data_files": ()})  # the data page is planned once the exports are made
+        kept_ok = sink.has_output if isinstance(sink, WorkFolder) else (lambda path, base=f"{output}/": os.path.isfile(base + path))
+        todo = plan_render(routes, site, global_key, hashes, previous, kept_ok)
+        cards_key = cache.digest(cache_key, *(f"{a.key}={hashes.get(a.key, '?')}" for a in site.archetypes))
+        stored_cards = cache.load(options.project, "cards", cards_key) or {}
+        renderer = make_renderer(site, env, options, hashes=hashes, cards=stored_cards)
+        data_path = data_page(site, ()).path
+        # The dev server runs HTTP threads: forking then could copy a lock held by one of them.
+        workers = 1 if options.serve else None
+        batch = render_routes(renderer, [r for r in todo.render if r.path != data_path], workers=workers, sink=sink)
+        if has_errors(batch.problems):
+            return Rendered((), (), (*problems, *batch.problems), 0, {}, cache_key)
+        exported = exports.result()
+    finally:
+        exports.close()
+    data_route = data_page(site, exported.data_files)
+    routes = tuple(data_route if r.path == data_path else r for r in routes)
+    last = render_routes(renderer, [data_route], workers=1, sink=sink)
+    batch = Batch((*batch.pages, *last.pages), (*batch.problems, *last.problems), {**batch.cards, **last.cards})
     problems = (*problems, *batch.problems)
     if has_errors(batch.problems):
         return Rendered((), (), problems, 0, {}, cache_key)
@@ -199,12 +213,12 @@ def render(
     feeds = build_feeds(site, cache.load(options.project, "feeds", global_key) or {})
     if feeds.reused < len(feeds.files):  # the memo holds bytes by input digest: valid whatever the output folder holds
         cache.save(options.project, "feeds", global_key, feeds.memo)
-    others = (*site_files(site, routes), *feeds.files, *(d.file for d in data_files if d.file), *static_files(options.project))
+    others = (*site_files(site, routes), *feeds.files, *exported.files, *static_files(options.project))
     pages = tuple(page.file for page in batch.pages)
-    kept = (*(path for path, _ in todo.kept), *(d.path for d in data_files if d.file is None))
-    exports_cache = (cache_key, {d.path: d.layout for d in data_files if d.layout is not None})
+    kept = (*(path for path, _ in todo.kept), *exported.kept)
+    exports_cache = (cache_key, exported.layouts)
     cards_cache = (cards_key, keep_cards(stored_cards, hashes, batch.cards)) if batch.cards else None
-    existing = frozenset({f.path for f in (*pages, *others)} | set(kept))
+    existing = frozenset({f.path for f in (*pages, *others)} | set(kept) | set(exported.placed))
     base_path = site.config.base_path
     broken = [p for page in batch.pages for p in broken_links(page.file.path, page.targets, existing, base_path)]
     if previous_paths - existing:
@@ -219,33 +233,9 @@ def render(
     }
     if sink is None:
         return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache, cards_cache=cards_cache)
-    placed = tuple(page.file.path for page in batch.pages)
-    written = sum(page.written for page in batch.pages)
+    placed = (*(page.file.path for page in batch.pages), *exported.placed)
+    written = sum(page.written for page in batch.pages) + exported.written
     return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written, cards_cache)
-
-
-def _exports_memo(project: Path, cache_key: str, hashes: Mapping[str, str], output: Path) -> Reuse:
-    """What export_data may reuse from the previous build into ``output``.
-
-    The cache holds only where each record's bytes are in each data file; the
-    bytes are read back from the output folder (export_data checks their hash).
-    """
-    layouts = (cache.load(project, "exports", cache_key) or {}) if output.is_dir() else {}
-
-    def read(path: str) -> bytes | None:
-        try:
-            return (output / path).read_bytes()
-        except OSError:
-            return None
-
-    def file_digest(path: str) -> str | None:
-        try:
-            with open(output / path, "rb") as f:
-                return hashlib.file_digest(f, "sha256").hexdigest()
-        except OSError:
-            return None
-
-    return Reuse(hashes, layouts, read, file_digest)
 
 
 def build(

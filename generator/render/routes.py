@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 from urllib.parse import unquote
 
 from .datafiles import DataCatalog, data_file_views
@@ -125,7 +125,7 @@ def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
         for page in site.pages
     )
     routes.append(_search(site))
-    routes.append(_data(site, extra))
+    routes.append(data_page(site, extra.get("data_files", ()) or ()))
     routes.append(
         Route(
             path="404.html",
@@ -313,8 +313,9 @@ def _search(site: Site) -> Route:
     )
 
 
-def _data(site: Site, extra: Mapping[str, Any]) -> Route:
-    views = data_file_views(extra.get("data_files", ()) or ())
+def data_page(site: Site, data_files: Sequence[Any]) -> Route:
+    """The open-data page, listing ``data_files`` (``DataFile`` values or mappings with the same fields)."""
+    views = data_file_views(data_files)
     return Route(
         path="data/",
         template="data.html",

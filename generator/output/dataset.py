@@ -1,0 +1,76 @@
+"""The data exports of one build, as one job that can run beside the page rendering.
+
+``export_job`` reads what it may reuse from the previous build (the layouts in the
+cache, the bytes of the previous ``data/`` files), encodes the data files, and
+either returns them or, with a sink (the writer's work folder), places them at
+once. It needs nothing the pages make, so an incremental build runs it in a forked
+child (see ``aside.py``) while the parent renders the pages that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping, Protocol
+
+from .. import cache
+from ..model import OutputFile, Site
+from .export_rows import Reuse
+from .exports import DataFile, export_data
+
+
+class Sink(Protocol):
+    def put(self, file: OutputFile) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Exported:
+    data_files: tuple[DataFile, ...]
+    """What the data page says of every file; without bytes when a sink placed them."""
+    files: tuple[OutputFile, ...]
+    """Files to write (none when a sink placed them)."""
+    placed: tuple[str, ...]
+    """Files the sink placed."""
+    written: int
+    """How many of those had new bytes."""
+    kept: tuple[str, ...]
+    """Files kept as the previous build wrote them."""
+    layouts: Mapping[str, object]
+    """Where each record is in each file, for the next build (the exports cache)."""
+
+
+def export_job(site: Site, project: Path, cache_key: str, hashes: Mapping[str, str], output: Path, sink: Sink | None) -> Exported:
+    data_files = export_data(site, previous_exports(project, cache_key, hashes, output))
+    layouts = {d.path: d.layout for d in data_files if d.layout is not None}
+    kept = tuple(d.path for d in data_files if d.file is None)
+    fresh = tuple(d.file for d in data_files if d.file is not None)
+    if sink is None:
+        return Exported(data_files, fresh, (), 0, kept, layouts)
+    written = sum(sink.put(file) for file in fresh)
+    described = tuple(replace(d, file=None, layout=None) for d in data_files)
+    return Exported(described, (), tuple(f.path for f in fresh), written, kept, layouts)
+
+
+def previous_exports(project: Path, cache_key: str, hashes: Mapping[str, str], output: Path) -> Reuse:
+    """What export_data may reuse from the previous build into ``output``.
+
+    The cache holds only where each record's bytes are in each data file; the
+    bytes are read back from the output folder (export_data checks their hash).
+    """
+    layouts = (cache.load(project, "exports", cache_key) or {}) if output.is_dir() else {}
+
+    def read(path: str) -> bytes | None:
+        try:
+            return (output / path).read_bytes()
+        except OSError:
+            return None
+
+    def file_digest(path: str) -> str | None:
+        try:
+            with open(output / path, "rb") as f:
+                return hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:
+            return None
+
+    return Reuse(hashes, layouts, read, file_digest)
