@@ -98,7 +98,7 @@ def load(
         if source.kind == "archetypes":
             archetypes, archetype_problems = validate_archetypes(source)
             problems.extend(archetype_problems)
-            hashes.update((a.key, cache.digest(source.data)) for a in archetypes)
+            hashes.update((a.key, source.content_hash) for a in archetypes)
             archetypes_ok = not has_errors(archetype_problems)
 
     entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
@@ -334,7 +334,7 @@ def _build_key(options: BuildOptions, found: Discovery, theme_key: str, base_url
     ]
     for source in found.files:
         parts.append(source.path)
-        parts.append(source.data)
+        parts.append(source.content_hash)  # the digest of its bytes, made once when it was read
     return cache.digest(*parts)
 
 
