@@ -11,6 +11,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import signal
@@ -29,19 +30,39 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 1
 JST = ZoneInfo("Asia/Tokyo")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run() -> None:
+    """The ``catalog`` command (and ``python -m generator``): the process ends with the command."""
+    sys.exit(main(ending=True))
+
+
+def main(argv: Sequence[str] | None = None, *, ending: bool = False) -> int:
+    """Run one command; ``ending`` when the process exits right after it."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
+    ends_fast = ending and args.command in ("build", "check")
+    if ends_fast:
+        # The cycle collector stays off until the process exits: turned on again after
+        # a build, it would first walk every object the build made (0.2 s at 10,000
+        # entries) to find next to no garbage. (The dev server, long-lived, keeps it.)
+        gc.disable()
     # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so temporary output is removed.
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        return args.run(args)
+        code = args.run(args)
     except KeyboardInterrupt:
         print("\n中断しました。出力フォルダは変更していません。", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
+    if ends_fast:
+        # Every file is written and closed, every child process waited for: the
+        # interpreter's teardown would only free, one by one, the millions of objects
+        # of the build (0.35 s at 10,000 entries). End the process now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def _terminated(signum: int, frame: object) -> None:
