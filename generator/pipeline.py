@@ -9,6 +9,7 @@ internal link, and hands the files to the writer, which swaps them in whole.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,7 +32,7 @@ from .output.writer import UnsafeOutput, WorkFolder, unsafe_path_problem
 from .problems import Problem, error, has_errors, sort_problems
 from .render.batch import Batch, Sink, render_routes
 from .render.cards import keep as keep_cards
-from .render.deps import decode_targets, encode_targets, plan_render
+from .render.deps import decode_targets, encode_targets, known_links, links_digest, plan_render
 from .render.linkcheck import broken_links
 from .render.pages import make_renderer, site_files
 from .render.routes import data_page, plan
@@ -149,6 +150,8 @@ class Rendered:
     """How many of those had new bytes."""
     cards_cache: tuple[str, Mapping[object, object]] | None = None
     """The cards to keep for the next build (see render/cards.py); None when no card was rendered."""
+    links_cache: tuple[str, Mapping[str, str]] | None = None
+    """The internal links of every kept page, when some changed (saved before the page cache)."""
 
 
 def render(
@@ -221,21 +224,47 @@ def render(
     existing = frozenset({f.path for f in (*pages, *others)} | set(kept) | set(exported.placed))
     base_path = site.config.base_path
     broken = [p for page in batch.pages for p in broken_links(page.file.path, page.targets, existing, base_path)]
+    fresh = {page.file.path: encode_targets(page.targets) for page in batch.pages}
+    kept_links = dict(todo.kept)  # path → digest of its links; the lists are in the "links" cache file
+    old_links: dict[str, str] | None = None
+    unknown: set[str] = set()
     if previous_paths - existing:
         # A file went away: a kept page may link it. (Otherwise every link of a kept
         # page still resolves, as it did when the page was checked.)
-        broken += [p for path, blob in todo.kept for p in broken_links(path, decode_targets(blob), existing, base_path)]
+        old_links = known_links(cache.load(options.project, "links", cache.digest(cache_key, stored.get("links", ""))), kept_links)
+        unknown = kept_links.keys() - old_links.keys()
+        if unknown:  # their stored links are gone: they are rendered again, and so checked
+            again = render_routes(renderer, [r for r in routes if r.output_path in unknown], workers=workers, sink=sink)
+            batch = Batch((*batch.pages, *again.pages), (*batch.problems, *again.problems), {**batch.cards, **again.cards})
+            broken += [p for page in again.pages for p in broken_links(page.file.path, page.targets, existing, base_path)]
+            fresh.update((page.file.path, encode_targets(page.targets)) for page in again.pages)
+            kept = tuple(path for path in kept if path not in unknown)
+            pages = tuple(page.file for page in batch.pages)
+        broken += [p for path, blob in old_links.items() for p in broken_links(path, decode_targets(blob), existing, base_path)]
     problems = (*problems, *sorted(broken))
-    blobs = {page.file.path: encode_targets(page.targets) for page in batch.pages} | dict(todo.kept)
+    # Only pages with a fingerprint can be kept; the others are rendered every time.
+    fresh = {path: blob for path, blob in fresh.items() if todo.fingerprints.get(path) is not None}
+    digests = {path: links_digest(blob) for path, blob in fresh.items()}
+    links_cache = None
+    token = stored.get("links", "")
+    if not token or unknown or any(previous.get(path, ("", ""))[1] != digest for path, digest in digests.items()):
+        # Some page's links changed: a new links file. A kept page whose stored links
+        # cannot be read is left out of it, and so is not kept by the next build.
+        if old_links is None:
+            old_links = known_links(cache.load(options.project, "links", cache.digest(cache_key, token)), kept_links)
+        token = secrets.token_hex(8)
+        links_cache = (cache.digest(cache_key, token), {**old_links, **fresh})
+    described = {**{p: d for p, d in kept_links.items() if links_cache is None or p in links_cache[1]}, **digests}
     page_cache = {
-        "pages": {path: (fp, blobs[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in blobs},
+        "pages": {path: (fp, described[path]) for path, fp in todo.fingerprints.items() if fp is not None and path in described},
         "paths": existing,
+        "links": token,
     }
     if sink is None:
-        return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache, cards_cache=cards_cache)
+        return Rendered((*pages, *others), kept, problems, len(routes), page_cache, cache_key, exports_cache, cards_cache=cards_cache, links_cache=links_cache)
     placed = (*(page.file.path for page in batch.pages), *exported.placed)
     written = sum(page.written for page in batch.pages) + exported.written
-    return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written, cards_cache)
+    return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written, cards_cache, links_cache)
 
 
 def build(
@@ -303,6 +332,8 @@ def _build(options: BuildOptions, *, base_url: str | None, base_path: str | None
         problems = sort_problems((*problems, *written.problems))
         return BuildResult(problems, False, seconds=time.perf_counter() - started, site=loaded.site)
     # Only now does the output folder hold what the page cache describes.
+    if rendered.links_cache is not None:
+        cache.save(options.project, "links", *rendered.links_cache)  # first: the page cache names it
     cache.save(options.project, "pages", rendered.cache_key, rendered.page_cache)
     cache.save(options.project, "exports", *rendered.exports_cache)
     if rendered.cards_cache is not None:

@@ -10,7 +10,7 @@ previous build's is not rendered again; its previous file is kept.
 
 from __future__ import annotations
 
-from hashlib import sha256
+from hashlib import blake2b, sha256
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -153,3 +153,16 @@ def encode_targets(targets: Sequence[tuple[str, str]]) -> str:
 
 def decode_targets(blob: str) -> tuple[tuple[str, str], ...]:
     return tuple(tuple(line.split("\t", 1)) for line in blob.split("\n") if line)  # type: ignore[misc]
+
+
+def links_digest(blob: str) -> str:
+    """A short digest of a page's encoded links: the page cache keeps it, the link lists
+    themselves are in a file of their own, read only when they are needed."""
+    return blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def known_links(stored: Mapping[str, str] | None, kept: Mapping[str, str]) -> dict[str, str]:
+    """The stored link lists of the kept pages (path → links digest) that match their digest."""
+    if not stored:
+        return {}
+    return {path: blob for path, digest in kept.items() if (blob := stored.get(path)) is not None and links_digest(blob) == digest}
