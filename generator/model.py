@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Literal, Mapping, Protocol
 
 if TYPE_CHECKING:
     from .config import Config
@@ -309,3 +309,10 @@ class OutputFile:
     path: str
     data: bytes
     media_type: str = "text/html"
+
+
+class Sink(Protocol):
+    """Where files go as soon as they are made (the writer's work folder): render workers
+    place pages there, and the exports job its data files. True when the bytes were new."""
+
+    def put(self, file: OutputFile) -> bool: ...

@@ -24,13 +24,13 @@ from .content.discover import Discovery, discover
 from .content.entries import Located
 from .content.link import link
 from .content.validate import validate_archetypes, validate_site_config
-from .model import Archetype, OutputFile, Page, Site
+from .model import Archetype, OutputFile, Page, Sink, Site
 from .output.dataset import export_job
 from .output.feeds import build_feeds
 from .output.search import SearchIndexError, search_indexer
 from .output.writer import UnsafeOutput, WorkFolder, unsafe_path_problem
 from .problems import Problem, error, has_errors, sort_problems
-from .render.batch import Batch, Sink, render_routes
+from .render.batch import Batch, render_routes
 from .render.cards import keep as keep_cards
 from .render.deps import decode_targets, encode_targets, known_links, links_digest, plan_render
 from .render.linkcheck import broken_links

@@ -12,16 +12,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Mapping
 
 from .. import cache
-from ..model import OutputFile, Site
+from ..model import OutputFile, Sink, Site
 from .export_rows import Reuse
 from .exports import DataFile, export_data
-
-
-class Sink(Protocol):
-    def put(self, file: OutputFile) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, Sequence
+from typing import Mapping, Sequence
 
 import jinja2
 
 from .. import collector
 from ..config import BuildOptions
-from ..model import OutputFile, Site
+from ..model import OutputFile, Sink, Site
 from ..problems import Problem
 from .cards import CardKey
 from .linkcheck import internal_targets
@@ -39,12 +39,6 @@ class RenderedPage:
     """(href, output path) of its internal links, for the link check."""
     written: bool = False
     """A sink had to write its bytes (they differed from every earlier build's)."""
-
-
-class Sink(Protocol):
-    """Where pages go as soon as they are rendered (the writer's work folder)."""
-
-    def put(self, file: OutputFile) -> bool: ...
 
 
 @dataclass(frozen=True)
