@@ -1,21 +1,25 @@
 """One task run beside the build, in a forked process, while the build goes on.
 
 An edit build renders a few pages on one core. Work that does not depend on
-those pages (the data exports: a few hundred milliseconds at 10,000 entries) runs
-meanwhile in a forked child on the other core. The child inherits its inputs
-through fork (the Site is never pickled) and sends back only its result.
+those pages (the data exports: a few hundred milliseconds at 10,000 entries; the
+listing of the writer's spare folder, mostly kernel time) runs meanwhile in a
+forked child on the other core. The child inherits its inputs through fork (the
+Site is never pickled), writes its result into an anonymous in-memory file and
+exits at once: it never waits for the parent while holding copies of its files.
 
-Where fork is not available, on a single core, or when the caller says so (the dev
-server runs HTTP threads, and forking then could copy a lock one of them holds),
-the task simply runs in this process when it is started.
+The task runs in this process, when it is started, where forking is not safe or
+not useful: not on Linux (no memfd), on a single core, in a process with other
+threads (the dev server: one of them may hold a lock the child would inherit), or
+when the caller says so.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import signal
-from multiprocessing.connection import Connection
+import sys
+import threading
 from typing import Any, Callable, Generic, TypeVar
 
 from . import collector
@@ -24,24 +28,12 @@ T = TypeVar("T")
 
 
 class AsideFailed(RuntimeError):
-    """The child ended without a result (killed, or its result could not be sent)."""
+    """No result: the child was killed or failed to send it, or ``result()`` was asked
+    for by another process (a worker forked meanwhile), which must compute it itself."""
 
 
-def _child(send: Connection, task: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    # Ctrl-C and SIGTERM end the child at once: the parent cleans up after both.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    collector.start_worker()  # the inherited Site never becomes garbage here
-    try:
-        outcome: tuple[bool, Any] = (True, task(*args))
-    except Exception as exc:  # sent to the parent, which raises it
-        outcome = (False, exc)
-    try:
-        send.send(outcome)
-    except Exception as exc:  # e.g. an exception that cannot be pickled
-        send.send((False, AsideFailed(f"{type(exc).__name__}: {exc}")))
-    finally:
-        send.close()
+def _can_fork() -> bool:
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
 class Aside(Generic[T]):
@@ -52,43 +44,86 @@ class Aside(Generic[T]):
     """
 
     def __init__(self, task: Callable[..., T], *args: Any, fork: bool = True) -> None:
-        self._process: Any = None
-        if fork and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_child, args=(send, task, args), daemon=True)
-            self._process.start()
-            send.close()
-        else:
+        self.owner = os.getpid()
+        self._child: tuple[int, int] | None = None
+        if fork and _can_fork():
+            self._child = _start(task, args)
+        if self._child is None:
             self._value = task(*args)
 
     def result(self) -> T:
         """The task's value; the task's exception if it raised one."""
-        process = self._process
-        if process is None:
+        if self._child is None:
+            if not hasattr(self, "_value"):
+                raise AsideFailed("the result is the parent process's to collect")
             return self._value
-        try:
-            ok, value = self._receive.recv()
-        except EOFError:
-            self.close()
-            raise AsideFailed(f"the child process ended without a result (exit code {process.exitcode})") from None
-        except BaseException:  # interrupted while waiting
-            self.close()
-            raise
-        self._process = None
-        self._receive.close()
-        process.join()  # it has sent everything and is leaving
+        if os.getpid() != self.owner:
+            raise AsideFailed("the result is the parent process's to collect")
+        pid, answer = self._child
+        self._child = None
+        with open(answer, "rb") as f:  # closed whatever happens
+            try:
+                _, status = os.waitpid(pid, 0)
+            except BaseException:  # interrupted while waiting
+                _stop(pid)
+                raise
+            f.seek(0)  # the child's writes moved the offset it shares with this descriptor
+            data = f.read()
+        if status != 0 or not data:
+            raise AsideFailed(f"the child process ended without a result (exit code {os.waitstatus_to_exitcode(status)})")
+        ok, value = pickle.loads(data)  # written by our own child only
         if not ok:
             raise value
         self._value = value
         return value
 
     def close(self) -> None:
-        """End the child if it still runs, and wait for it. Safe to call at any time, and twice."""
-        process, self._process = self._process, None
-        if process is None:
-            return
-        self._receive.close()
-        if process.is_alive():
-            process.kill()  # not SIGTERM: the child may not have reset an inherited handler yet
-        process.join()
+        """End the child if it still runs. Safe to call at any time, and twice; does
+        nothing in another process (a worker forked meanwhile)."""
+        if self._child is not None and os.getpid() == self.owner:
+            pid, answer = self._child
+            self._child = None
+            _stop(pid)
+            os.close(answer)
+
+
+def _start(task: Callable[..., Any], args: tuple[Any, ...]) -> tuple[int, int] | None:
+    try:
+        answer = os.memfd_create("catalog-aside", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(answer)
+        return None
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
+        status = 1
+        try:
+            # Ctrl-C and SIGTERM end the child at once: the parent cleans up after both.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            collector.start_worker()  # the inherited Site never becomes garbage here
+            try:
+                outcome: tuple[bool, Any] = (True, task(*args))
+            except Exception as exc:  # raised again by the parent
+                outcome = (False, exc)
+            with open(answer, "wb", closefd=False) as f:
+                try:
+                    pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as exc:  # e.g. an exception that cannot be pickled
+                    f.seek(0)
+                    f.truncate()
+                    pickle.dump((False, AsideFailed(f"{type(exc).__name__}: {exc}")), f)
+            status = 0
+        finally:
+            os._exit(status)  # at once: no clean-up of what the parent owns
+    return pid, answer
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass  # already gone

@@ -9,13 +9,11 @@ Nothing here decides what the site holds: ``writer.py`` does.
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
-import signal
 import stat
-import sys
-import threading
 from typing import Iterable
+
+from ..aside import Aside, AsideFailed
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -49,7 +47,7 @@ def scan(root: str) -> tuple[dict[str, int], set[str]]:
 
 
 class Listing:
-    """``scan(root)``, run in a forked child where that is safe, so that listing the
+    """``scan(root)``, run beside the caller (see ``aside.py``), so that listing the
     folder (mostly time spent in the kernel) overlaps the caller's own work.
 
     ``result()`` waits for it. A failed child, or a call from another process (a
@@ -60,71 +58,20 @@ class Listing:
     def __init__(self, root: str) -> None:
         self.root = root
         self.owner = os.getpid()
-        self._child: tuple[int, int] | None = None
+        self._job = Aside(scan, root)
         self._value: tuple[dict[str, int], set[str]] | None = None
-        # A process with other threads (the dev server) is not forked: one of them may hold a lock.
-        if sys.platform != "linux" or threading.active_count() > 1:
-            return
-        try:
-            answer = os.memfd_create("catalog-listing", os.MFD_CLOEXEC)
-        except (AttributeError, OSError):
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(answer)
-            return
-        if pid == 0:  # pragma: no cover - the child; coverage does not follow it
-            status = 1
-            try:
-                with open(answer, "wb", closefd=False) as f:
-                    pickle.dump(scan(root), f, protocol=pickle.HIGHEST_PROTOCOL)
-                status = 0
-            finally:
-                os._exit(status)  # at once: the child holds copies of the parent's files
-        self._child = (pid, answer)
 
     def result(self) -> tuple[dict[str, int], set[str]]:
         if self._value is None:
-            self._value = self._collect() or scan(self.root)
+            try:
+                self._value = self._job.result()
+            except AsideFailed:
+                self._value = scan(self.root)
         return self._value
 
     def cancel(self) -> None:
         """Stop the child, if it still runs (the listing is no longer wanted)."""
-        if self._child is not None and os.getpid() == self.owner:
-            pid, answer = self._child
-            self._child = None
-            _stop(pid)
-            os.close(answer)
-
-    def _collect(self) -> tuple[dict[str, int], set[str]] | None:
-        if self._child is None or os.getpid() != self.owner:
-            return None
-        pid, answer = self._child
-        self._child = None
-        with open(answer, "rb") as f:  # closed whatever happens
-            try:
-                _, status = os.waitpid(pid, 0)
-            except ChildProcessError:
-                return None
-            except BaseException:
-                _stop(pid)
-                raise
-            if status != 0:
-                return None
-            f.seek(0)  # the child's writes moved the offset it shares with this descriptor
-            try:
-                return pickle.loads(f.read())  # written by our own child only
-            except Exception:
-                return None
-
-
-def _stop(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass  # already gone
+        self._job.close()
 
 
 def file_inode(path: str) -> int | None:
