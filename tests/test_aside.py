@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
 
+from generator import aside
 from generator.aside import Aside, AsideFailed
 
 INHERITED = {"件数": 10_000}
@@ -23,6 +25,13 @@ def refuses() -> None:
 
 def dies() -> None:
     os._exit(3)
+
+
+@pytest.fixture(autouse=True)
+def forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Browser tests earlier in the run leave threads in this process, where Aside
+    rightly does not fork; these tests' tasks hold no lock, so forking is safe here."""
+    monkeypatch.setattr(aside, "_can_fork", lambda: True)
 
 
 def test_the_task_runs_in_another_process_and_its_value_comes_back() -> None:
@@ -53,3 +62,16 @@ def test_close_ends_a_running_child_at_once() -> None:
     job.close()
     job.close()
     assert time.monotonic() - started < 30, "the child was ended, not waited for"
+
+
+def test_beside_other_threads_the_task_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        pid, total, _ = Aside(where_and_sum, 1, 2).result()
+    finally:
+        stop.set()
+        thread.join()
+    assert (pid, total) == (os.getpid(), 3)
