@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..model import Site
 from ..content.mdlinks import md_link_fragment, md_link_key, md_link_page
+from .md_inline import install as install_fast_inline
 
 ALLOWED_TAGS = frozenset(
     {
@@ -65,6 +66,13 @@ class _OutlineExtension(Extension):
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
     """One converter for the whole build; ``reset()`` clears it between bodies."""
+    converter = stock_converter()
+    install_fast_inline(converter)  # same output, about 40 % less time (see md_inline.py)
+    return converter
+
+
+def stock_converter() -> markdown.Markdown:
+    """The converter as Python-Markdown and its extensions make it."""
     return markdown.Markdown(
         extensions=[
             "tables",
