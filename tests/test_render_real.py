@@ -48,3 +48,29 @@ def test_real_programs_have_status_and_the_fiscal_measure_has_ended(built):
     html = files["programs/digital-talent-fiscal-measure/index.html"].data.decode("utf-8")
     assert "令和7年度末（2026年3月31日）" in html
     assert "badge--ended" in html and ">終了</span>" in html
+
+
+def test_the_link_finder_agrees_with_an_html_parser_on_every_page(built):
+    # links_of reads our own output with regular expressions, for speed; on every real
+    # page it must find what an HTML parser finds (href and src, in document order).
+    from html.parser import HTMLParser
+
+    from generator.render.linkcheck import links_of
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.extend(value or "" for name, value in attrs if name in ("href", "src"))
+
+        handle_startendtag = handle_starttag
+
+    _site, files, _problems = built
+    pages = [f for path, f in files.items() if path.endswith(".html")]
+    assert len(pages) > 50
+    for page in pages:
+        parser = Links()
+        parser.feed(page.data.decode("utf-8"))
+        assert list(links_of(page.data.decode("utf-8"))) == parser.found, page.path
