@@ -6,6 +6,7 @@ listing of the writer's spare folder, mostly kernel time) runs meanwhile in a
 forked child on the other core. The child inherits its inputs through fork (the
 Site is never pickled), writes its result into an anonymous in-memory file and
 exits at once: it never waits for the parent while holding copies of its files.
+A cold build runs the exports there too, beside its render workers.
 
 The task runs in this process, when it is started, where forking is not safe or
 not useful: not on Linux (no memfd), on a single core, in a process with other
