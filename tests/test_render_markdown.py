@@ -94,3 +94,44 @@ def test_converter_state_does_not_leak_between_bodies():
     first = markdown_to_html("## 見出し\n", CASE, site)
     second = markdown_to_html("## 見出し\n", CASE, site)
     assert first == second
+
+
+def _reference(body: str, source: str, site) -> str:
+    from generator.render.markdown import _converter, sanitize_rewriting
+
+    converter = _converter()
+    converter.reset()
+    return sanitize_rewriting(converter.convert(body), source, site)
+
+
+LINK_BODIES = (
+    "[制度](../programs/chiiki-johoka-advisor.md) と [事例](hiroshima-dxship.md#成果) と [外部](https://example.jp/a.md)",
+    "[about](../pages/about.md) [なし](../pages/none.md) [tag](/content/partners/hitachi.md?x=1#y)",
+    '<a href="../programs/chiiki-johoka-advisor.md" title="a>b">raw</a> <a title="x" href="x&#46;md">entity</a>',
+    "[q](../programs/chiiki-johoka-advisor.md#\"><script>alert(1)</script>) [amp](../programs/a.md#a&b) [nb](../programs/a.md#a\u00a0b)",
+    "[t](../programs/a.md \"title with .md\") [j](javascript:alert('x.md')) ![img](../programs/a.md)",
+    "本文に .md と書いただけ。[abbr](<../programs/a b.md>) [pct](../programs/%61.md)",
+    "<abbr title=\"a.md\">略</abbr> <a href='../cases/x.md'>single</a> <a  href=\"../cases/y.md\"  >spaces</a>",
+)
+
+
+@pytest.mark.parametrize("body", LINK_BODIES)
+def test_link_rewriting_after_sanitising_equals_rewriting_while_sanitising(body):
+    site = sample_site("/dx-catalog/")
+    assert markdown_to_html(body, CASE, site) == _reference(body, CASE, site)
+
+
+def test_rewriting_after_sanitising_on_every_body():
+    from pathlib import Path
+
+    from benchmarks.corpus import generate
+    from hostile import PAYLOADS
+
+    root = Path(__file__).resolve().parent.parent
+    site = sample_site()
+    bodies = [(str(p.relative_to(root)), p.read_text(encoding="utf-8")) for p in root.glob("content/**/*.md")]
+    bodies += [(f"content/{path.split('/')[-2]}/{path.split('/')[-1]}", text) for path, text in generate(300, seed=3).items() if path.endswith(".md")]
+    bodies += [(CASE, f"[{p}](../programs/a.md#{p}) [x](../cases/{p}.md) <a href=\"{p}.md\">{p}</a>") for p in PAYLOADS]
+    assert len(bodies) > 300
+    for source, body in bodies:
+        assert markdown_to_html(body, source, site) == _reference(body, source, site), source

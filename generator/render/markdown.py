@@ -1,12 +1,16 @@
 """Markdown bodies → safe HTML.
 
-Python-Markdown turns the body into HTML; links to other entries' files are
-rewritten to their pages; nh3 then keeps only the tags and attributes a catalog
-page needs, so raw HTML in an entry can never run script on the site.
+Python-Markdown turns the body into HTML; nh3 keeps only the tags and attributes
+a catalog page needs, so raw HTML in an entry can never run script on the site;
+links to other entries' files are then rewritten to their pages. The rewriting
+is done on nh3's output, which one prebuilt set of rules makes; a body whose links
+that way cannot read exactly goes through ``sanitize_rewriting``, where nh3 calls
+back for every link, and both give the same bytes (tests/test_render_markdown.py).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 from urllib.parse import quote
@@ -95,22 +99,67 @@ def markdown_to_html(body: str, source_path: str, site: Site) -> str:
     converter = _converter()
     converter.reset()
     html = converter.convert(body)
+    clean = _cleaner().clean(html)
+    if ".md" not in clean:
+        return clean  # no link to rewrite: what sanitising with the rewriting filter gives
+    rewritten = _rewrite_clean_links(clean, source_path, site)
+    return rewritten if rewritten is not None else sanitize_rewriting(html, source_path, site)
+
+
+def sanitize_rewriting(html: str, source_path: str, site: Site) -> str:
+    """nh3 with the links to entry files rewritten as it reads them: the reference path."""
 
     def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         if tag == "a" and attribute == "href":
             return _rewrite_href(value, source_path, site)
         return value
 
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        attribute_filter=keep_attribute,
-        link_rel=None,  # no target=_blank is allowed, so rel adds nothing
-        strip_comments=True,
-    )
+    return nh3.clean(html, **_CLEAN_ARGS, attribute_filter=keep_attribute)
+
+
+_CLEAN_ARGS = {
+    "tags": set(ALLOWED_TAGS),
+    "clean_content_tags": set(DROP_WITH_CONTENT),
+    "attributes": {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    "url_schemes": set(URL_SCHEMES),
+    "link_rel": None,  # no target=_blank is allowed, so rel adds nothing
+    "strip_comments": True,
+}
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    """nh3's rules built once (``nh3.clean`` builds them on every call: half its time here)."""
+    return nh3.Cleaner(**_CLEAN_ARGS)
+
+
+# In nh3's output every attribute value is double-quoted with ``"<>&`` escaped, so a
+# ``<a `` is a tag and ``href="…"`` inside it is the whole value.
+_CLEAN_HREF = re.compile(r'(<a\s(?:[^>]*?\s)?href=")([^"]*)"')
+_ESCAPED_IN_ATTRIBUTES = frozenset('&"<>\u00a0')
+
+
+def _rewrite_clean_links(clean: str, source_path: str, site: Site) -> str | None:
+    """``clean`` with its links to entry files rewritten; None when a link needs the reference path.
+
+    That is a value holding a character reference, or a new value holding a character
+    nh3 would escape: rare, and then nh3 itself is left to read and write them.
+    """
+    needs_reference = False
+
+    def rewrite(match: re.Match[str]) -> str:
+        nonlocal needs_reference
+        value = match.group(2)
+        if ".md" not in value:
+            return match.group(0)
+        new = None if "&" in value else _rewrite_href(value, source_path, site)
+        if new is None or not _ESCAPED_IN_ATTRIBUTES.isdisjoint(new):
+            needs_reference = True
+            return match.group(0)
+        return f'{match.group(1)}{new}"'
+
+    rewritten = _CLEAN_HREF.sub(rewrite, clean)
+    return None if needs_reference else rewritten
 
 
 def _rewrite_href(href: str, source_path: str, site: Site) -> str | None:
