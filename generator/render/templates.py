@@ -81,6 +81,9 @@ def make_environment(project: Path, *, keep_compiled: bool = False) -> tuple[jin
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One environment per build, whose templates were fingerprinted when it began: no
+        # need to look at each template file's time again on every page (50,000 stats at 10,000).
+        auto_reload=False,
     )
     filters.install(env)
     escaping = (*_escaping_links(project, folders), *_escaping_links(project, _theme_folders(project, "static")))
