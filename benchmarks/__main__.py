@@ -1,4 +1,4 @@
-"""`python -m benchmarks {corpus,run,profile}`: argument parsing only."""
+"""`python -m benchmarks {corpus,run,profile,floor}`: argument parsing only."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     profile.add_argument("--workdir", type=Path, default=None, metavar="DIR")
     profile.add_argument("--seed", type=int, default=1)
     profile.set_defaults(run=_profile)
+
+    floor = sub.add_parser("floor", help="time the bare loop (read, YAML, Python-Markdown, Jinja2, write) beside Hugo")
+    floor.add_argument("--project", type=Path, required=True, metavar="DIR", help="a project, e.g. one written by `corpus`")
+    floor.add_argument("--runs", type=_positive, default=3)
+    floor.add_argument("--processes", type=_positive, nargs="+", default=[1, 2], metavar="P")
+    floor.add_argument("--no-hugo", dest="hugo", action="store_false")
+    floor.set_defaults(run=_floor)
 
     args = parser.parse_args(argv)
     return args.run(args)
@@ -96,6 +103,13 @@ def _profile(args: argparse.Namespace) -> int:
     from .profile import profile_build
 
     return profile_build(entries=args.entries, search=args.search, top=args.top, workdir=args.workdir, seed=args.seed)
+
+
+def _floor(args: argparse.Namespace) -> int:
+    from .floor import measure
+
+    print(measure(args.project, runs=args.runs, processes=args.processes, hugo=args.hugo))
+    return 0
 
 
 if __name__ == "__main__":

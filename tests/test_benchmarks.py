@@ -138,3 +138,14 @@ def test_timed_reports_the_exit_code_of_the_child(tmp_path):
     ok = timed([sys.executable, "-c", "print('x', file=__import__('sys').stderr)"], log=tmp_path / "log")
     assert ok.exit_code == 0 and ok.max_rss_mb > 0
     assert (tmp_path / "log").read_text() == "x\n"
+
+
+def test_the_bare_loop_writes_one_page_per_entry_on_two_processes(tmp_path, small_corpus):
+    from benchmarks.floor import bare_loop, entry_files
+
+    project = tmp_path / "project"
+    write_corpus(small_corpus, project, entries=SMALL, seed=7)
+    out = tmp_path / "out"
+    assert bare_loop(project, out, 2) == len(entry_files(project)) == len(_entry_files(small_corpus))
+    page = next(out.glob("cases/*/index.html")).read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<h2" in page
