@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
+from types import MappingProxyType
 from urllib.parse import quote
 
 import markdown
@@ -117,14 +118,14 @@ def sanitize_rewriting(html: str, source_path: str, site: Site) -> str:
     return nh3.clean(html, **_CLEAN_ARGS, attribute_filter=keep_attribute)
 
 
-_CLEAN_ARGS = {
-    "tags": set(ALLOWED_TAGS),
-    "clean_content_tags": set(DROP_WITH_CONTENT),
-    "attributes": {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-    "url_schemes": set(URL_SCHEMES),
+_CLEAN_ARGS = MappingProxyType({
+    "tags": ALLOWED_TAGS,
+    "clean_content_tags": DROP_WITH_CONTENT,
+    "attributes": {tag: frozenset(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},  # nh3 wants a dict
+    "url_schemes": URL_SCHEMES,
     "link_rel": None,  # no target=_blank is allowed, so rel adds nothing
     "strip_comments": True,
-}
+})
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ from markdown import util
 from markdown.treeprocessors import InlineProcessor
 
 REQUIRED: dict[str, tuple[str, tuple[str, ...]]] = {
-    # name: (the pattern's expression, strings of which every match contains one)
+    # name: (the pattern's expression, strings of which a text must hold one for it to match)
     "backtick": (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
     "escape": (r"\\(.)", ("\\",)),
     "reference": (r"(?<!\!)\[", ("[",)),
