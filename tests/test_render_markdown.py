@@ -135,3 +135,27 @@ def test_rewriting_after_sanitising_on_every_body():
     assert len(bodies) > 300
     for source, body in bodies:
         assert markdown_to_html(body, source, site) == _reference(body, source, site), source
+
+
+@pytest.mark.parametrize(
+    ("body", "reference"),
+    [
+        ("[制度](../programs/chiiki-johoka-advisor.md#条件) と [外部](https://example.jp/)", False),
+        ("本文だけ", False),
+        ('<a href="hiroshima-dxship&#46;md">文字参照</a>', False),  # nh3 writes it back as ".md"
+        ('<a href="hiroshima-dxship.md#x&amp;y">アンパサンド</a>', True),
+        ("[q](../programs/chiiki-johoka-advisor.md#a&b)", True),
+    ],
+)
+def test_only_links_it_cannot_read_exactly_take_the_reference_path(monkeypatch, body, reference):
+    from generator.render import markdown as module
+
+    calls = []
+    original = module.sanitize_rewriting
+    monkeypatch.setattr(module, "sanitize_rewriting", lambda *args: calls.append(args) or original(*args))
+    html = markdown_to_html(body, CASE, sample_site())
+    assert bool(calls) is reference
+    if "制度" in body:
+        assert 'href="/programs/chiiki-johoka-advisor/#条件"' in html
+    if "文字参照" in body:
+        assert 'href="/cases/hiroshima-dxship/"' in html
