@@ -28,7 +28,7 @@ import yaml
 from generator.model import COLLECTIONS
 
 from .hugo import hugo_version, write_hugo_site
-from .run import timed
+from .run import _checked, timed
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PAGE = "<!DOCTYPE html><html lang=ja><head><meta charset=utf-8><title>{{ title }}</title></head><body><main><h1>{{ title }}</h1>{{ body|safe }}</main></body></html>\n"
@@ -88,9 +88,7 @@ def _times(command: list[str], base: Path, runs: int) -> list[float]:
     for _ in range(runs):
         shutil.rmtree(base / "out", ignore_errors=True)
         shutil.rmtree(base / "hugo-cache", ignore_errors=True)
-        sample = timed(command, log=base / "log")
-        if sample.exit_code != 0:
-            raise RuntimeError(f"{command[0]} failed: {(base / 'log').read_text(errors='replace')[-2000:]}")
+        sample = _checked(timed(command, log=base / "log"), base / "log", " ".join(command[:3]))
         seconds.append(sample.seconds)
     return seconds
 
