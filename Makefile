@@ -6,11 +6,27 @@ PIP_FLAGS ?= --quiet --disable-pip-version-check
 BUILD_FLAGS ?=
 SERVE_FLAGS ?=
 
-.PHONY: site test check serve clean screenshots a11y-report bench
+.PHONY: site test check serve clean screenshots a11y-report bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# In CI (CI=true: GitHub Actions, .ci/run) every dependency comes from requirements/*.txt, each file
+# checked against its hash, and the project itself is installed without resolving anything; `pip check`
+# then proves the locked versions meet pyproject.toml. Elsewhere pyproject.toml's ranges are resolved.
+LOCKED ?= $(filter true,$(CI))
+ifneq ($(LOCKED),)
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/site.txt
+	$(BIN)/python -m pip install $(PIP_FLAGS) --require-hashes -r requirements/site.txt
+	$(BIN)/python -m pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+	$(BIN)/python -m pip install $(PIP_FLAGS) --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip check
+	touch $@
+else
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
 	touch $@
@@ -18,6 +34,22 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
 	touch $@
+endif
+
+# Rewrites requirements/*.txt from pyproject.toml with the workflows' Python (docs/hosting.md).
+# Keeps every pin that still fits; LOCK_FLAGS=--upgrade moves all to the newest allowed,
+# LOCK_FLAGS="--upgrade-package jinja2" one package.
+LOCK_PYTHON ?= python3.12
+LOCK_VENV ?= .venv-lock
+LOCK_FLAGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+	--all-build-deps --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
+
+lock:
+	$(LOCK_PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install $(PIP_FLAGS) 'pip-tools>=7.5,<8'
+	$(PIP_COMPILE) --output-file requirements/site.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements/site.txt --output-file requirements/test.txt pyproject.toml
 
 site: $(VENV)/.installed
 	$(BIN)/catalog check
