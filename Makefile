@@ -19,8 +19,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
 	touch $@
 
+# The build checks the content first and writes nothing when it has errors: each problem is printed once.
 site: $(VENV)/.installed
-	$(BIN)/catalog check
 	$(BIN)/catalog build --output site $(BUILD_FLAGS)
 	@echo "サイトを生成しました: $(CURDIR)/site/index.html"
 

@@ -202,6 +202,7 @@ CODES: Mapping[str, tuple[str, str]] = {
     # warnings
     "summary-long": ("要約が長く、検索結果で途中までしか表示されません（警告）", "120文字程度に縮めます"),
     "review-overdue": ("最終確認日（reviewed）から時間がたっています（警告）", "公式の情報を確かめ、reviewed を今日にします"),
+    "placeholder-origin": ("公開先の URL が例（https://example.github.io）のままです（警告、ビルドのとき）", "site.yaml の base_url を実際の公開先にするか、--base-url で指定します"),
     # building the site
     "broken-link": ("生成したページのリンク先がありません", "テーマを変えた場合はテンプレートのリンクを確かめます"),
     "template-error": ("テンプレートの実行に失敗しました", "テーマを変えた場合は、その変更を確かめます"),

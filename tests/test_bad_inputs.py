@@ -231,7 +231,7 @@ CASES: tuple[Bad, ...] = (
     Bad("site-yaml-bomb", {S: SITE + billion_laughs()},
         (f"{S}:11:4: error[yaml-alias]:",)),
     Bad("site-yaml-base-path-traversal", {S: edit(SITE, "base_path: /", "base_path: /../../etc/")},
-        (f"{S}:5:1: error[invalid-value]: 「base_path」（公開先のパス）の書き方が正しくありません",)),
+        (f"{S}:5:1: error[invalid-value]: base_path の「/../../etc/」はパスとして使えません",)),
     # --- archetypes.yaml ----------------------------------------------------------------
     Bad("archetypes-mapping", {A: "producer:\n  name: プロデューサー\n"},
         (f"{A}:1:1: error[wrong-type]: この項目はリスト（- で始まる行）で書いてください（いまは「キー: 値」の組）",)),

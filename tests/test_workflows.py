@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.cli import _parser
+from generator.cli import _options, _parser
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -89,13 +89,14 @@ def test_main_is_built_for_the_project_site_path_and_deployed_with_the_official_
 
     (command,) = runs(workflow)
     assert command.startswith("make site BUILD_FLAGS=")
-    # With the values configure-pages gives for https://owner.github.io/repo/:
-    filled = command.replace("${{ steps.pages.outputs.origin }}", "https://owner.github.io").replace(
-        "${{ steps.pages.outputs.base_path }}", "/repo"
-    )
-    flags = shlex.split(shlex.split(filled)[2].removeprefix("BUILD_FLAGS="))
-    args = _parser().parse_args(["build", "--output", "site", *flags])
-    assert (args.base_url, args.base_path) == ("https://owner.github.io", "/repo/")
+    # With the values configure-pages gives for a project site and for a user site:
+    for base_path, expected in (("/repo", "/repo/"), ("", "/")):
+        filled = command.replace("${{ steps.pages.outputs.origin }}", "https://owner.github.io").replace(
+            "${{ steps.pages.outputs.base_path }}", base_path
+        )
+        flags = shlex.split(shlex.split(filled)[2].removeprefix("BUILD_FLAGS="))
+        options = _options(_parser().parse_args(["build", "--output", "site", *flags]))
+        assert (options.base_url, options.base_path) == ("https://owner.github.io", expected)
 
 
 def test_the_readme_documents_the_command_the_workflows_run() -> None:
@@ -110,8 +111,6 @@ def test_makefile_passes_build_and_serve_flags() -> None:
         out = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
         return [line for line in out.splitlines() if "catalog" in line]
 
-    assert dry_run("site", "BUILD_FLAGS=--base-path /repo/") == [
-        ".venv/bin/catalog check",
-        ".venv/bin/catalog build --output site --base-path /repo/",
-    ]
+    # One build: it checks first, so each problem is printed once.
+    assert dry_run("site", "BUILD_FLAGS=--base-path /repo/") == [".venv/bin/catalog build --output site --base-path /repo/"]
     assert dry_run("serve", "SERVE_FLAGS=--no-search") == [".venv/bin/catalog serve --no-search"]
