@@ -220,7 +220,7 @@ def _new(args: argparse.Namespace) -> int:
     if isinstance(result, Refused):
         print(f"作成できません: {result.message}", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"作成しました: {result.path}（「← 書き換えてください」の値を書き換えてから catalog check で確かめてください）", file=sys.stderr)
+    print(f"作成しました: {result.path}。「# ← 書き換えてください」の値を書き換えてその印を消し、make check（または .venv/bin/catalog check）で確かめてください", file=sys.stderr)
     return EXIT_OK
 
 

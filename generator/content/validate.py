@@ -15,6 +15,7 @@ from ..problems import Problem, error, warning
 from .discover import SourceFile
 from .entries import Located, build_archetypes, build_entry, build_page, content_warnings
 from .parse import Parsed, parse_data_file, parse_entry
+from .placeholders import placeholder_problems
 from .privacy import FORBIDDEN_KEYS, check_role
 from .schema import validate as validate_schema
 
@@ -95,7 +96,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
     parsed = parse_entry(source.data, source.path)
     if not isinstance(parsed, Parsed):
         return FileResult(source, None, parsed)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(placeholder_problems(source.data, parsed))
     skip: frozenset[str] = frozenset()
     if source.kind == "roles":
         problems.extend(check_role(parsed))
