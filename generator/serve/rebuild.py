@@ -40,7 +40,7 @@ class Rebuilder:
         self.options = options.preview(url, self.output)
         self.state = state
         self.say = say
-        self._shown: frozenset[str] = frozenset()
+        self._shown: frozenset[Problem] = frozenset()
         """The problems printed for the previous build (only changes are printed again)."""
         self._serial = 0
         self._lock = threading.Lock()
@@ -84,18 +84,23 @@ class Rebuilder:
             shutil.rmtree(old, ignore_errors=True)
 
     def _report(self, problems: Iterable[Problem]) -> None:
-        """Print the problems that are new since the previous build, and how many went away or stay."""
-        lines = [problem.format() for problem in problems]
-        current = frozenset(lines)
-        for line in lines:
-            if line not in self._shown:
-                self.say(line, always=True)
+        """Print the problems that are new since the previous build, and how many were fixed or stay.
+
+        A file with an error is not checked further: its earlier warnings are not
+        fixed, only unseen, and are kept as they were.
+        """
+        problems = tuple(problems)
+        failed = {p.path for p in problems if p.is_error}
+        current = {*problems, *(p for p in self._shown if not p.is_error and p.path in failed)}
+        for problem in problems:
+            if problem not in self._shown:
+                self.say(problem.format(), always=True)
         fixed, same = len(self._shown - current), len(current & self._shown)
         if fixed or same:
             said = [f"直った問題 {fixed} 件"] if fixed else []
             said += [f"前回と同じ問題 {same} 件（表示は省きます）"] if same else []
             self.say("、".join(said), always=True)
-        self._shown = current
+        self._shown = frozenset(current)
 
     def close(self) -> None:
         with self._lock:
