@@ -167,3 +167,9 @@ def test_cli_new_exit_codes_and_messages(minimal_project: Path, capsys: pytest.C
     )
     assert main(["new", "partners", "New_Partner", "--project", str(minimal_project)]) == 1
     assert capsys.readouterr().err.startswith("作成できません: ファイル名「New_Partner.md」は使えません。")
+
+
+def test_every_example_sentence_is_found_by_the_quick_search() -> None:
+    from generator.content import placeholders
+
+    assert placeholders._BODY_EXAMPLES and all(placeholders._BODY_HINT in line for line in placeholders._BODY_EXAMPLES)

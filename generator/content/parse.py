@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Problem, error
-from .yaml_slips import closing_fence, diagnose, split_lines, suspicious_scalar
+from .yaml_slips import closing_fence, diagnose, suspicious_scalar
 
 Path_ = tuple[str | int, ...]
 """Where a value sits in a document: keys and list indexes from the root."""
@@ -219,7 +219,6 @@ class _Builder:
     def __init__(self, path: str, first_line: int, text: str) -> None:
         self.path = path
         self.text = text
-        self._lines: list[str] | None = None
         self.offset = first_line - 1
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
@@ -282,12 +281,10 @@ class _Builder:
         if bad:
             self.fail(node, "control-character", f"値に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。\"…\" の中の \\x や \\u による書き方も使えません")
             return None
-        multiline = node.start_mark.line != node.end_mark.line
-        if multiline or (not node.style and (value[:1] in ("-", "－") or ":" in value or "：" in value)):
-            # It parsed, but perhaps only because of a slip (a "-item", a "key:value" line, a run-on quote).
-            if self._lines is None:
-                self._lines = split_lines(self.text)
-            slip = suspicious_scalar(node, self._lines, self.offset + 1)
+        if ":" in value or "：" in value or " - " in value or "－" in value or value[:1] == "-":
+            # It parsed, but perhaps only because of a slip: a "-item" or "key:value" line, a value run on
+            # over a "- item" or "key: value" line (whose text it then holds), a quote run on over keys.
+            slip = suspicious_scalar(node, self.text)
             if slip is not None:
                 line, col, message = slip
                 self.problems.append(error(self.path, line + 1 + self.offset, col + 1, "yaml-syntax", f"YAML の書き方に誤りがあります: {message}"))

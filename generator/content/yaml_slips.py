@@ -122,9 +122,12 @@ def swallowing_quote(text: str, before: int) -> Slip | None:
 
 
 def _unclosed(lines: Sequence[str], line: int, col: int) -> Slip:
-    quote = lines[line][col : col + 1] if line < len(lines) else '"'
+    return line, col, _unclosed_message(lines[line][col : col + 1] if line < len(lines) else '"')
+
+
+def _unclosed_message(quote: str) -> str:
     quote = quote if quote in ('"', "'") else '"'
-    return line, col, f"引用符「{quote}」が閉じられていません。値の終わりに「{quote}」を書いてください"
+    return f"引用符「{quote}」が閉じられていません。値の終わりに「{quote}」を書いてください"
 
 
 def _indent(text: str) -> int:
@@ -189,21 +192,27 @@ def indentation(lines: Sequence[str], at: int, first: int = 1, *, mapping_value:
     return at, 0, f"字下げ（{mine}文字）が同じ段の {top + first}行目（{theirs}文字）とそろっていません"
 
 
-def suspicious_scalar(node: yaml.ScalarNode, lines: Sequence[str], first: int = 1) -> Slip | None:
-    """A value that parsed only because of a slip: ``-item``, ``key:value`` on its own line, a run-on quote."""
+def suspicious_scalar(node: yaml.ScalarNode, text: str) -> Slip | None:
+    """A value that parsed only because of a slip: ``-item``, ``key:value`` on its own line, a run-on quote.
+
+    Reads ``text`` around the value by its marks (libyaml counts characters), without splitting the file.
+    """
     start, end = node.start_mark, node.end_mark
-    if node.style in ('"', "'"):
-        if end.line > start.line and any(_KEY_LINE.match(lines[i]) for i in range(start.line + 1, min(end.line, len(lines) - 1) + 1)):
-            return _unclosed(lines, start.line, start.column)
+    quoted = node.style in ('"', "'")
+    if node.style and not quoted:  # a block scalar (| or >) is text by design
         return None
-    if node.style or start.line >= len(lines):  # '' (libyaml) or None: a plain value
-        return None
-    if lines[start.line][: start.column].strip() == "":  # the value starts its line: written as a key or an item
-        found = slip_on_line(lines[start.line])
+    line_start = start.index - start.column
+    if not quoted and text[line_start : start.index].strip() == "":  # written as a key or an item
+        line_end = _BREAK.search(text, start.index)
+        found = slip_on_line(text[line_start : line_end.start() if line_end else len(text)])
         if found is not None:
             return start.line, found[0], found[1]
-    for index in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
-        text = lines[index].lstrip()
-        if text.startswith("- ") or _KEY_LINE.match(text) or slip_on_line(lines[index]):
-            return index, _indent(lines[index]), "字下げがそろっていないため、前の行の値の続きとして読まれています。同じ段の行と字下げをそろえてください"
+    if end.line == start.line:
+        return None
+    for line, line_text in enumerate(split_lines(text[line_start : end.index])[1:], start=start.line + 1):
+        if quoted:
+            if _KEY_LINE.match(line_text):
+                return start.line, start.column, _unclosed_message(text[start.index])
+        elif line_text.lstrip().startswith("- ") or _KEY_LINE.match(line_text) or slip_on_line(line_text):
+            return line, _indent(line_text), "字下げがそろっていないため、前の行の値の続きとして読まれています。同じ段の行と字下げをそろえてください"
     return None
