@@ -182,6 +182,15 @@ def indentation(lines: Sequence[str], at: int, first: int = 1, *, mapping_value:
     theirs = _indent(lines[prev])
     if mine > theirs:
         return at, 0, f"字下げ（{mine}文字）が前の行（{prev + first}行目、{theirs}文字）より深くなっています。前の行の続きでなければ字下げをそろえてください"
+    if mine == theirs:  # the same depth, but a list item and a "key: value" line side by side
+        here, there = lines[at].lstrip(), lines[prev].lstrip()
+        if there.startswith("- ") and ":" in there and not here.startswith("- "):
+            key = there[2:].split(":", 1)[0].strip()
+            return at, 0, (
+                f"{prev + first}行目の「- 」の項目の続きなら、字下げを {mine + 2}文字にして「{key}」とそろえてください。"
+                "新しい項目なら先頭に「- 」を付けてください"
+            )
+        return at, 0, f"「- 」で始まる行と「キー: 値」の行が同じ字下げ（{mine}文字）に混ざっています。どちらかにそろえてください"
     # A dedent to a depth no open block has: the block above, or this line, is off.
     parent = next((i for i in reversed(content[: content.index(prev)]) if _indent(lines[i]) < theirs), None)
     top = next(i for i in content if (parent is None or i > parent) and i <= prev)
