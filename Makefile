@@ -51,8 +51,8 @@ lock:
 	$(PIP_COMPILE) --output-file requirements/site.txt pyproject.toml
 	$(PIP_COMPILE) --extra test --constraint requirements/site.txt --output-file requirements/test.txt pyproject.toml
 
+# The build checks the content first and writes nothing when it has errors: each problem is printed once.
 site: $(VENV)/.installed
-	$(BIN)/catalog check
 	$(BIN)/catalog build --output site $(BUILD_FLAGS)
 	@echo "サイトを生成しました: $(CURDIR)/site/index.html"
 

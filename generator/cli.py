@@ -13,21 +13,18 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import signal
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Sequence
-from zoneinfo import ZoneInfo
 
 from . import __version__
-from .config import BuildOptions, normalize_base_path
+from .config import AddressError, BuildOptions, build_date, parse_base_path, parse_base_url, resolve_options
 from .problems import Problem, has_errors, summary_line
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def run() -> None:
@@ -83,15 +80,18 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="コンテンツを検証します（何も書き込みません）")
     project_options(check)
-    check.set_defaults(run=_check)
+    check.set_defaults(run=_check, parser=check)
 
     build = sub.add_parser("build", help="検証してサイトを生成します")
     project_options(build)
     build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
-    build.add_argument("--base-url", type=_base_url, default=None, help="公開先のオリジン（例: https://example.github.io）。site.yaml より優先")
+    build.add_argument(
+        "--base-url", type=_base_url, default=None,
+        help="公開先の URL（例: https://example.org または https://example.org/dx-catalog/。パスまで書くとそれが公開先のパスになります）。site.yaml より優先",
+    )
     build.add_argument("--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
     build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
-    build.set_defaults(run=_build)
+    build.set_defaults(run=_build, parser=build)
 
     new = sub.add_parser("new", help="新しい項目のひな形を書きます")
     new.add_argument("collection", help="種類: programs, partners, cases, roles, pages")
@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1。このパソコンからだけ見られます）")
     serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
     serve.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません（再ビルドが速くなります）")
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, parser=serve)
 
     guide = sub.add_parser("guide", help="編集者向けガイド（Markdown）をスキーマから生成します")
     guide.add_argument("--output", type=Path, default=None, help="書き込むファイル（既定: 標準出力）")
@@ -119,33 +119,40 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text}") from None
 
 
-_BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")
-_BASE_PATH = re.compile(r"^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*$")
-
-
 def _base_url(text: str) -> str:
-    """Same rule as site.yaml's base_url: an origin, nothing else."""
-    if not _BASE_URL.match(text):
-        raise argparse.ArgumentTypeError(f"--base-url はオリジン（例: https://example.github.io）で指定してください: {text!r}")
+    """The rule of site.yaml's base_url (config.parse_base_url); resolve_options splits it."""
+    try:
+        parse_base_url(text)
+    except AddressError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return text
 
 
 def _base_path(text: str) -> str:
-    """Same rule as site.yaml's base_path; no '.' or '..' segments."""
-    normalized = normalize_base_path(text)
-    if not _BASE_PATH.match(normalized) or any(part in (".", "..") for part in normalized.split("/")):
-        raise argparse.ArgumentTypeError(f"--base-path は / で区切った英数字のパスで指定してください（例: /dx-catalog/）: {text!r}")
-    return normalized
+    """The rule of site.yaml's base_path (config.parse_base_path)."""
+    try:
+        return parse_base_path(text)
+    except AddressError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_date(explicit: date | None) -> date:
-    """--as-of, else SOURCE_DATE_EPOCH (reproducible builds), else today in Japan."""
-    if explicit is not None:
-        return explicit
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(JST).date()
-    return datetime.now(JST).date()
+def _options(args: argparse.Namespace) -> BuildOptions:
+    """The options of this run, resolved where every caller resolves them; a conflict is a usage error."""
+    try:
+        return resolve_options(
+            args.project,
+            output=getattr(args, "output", None),
+            as_of=args.as_of,
+            drafts=args.drafts,
+            strict=args.strict,
+            search=getattr(args, "search", True),
+            quiet=args.quiet,
+            base_url=getattr(args, "base_url", None),
+            base_path=getattr(args, "base_path", None),
+        )
+    except AddressError as exc:
+        args.parser.error(str(exc))  # exits with EXIT_USAGE
+        raise
 
 
 def report(problems: Sequence[Problem], *, quiet: bool = False) -> None:
@@ -160,13 +167,13 @@ def report(problems: Sequence[Problem], *, quiet: bool = False) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .pipeline import load
+    from .pipeline import check
 
+    options = _options(args)
     started = time.perf_counter()
-    # check writes nothing, not even the validation cache (it may read it).
-    loaded = load(args.project, as_of=build_date(args.as_of), drafts=args.drafts, write_cache=False)
-    report(loaded.problems, quiet=args.quiet)
-    failed = has_errors(loaded.problems, strict=args.strict)
+    loaded = check(options)  # writes nothing, not even the validation cache (it may read it)
+    report(loaded.problems, quiet=options.quiet)
+    failed = has_errors(loaded.problems, strict=options.strict)
     verdict = "問題があります" if failed else "問題はありません"
     print(
         f"検証: {loaded.files} ファイル、{summary_line(loaded.problems)}（{time.perf_counter() - started:.2f} 秒）— {verdict}",
@@ -178,21 +185,12 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    project: Path = args.project
-    options = BuildOptions(
-        project=project,
-        output=args.output if args.output is not None else project / "site",
-        as_of=build_date(args.as_of),
-        drafts=args.drafts,
-        strict=args.strict,
-        search=args.search,
-        quiet=args.quiet,
-    )
-    result = build(options, base_url=args.base_url, base_path=args.base_path, progress=_progress(args.quiet))
-    report(result.problems, quiet=args.quiet)
+    options = _options(args)
+    result = build(options, progress=_progress(options.quiet))
+    report(result.problems, quiet=options.quiet)
     if not result.ok:
         # A search-index failure is not the content's fault: exit 3, not 1.
-        content_failed = has_errors([p for p in result.problems if p.code != "search-index"], strict=args.strict)
+        content_failed = has_errors([p for p in result.problems if p.code != "search-index"], strict=options.strict)
         print(f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr)
         return EXIT_CONTENT if content_failed else EXIT_FAILED
     warnings = sum(1 for p in result.problems if not p.is_error)
@@ -218,22 +216,18 @@ def _build(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import Refused, create_entry
 
-    result = create_entry(args.project, args.collection, args.slug, today=build_date(None))
+    result = create_entry(args.project, args.collection, args.slug, today=build_date())
     if isinstance(result, Refused):
         print(f"作成できません: {result.message}", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"作成しました: {result.path}（「← 書き換えてください」の値を書き換えてから catalog check で確かめてください）", file=sys.stderr)
+    print(f"作成しました: {result.path}。「# ← 書き換えてください」の値を書き換えてその印を消し、make check（または .venv/bin/catalog check）で確かめてください", file=sys.stderr)
     return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
     from .serve import ServeOptions, run
 
-    options = ServeOptions(
-        project=args.project, host=args.host, port=args.port, as_of=args.as_of,
-        strict=args.strict, search=args.search, quiet=args.quiet,
-    )
-    return run(options)
+    return run(ServeOptions(_options(args), host=args.host, port=args.port))
 
 
 def _guide(args: argparse.Namespace) -> int:

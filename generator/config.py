@@ -1,17 +1,28 @@
-"""Site configuration (content/site.yaml) and the options of one build.
+"""Site configuration (content/site.yaml) and the options of one run, each made in one place.
 
 ``site.yaml`` is parsed by the content stage like every other YAML file (with
-line numbers and problems); this module only turns the resulting mapping into a
-frozen ``Config`` and applies command-line overrides, which beat the file.
+line numbers and problems); this module turns the resulting mapping into a
+frozen ``Config``. ``resolve_options`` turns what a command was asked (by the
+command line or a caller) into the one ``BuildOptions`` value that check, build
+and serve run with. The site's address follows one rule wherever it is written
+(``base_url``/``base_path`` in site.yaml, ``--base-url``/``--base-path``):
+``site_address``.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+JST = ZoneInfo("Asia/Tokyo")
+PLACEHOLDER_ORIGIN = "https://example.github.io"
+"""The origin of the example site.yaml: a build that would publish it warns."""
 
 
 @dataclass(frozen=True)
@@ -25,8 +36,7 @@ class Config:
     title: str
     prefecture: str
     base_url: str
-    """Origin of the published site (``https://example.jp``); any path in it is ignored,
-    the path comes from ``base_path``."""
+    """Origin of the published site (``https://example.jp``), without a path: the path is ``base_path``."""
     base_path: str
     """Path under which the site is hosted; always starts and ends with '/'."""
     description: str = ""
@@ -39,12 +49,12 @@ class Config:
     """A summary longer than this is cut in search snippets: a warning."""
 
     def with_overrides(self, *, base_url: str | None = None, base_path: str | None = None) -> "Config":
-        """Command-line options beat site.yaml."""
+        """Command-line options (already resolved by ``site_address``) beat site.yaml."""
         changes: dict[str, Any] = {}
         if base_path is not None:
-            changes["base_path"] = normalize_base_path(base_path)
+            changes["base_path"] = base_path
         if base_url is not None:
-            changes["base_url"] = base_url.rstrip("/")
+            changes["base_url"] = base_url
         return replace(self, **changes) if changes else self
 
     @property
@@ -62,9 +72,107 @@ class Config:
         return self.base_path + path.lstrip("/")
 
 
+# --- The site's address: one rule for site.yaml and the command line ---------------------------
+
+_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?", re.ASCII | re.IGNORECASE)
+_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*", re.ASCII)
+URL_HINT = "https://example.org や https://example.org/dx-catalog/ のように、http:// か https:// で始めて書いてください（? や # は付けられません）"
+PATH_HINT = "/ や /dx-catalog/ のように、半角英数字と - _ . ~ のフォルダ名を / で区切って書いてください（「.」で始まるフォルダ名は使えません）"
+
+
+class AddressError(ValueError):
+    """A base URL or base path that the rule refuses; ``field`` says which ("url", "path", "both")."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def parse_base_path(text: str) -> str:
+    """``dx-catalog``, ``/dx-catalog`` and ``/dx-catalog/`` are all ``/dx-catalog/``; ``""`` is ``/``.
+
+    Folders are ASCII letters, digits and ``- _ . ~``, none starting with '.': no
+    '..' can climb out, and no hidden folder (which many hosts refuse to serve).
+    """
+    stripped = text.strip()
+    if stripped.strip("/") == "":
+        if stripped.count("/") > 1:
+            raise AddressError("path", f"「{text}」はパスとして使えません。{PATH_HINT}")
+        return "/"
+    parts = stripped.strip("/").split("/")
+    if not all(_SEGMENT.fullmatch(part) for part in parts):
+        raise AddressError("path", f"「{text}」はパスとして使えません。{PATH_HINT}")
+    return "/" + "/".join(parts) + "/"
+
+
+def parse_base_url(text: str) -> tuple[str, str | None]:
+    """``https://example.org/dx-catalog/`` → (``https://example.org``, ``/dx-catalog/``).
+
+    The path is None when the URL has none (``https://example.org`` or ``…org/``):
+    the base path is then left to whoever else gives it.
+    """
+    match = _ORIGIN.match(text)
+    rest = text[match.end() :] if match else ""
+    if match is None or (rest and not rest.startswith("/")) or any(c in rest for c in "?#"):
+        raise AddressError("url", f"「{text}」は公開先の URL として使えません。{URL_HINT}")
+    origin = f"{match.group(1).lower()}://{match.group(2).lower()}{match.group(3) or ''}"
+    if rest.strip("/") == "":
+        return origin, None
+    try:
+        return origin, parse_base_path(rest)
+    except AddressError:
+        raise AddressError("url", f"「{text}」は公開先の URL として使えません。{URL_HINT}。{PATH_HINT}") from None
+
+
+def site_address(
+    base_url: str | None, base_path: str | None, *, url_name: str = "--base-url", path_name: str = "--base-path"
+) -> tuple[str | None, str | None]:
+    """(origin, path) from a base URL and a base path, either or both absent (None).
+
+    A path in the URL is the base path unless one is given; two different paths are an error.
+    """
+    origin, url_path = parse_base_url(base_url) if base_url is not None else (None, None)
+    path = parse_base_path(base_path) if base_path is not None else None
+    if url_path is not None and path is not None and url_path != path:
+        raise AddressError(
+            "both",
+            f"{url_name} のパス（{url_path}）と {path_name}（{path}）が違います。"
+            f"どちらか一方だけを書くか、同じパスにしてください",
+        )
+    return origin, path if path is not None else url_path
+
+
+def config_from_mapping(data: Mapping[str, Any]) -> Config:
+    """A Config from an already validated site.yaml mapping (``site_address`` accepted its address)."""
+    license_data = data.get("license") or {}
+    if isinstance(license_data, str):
+        license_value = License(name=license_data)
+    else:
+        license_value = License(**{k: v for k, v in license_data.items() if k in ("name", "url")})
+    origin, path = site_address(str(data.get("base_url", "http://localhost:8000")), data.get("base_path"))
+    return Config(
+        title=data["title"],
+        prefecture=data["prefecture"],
+        base_url=origin or "",
+        base_path=path or "/",
+        description=data.get("description", ""),
+        language=data.get("language", "ja"),
+        license=license_value,
+        publisher=data.get("publisher", data["prefecture"]),
+        review_max_age_months=int(data.get("review_max_age_months", 12)),
+        summary_search_max=int(data.get("summary_search_max", 120)),
+    )
+
+
+# --- The options of one run ----------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class BuildOptions:
-    """What a `catalog build` / `serve` run was asked to do."""
+    """What one `catalog check`, `build` or `serve` run does; made by ``resolve_options``.
+
+    Tests may build one directly with literal values: every field is already resolved.
+    """
 
     project: Path
     output: Path
@@ -73,31 +181,54 @@ class BuildOptions:
     strict: bool = False
     search: bool = True
     quiet: bool = False
+    base_url: str | None = None
+    """Origin that beats site.yaml's (None: site.yaml's)."""
+    base_path: str | None = None
+    """Base path that beats site.yaml's (None: site.yaml's, or the path of site.yaml's base_url)."""
     serve: bool = False
-    """Dev-server build: drafts marked, live-reload hook injected."""
+    """Dev-server build: drafts shown and marked, live-reload hook injected, built in one process."""
+
+    def preview(self, url: str, output: Path) -> "BuildOptions":
+        """The same run as the dev server builds it: for ``url`` (its root), drafts shown, into ``output``."""
+        return replace(self, output=output, drafts=True, serve=True, quiet=True, base_url=url.rstrip("/"), base_path="/")
 
 
-def normalize_base_path(value: str) -> str:
-    value = "/" + value.strip().strip("/")
-    return value if value == "/" else value + "/"
+def build_date(explicit: date | None = None, environ: Mapping[str, str] | None = None) -> date:
+    """--as-of, else SOURCE_DATE_EPOCH (reproducible builds), else today in Japan."""
+    if explicit is not None:
+        return explicit
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(JST).date()
+    return datetime.now(JST).date()
 
 
-def config_from_mapping(data: Mapping[str, Any]) -> Config:
-    """Build a Config from an already validated site.yaml mapping."""
-    license_data = data.get("license") or {}
-    if isinstance(license_data, str):
-        license_value = License(name=license_data)
-    else:
-        license_value = License(**{k: v for k, v in license_data.items() if k in ("name", "url")})
-    return Config(
-        title=data["title"],
-        prefecture=data["prefecture"],
-        base_url=str(data.get("base_url", "http://localhost:8000")).rstrip("/"),
-        base_path=normalize_base_path(str(data.get("base_path", "/"))),
-        description=data.get("description", ""),
-        language=data.get("language", "ja"),
-        license=license_value,
-        publisher=data.get("publisher", data["prefecture"]),
-        review_max_age_months=int(data.get("review_max_age_months", 12)),
-        summary_search_max=int(data.get("summary_search_max", 120)),
+def resolve_options(
+    project: Path = Path("."),
+    *,
+    output: Path | None = None,
+    as_of: date | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    search: bool = True,
+    quiet: bool = False,
+    base_url: str | None = None,
+    base_path: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> BuildOptions:
+    """The one place a run's options get their defaults; AddressError for an address the rule refuses.
+
+    Defaults: the output is the project's ``site/``; the date is ``build_date``'s.
+    """
+    origin, path = site_address(base_url, base_path)
+    return BuildOptions(
+        project=project,
+        output=output if output is not None else project / "site",
+        as_of=build_date(as_of, environ),
+        drafts=drafts,
+        strict=strict,
+        search=search,
+        quiet=quiet,
+        base_url=origin,
+        base_path=path,
     )

@@ -209,6 +209,15 @@ def _broken_examples() -> Iterable[tuple[str, str, str]]:
     yield "期間の終わりが始まりより前になった", "programs", program.replace("end: 令和7年度", "end: 令和4年度", 1)
     yield "値の中に「:」を書いた", "programs", program.replace("title: 地域情報化アドバイザー制度", "title: 地域情報化アドバイザー制度: 総務省", 1)
     yield "字下げにタブを使った", "programs", program.replace("  - 総務省", "\t- 総務省", 1)
+    yield "「:」の後に半角スペースを入れなかった", "programs", program.replace("level: national", "level:national", 1)
+    yield "「:」を全角で書いた", "programs", program.replace("level: national", "level： national", 1)
+    yield "引用符（\"）を閉じ忘れた", "programs", program.replace('updated: "2026-04-01"', 'updated: "2026-04-01', 1)
+    yield "リストの「-」の後に半角スペースを入れなかった", "programs", program.replace("  - 総務省", "  -総務省", 1)
+    yield "字下げがそろっていない", "programs", program.replace("  cost_coverage:", "   cost_coverage:", 1)
+    yield "フロントマターを閉じる --- を消した", "programs", program.replace("---\n## ", "## ", 1)
+    published = program.replace("draft: true", "draft: false", 1).replace("（申し込み先や手続きの流れを書きます）", "窓口は総務省です。", 1)
+    left = published.replace("level: national", "level: national  # ← 書き換えてください", 1)
+    yield "例の値や例の文を残したまま下書きをやめた", "programs", left
 
 
 def _anatomy() -> str:

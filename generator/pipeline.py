@@ -1,6 +1,7 @@
 """The one place that knows the order of the stages.
 
 load (discover → validate each file → link) gives a Site or problems;
+``check`` and ``build`` both load with the fields of one BuildOptions value;
 build renders pages, feeds and data exports from the Site, checks every
 internal link, and hands the files to the writer, which swaps them in whole.
 ``check`` stops after linking and writes nothing.
@@ -18,12 +19,12 @@ from typing import Callable, Mapping
 
 from . import cache, collector
 from .aside import Aside
-from .config import BuildOptions, Config
+from .config import PLACEHOLDER_ORIGIN, BuildOptions, Config
 from .content.batch import validate_files
 from .content.discover import Discovery, discover
 from .content.entries import Located
 from .content.link import link
-from .content.validate import validate_archetypes, validate_site_config
+from .content.validate import placeholder_origin, validate_archetypes, validate_site_config
 from .model import Archetype, OutputFile, Page, Sink, Site
 from .output.dataset import export_job
 from .output.feeds import build_feeds
@@ -75,12 +76,14 @@ def load(
     write_cache: bool = True,
     parallel: bool = True,
     found: Discovery | None = None,
+    publish: bool = False,
 ) -> Loaded:
     """Read, validate and link the content of ``project``; every problem at once.
 
     References are checked even when some files have errors (so that every
     problem is reported in one run); a reference to a file that has errors of its
-    own is not reported again.
+    own is not reported again. ``publish``: the site is being built for its
+    public address (not checked, not previewed), so an example address is a warning.
     """
     found = found if found is not None else discover(project)
     problems: list[Problem] = list(found.problems)
@@ -91,8 +94,10 @@ def load(
             result = validate_site_config(source)
             problems.extend(result.problems)
             config = result.config
-    if config is not None:
-        config = config.with_overrides(base_url=base_url, base_path=base_path)
+            if config is not None:
+                config = config.with_overrides(base_url=base_url, base_path=base_path)
+                if publish and config.base_url == PLACEHOLDER_ORIGIN:
+                    problems.append(placeholder_origin(source.path, result.base_url_at))
     hashes: dict[str, str] = {}
     archetypes_ok = False
     for source in found.files:
@@ -129,6 +134,18 @@ def load(
     if has_errors(problems):
         return Loaded(None, sort_problems(problems), len(found.files))
     return Loaded(linked.site, sort_problems(problems), len(found.files), hashes)
+
+
+def check(options: BuildOptions) -> Loaded:
+    """`catalog check`: load as a build with the same options would, writing nothing (not even the cache)."""
+    return load(
+        options.project,
+        as_of=options.as_of,
+        drafts=options.drafts,
+        base_url=options.base_url,
+        base_path=options.base_path,
+        write_cache=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -268,34 +285,29 @@ def render(
     return Rendered(others, kept, problems, len(routes), page_cache, cache_key, exports_cache, placed, written, cards_cache, links_cache)
 
 
-def build(
-    options: BuildOptions,
-    *,
-    base_url: str | None = None,
-    base_path: str | None = None,
-    progress: Progress | None = None,
-) -> BuildResult:
+def build(options: BuildOptions, *, progress: Progress | None = None) -> BuildResult:
     """Check, render and write the site; nothing is written when there is an error."""
     with collector.paused():  # see collector.py
-        return _build(options, base_url=base_url, base_path=base_path, progress=progress)
+        return _build(options, progress=progress)
 
 
-def _build(options: BuildOptions, *, base_url: str | None, base_path: str | None, progress: Progress | None) -> BuildResult:
+def _build(options: BuildOptions, *, progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     found = discover(options.project)
     theme_key = theme_fingerprint(options.project)
-    build_key = _build_key(options, found, theme_key, base_url, base_path)
+    build_key = _build_key(options, found, theme_key)
     unchanged = _unchanged_build(options, build_key)
     if unchanged is not None:
         return replace(unchanged, seconds=time.perf_counter() - started)
     loaded = load(
         options.project,
         as_of=options.as_of,
-        drafts=options.drafts or options.serve,
-        base_url=base_url,
-        base_path=base_path,
+        drafts=options.drafts,
+        base_url=options.base_url,
+        base_path=options.base_path,
         parallel=not options.serve,
         found=found,
+        publish=not options.serve,
     )
     del found  # the bytes of every file, tens of megabytes: rendering does not need them
     if loaded.site is None or has_errors(loaded.problems, strict=options.strict):
@@ -354,13 +366,13 @@ def _build(options: BuildOptions, *, base_url: str | None, base_path: str | None
     return result
 
 
-def _build_key(options: BuildOptions, found: Discovery, theme_key: str, base_url: str | None, base_path: str | None) -> str:
+def _build_key(options: BuildOptions, found: Discovery, theme_key: str) -> str:
     """Everything a build's output depends on: code, theme, content bytes, options."""
     parts: list[bytes | str] = [
         cache.generator_fingerprint(),
         theme_key,
         static_fingerprint(options.project),
-        repr((options.as_of, options.drafts, options.serve, options.strict, options.search, base_url, base_path)),
+        repr((options.as_of, options.drafts, options.serve, options.strict, options.search, options.base_url, options.base_path)),
         str(options.output.resolve()),
         repr(found.problems),
     ]

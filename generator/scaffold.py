@@ -4,8 +4,9 @@ Every field of the schema is present, each under a short Japanese comment that
 says what it is and whether it is required. Values come from the schema's
 ``examples`` and are marked ``# ← 書き換えてください``; references to other
 entries use entries that exist in the project, so the file passes
-``catalog check`` as generated. A new entry starts as a draft, so an example
-left in by mistake is never published.
+``catalog check`` as generated. A new entry starts as a draft; once it is not,
+every mark or example sentence left in it is an error (content/placeholders.py),
+so an example is never published.
 
 ``scaffold`` is pure (schema + facts → text); ``create_entry`` is the only
 function here that touches the disk.
@@ -22,21 +23,11 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from .content.discover import SLUG, _slug_message
+from .content.placeholders import BODIES, FILL_IN, MARK
 from .content.schema import load_schema
 from .model import COLLECTIONS
 
 NEW_COLLECTIONS: tuple[str, ...] = (*COLLECTIONS, "pages")
-MARK = "# ← 書き換えてください"
-FILL_IN = "（ここに書いてください）"
-"""Value of a text field whose schema has no example."""
-
-_BODIES: Mapping[str, str] = {
-    "programs": "## 制度の概要\n\n（制度の目的と、誰が何を受けられるかを書きます）\n\n## 使い方\n\n（申し込み先や手続きの流れを書きます）\n",
-    "partners": "## 連携の内容\n\n（協定で取り組むことを書きます）\n",
-    "cases": "## 取り組みの概要\n\n（誰が、どんな課題に、どのように取り組んだかを書きます）\n\n## 成果と課題\n\n（わかっていることだけを書きます）\n",
-    "roles": "## どんな役割か\n\n（仕事の内容を書きます。氏名・連絡先・写真など、個人が特定できる情報は書けません）\n",
-    "pages": "（ページの本文を書きます）\n",
-}
 
 
 @dataclass(frozen=True)
@@ -60,15 +51,15 @@ def scaffold(collection: str, slug: str, *, today: date, existing: Mapping[str, 
     lines = [
         "---",
         f"# content/{collection}/{slug}.md — {schema.get('title', collection)}",
-        f"# 「{MARK[2:]}」の値は例です。この項目の内容に書き換えてください。",
+        f"# 「{MARK[2:]}」の値は例です。この項目の内容に書き換え、行末の印も消してください（残っていると公開できません）。",
         "# 「任意」の項目は、使わなければ項目ごと消してかまいません。",
-        "# 公開するときは draft を false にします。書いたら `catalog check` で確かめましょう。",
+        "# 公開するときは draft を false にします。書いたら `make check` で確かめましょう。",
     ]
     for key, node in schema.get("properties", {}).items():
         lines.append("")
         lines.extend(_field(key, node, key in required, 0, today=today, existing=existing))
     lines.append("---")
-    return "\n".join(lines) + "\n" + _BODIES.get(collection, "")
+    return "\n".join(lines) + "\n" + BODIES.get(collection, "")
 
 
 def create_entry(project: Path, collection: str, slug: str, *, today: date) -> Created | Refused:

@@ -49,5 +49,27 @@ def minimal_project(tmp_path: Path) -> Path:
     return copy_minimal_project(tmp_path / "project")
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Missing system packages: said once, at the start; the run stops in CI, else their tests are skipped."""
+    import system_packages
+
+    markers = {marker for item in items for marker in system_packages.NEEDED_BY if item.get_closest_marker(marker)}
+    absent = system_packages.missing(markers)
+    if not absent:
+        return
+    names = {p.name for p in absent}
+    affected = [i for i in items if any(set(system_packages.NEEDED_BY[m]) & names for m in markers if i.get_closest_marker(m))]
+    text = system_packages.message(absent, len(affected))
+    if system_packages.in_ci():
+        pytest.exit(text, returncode=pytest.ExitCode.USAGE_ERROR)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(text, yellow=True, bold=True)
+    skip = pytest.mark.skip(reason="、".join(sorted(names)) + " がないため飛ばしました（テストの最初の表示を見てください）")
+    for item in affected:
+        item.add_marker(skip)
+
+
 # The accessibility tests (tests/test_a11y_*.py) share one built site and one browser per session.
 from a11y_pages import a11y_browser, a11y_origin  # noqa: E402,F401

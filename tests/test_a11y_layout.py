@@ -145,6 +145,7 @@ def test_reduced_motion(a11y_origin, context, path):
     assert moving == []
 
 
+@pytest.mark.print
 def test_print_comparison_to_pdf(a11y_origin, context, tmp_path):
     """比較表をA4横で印刷（PDF）すると、すべての制度の行と列見出しが入っている"""
     pdftotext = shutil.which("pdftotext")

@@ -136,7 +136,7 @@ CASES: tuple[Bad, ...] = (
     Bad("body-only", {P: "## 概要\n\n専門家を派遣します。\n"},
         (f"{P}:1:1: error[front-matter-missing]: ファイルの先頭に --- で始まる項目（front matter）がありません",)),
     Bad("unclosed-front-matter", {P: PROGRAM.replace("---\n## 概要", "## 概要")},
-        (f"{P}:1:1: error[front-matter-unclosed]: front matter が閉じられていません",)),
+        (f"{P}:24:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。この行（本文の始まり）の前に",)),
     Bad("front-matter-list", {P: "---\n- title\n- summary\n---\n"},
         (f"{P}:2:1: error[front-matter-type]: front matter は「キー: 値」の形で書いてください",)),
     Bad("shift-jis", {P: PROGRAM.encode("cp932")},
@@ -231,7 +231,7 @@ CASES: tuple[Bad, ...] = (
     Bad("site-yaml-bomb", {S: SITE + billion_laughs()},
         (f"{S}:11:4: error[yaml-alias]:",)),
     Bad("site-yaml-base-path-traversal", {S: edit(SITE, "base_path: /", "base_path: /../../etc/")},
-        (f"{S}:5:1: error[invalid-value]: 「base_path」（公開先のパス）の書き方が正しくありません",)),
+        (f"{S}:5:1: error[invalid-value]: base_path の「/../../etc/」はパスとして使えません",)),
     # --- archetypes.yaml ----------------------------------------------------------------
     Bad("archetypes-mapping", {A: "producer:\n  name: プロデューサー\n"},
         (f"{A}:1:1: error[wrong-type]: この項目はリスト（- で始まる行）で書いてください（いまは「キー: 値」の組）",)),

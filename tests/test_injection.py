@@ -374,6 +374,6 @@ def test_base_url_refuses_spaces_quotes_and_markup(tmp_path: Path, value: str) -
     path.write_text(path.read_text(encoding="utf-8").replace("base_url: https://example.jp", f"base_url: {json.dumps(value)}"), encoding="utf-8")
     shown = value.replace("\r", "\\r").replace("\n", "\\n")
     assert check_lines(project) == [
-        f"content/site.yaml:4:1: error[invalid-value]: 「base_url」（公開先のオリジン）の書き方が正しくありません（いまは「{shown}」）。"
-        "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）"
+        f"content/site.yaml:4:1: error[invalid-value]: base_url の「{shown}」は公開先の URL として使えません。"
+        "https://example.org や https://example.org/dx-catalog/ のように、http:// か https:// で始めて書いてください（? や # は付けられません）"
     ]

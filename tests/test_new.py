@@ -31,13 +31,16 @@ FILLED = {
 
 
 def fill_in(text: str) -> str:
-    """Replace the marked scalar values an editor must write, leave the rest as generated."""
+    """What an editor does: replace the marked values that need it, confirm the other examples
+    by removing their marks, and write the body."""
 
     def replace(match: re.Match[str]) -> str:
         indent, key = match.group(1), match.group(2)
         return f"{indent}{key}: {FILLED[key]}" if key in FILLED else match.group(0)
 
-    return re.sub(rf"^(\s*)([a-z_]+): .*  {re.escape(MARK)}.*$", replace, text, flags=re.M)
+    text = re.sub(rf"^(\s*)([a-z_]+): .*  {re.escape(MARK)}.*$", replace, text, flags=re.M)
+    text = re.sub(rf"  {re.escape(MARK)}.*$", "", text, flags=re.M)
+    return re.sub(r"^（.*を書きます.*）$", "編集者が書いた本文です。", text, flags=re.M)
 
 
 def front_matter(text: str) -> dict:
@@ -94,6 +97,26 @@ def test_generated_entry_passes_check_as_generated_and_once_filled_in(minimal_pr
     assert "テスト用に書いた名称" in titles
 
 
+@pytest.mark.parametrize("collection", NEW_COLLECTIONS)
+def test_example_values_cannot_be_published(minimal_project: Path, collection: str) -> None:
+    """Set draft: false and leave the examples: every marked line and example sentence is an error."""
+    created = create_entry(minimal_project, collection, "brand-new", today=TODAY)
+    assert isinstance(created, Created)
+    text = created.path.read_text("utf-8")
+    if "draft: true" in text:
+        text = text.replace("draft: true", "draft: false")
+    created.path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    marked = [i + 1 for i, line in enumerate(lines) if line.endswith(MARK) or MARK + "（" in line]
+    examples = [i + 1 for i, line in enumerate(lines) if line.startswith("（") and line.endswith("）")]
+    problems = check_lines(minimal_project)
+    path = f"content/{collection}/brand-new.md"
+    assert [p.split(":")[1] for p in problems] == [str(n) for n in sorted(marked + examples)], problems
+    assert all(p.startswith(path) and ": error[placeholder]: " in p for p in problems), problems
+    assert any("「title」の値が例のままです。この項目の内容に書き換えて、行末の「# ← 書き換えてください」を消してください" in p for p in problems)
+    assert main(["check", "--project", str(minimal_project), "--as-of", CHECK_AS_OF.isoformat(), "--quiet"]) == 1
+
+
 def test_new_entry_is_a_draft_until_published(minimal_project: Path) -> None:
     from generator.pipeline import load
 
@@ -144,3 +167,9 @@ def test_cli_new_exit_codes_and_messages(minimal_project: Path, capsys: pytest.C
     )
     assert main(["new", "partners", "New_Partner", "--project", str(minimal_project)]) == 1
     assert capsys.readouterr().err.startswith("作成できません: ファイル名「New_Partner.md」は使えません。")
+
+
+def test_every_example_sentence_is_found_by_the_quick_search() -> None:
+    from generator.content import placeholders
+
+    assert placeholders._BODY_EXAMPLES and all(placeholders._BODY_HINT in line for line in placeholders._BODY_EXAMPLES)

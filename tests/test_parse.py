@@ -82,7 +82,7 @@ def test_crlf_and_cr_line_ends_are_accepted(newline):
         ),
         (
             b"---\ntitle: x\nsummary: y\n",
-            "1:1: error[front-matter-unclosed]: front matter が閉じられていません。項目の終わりに --- だけの行を書いてください",
+            "4:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。この行（本文の始まり）の前に --- だけの行を入れてください",
         ),
         (b"---\n- a\n- b\n---\n", "2:1: error[front-matter-type]: front matter は「キー: 値」の形で書いてください"),
         (b"---\njust text\n---\n", "2:1: error[front-matter-type]: front matter は「キー: 値」の形で書いてください"),
@@ -183,11 +183,11 @@ def test_tabs_are_named(raw, line):
         ),
         (
             b'---\ntitle: "abc\n---\n',
-            "2:12: error[yaml-syntax]: YAML の書き方に誤りがあります: 引用符（\" や '）やかっこが閉じられていません",
+            "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 引用符「\"」が閉じられていません。値の終わりに「\"」を書いてください",
         ),
         (
             b"---\nprovider:\n  - a\n - b\n---\n",
-            "4:2: error[yaml-syntax]: YAML の書き方に誤りがあります: インデント（字下げ）がそろっていません",
+            "4:1: error[yaml-syntax]: YAML の書き方に誤りがあります: 字下げ（1文字）が同じ段の 3行目（2文字）とそろっていません",
         ),
         (
             "---\ntitle: ああ\x07b\n---\n".encode(),
@@ -252,3 +252,71 @@ def test_data_file_problems_count_lines_from_one():
     assert [p.format() for p in result] == [
         "content/site.yaml:2:1: error[duplicate-key]: キー「title」が2回書かれています（最初は1行目）。1つにまとめてください"
     ]
+
+
+# --- Slips in the file `catalog new` writes: reported on the line the editor changed ------------
+
+_NEW_PROGRAM = None
+
+
+def _new_program() -> list[str]:
+    global _NEW_PROGRAM
+    if _NEW_PROGRAM is None:
+        from datetime import date
+
+        from generator.scaffold import scaffold
+
+        _NEW_PROGRAM = scaffold("programs", "x", today=date(2026, 11, 26), existing={"archetypes": ("producer",)}).split("\n")
+    return list(_NEW_PROGRAM)
+
+
+@pytest.mark.parametrize(
+    "line_start, edit, column, message",
+    [
+        ("level: ", lambda t: t.replace("level: ", "level:"), 6, "「:」の後に半角スペースがありません。「level: national」のように書いてください"),
+        ("title: ", lambda t: t.replace("title: ", "title:"), 6, "「:」の後に半角スペースがありません。"),
+        ("  cost_coverage: ", lambda t: t.replace(": ", ":", 1), 16, "「:」の後に半角スペースがありません。"),
+        ("level: ", lambda t: t.replace("level: ", "level： "), 6, "「：」が全角です。半角の「:」に直し"),
+        ("kinds:", lambda t: t.replace("kinds:", "kinds："), 6, "「：」が全角です。"),
+        ("updated: ", lambda t: t.replace('"2026-11-26"', '"2026-11-26'), 10, "引用符「\"」が閉じられていません。"),
+        ("summary: ", lambda t: t.replace("summary: ", "summary: '"), 10, "引用符「'」が閉じられていません。"),
+        ("  - 総務省", lambda t: t.replace("- ", "-"), 3, "リストの「-」の後に半角スペースがありません。「- 総務省」"),
+        ("  - advisor_dispatch", lambda t: t.replace("- ", "－"), 3, "リストの「－」が全角です。"),
+        ("  cost_coverage: ", lambda t: " " + t, 1, "字下げ（3文字）が同じ段の"),
+        ("  fiscal_rate: ", lambda t: t[1:], 1, "字下げ（1文字）が同じ段の"),
+        ("  - 総務省", lambda t: "\t" + t.lstrip(), 1, "タブ文字は使えません。"),
+        ("    date: ", lambda t: t[2:], 1, "行目の「- 」の項目の続きなら、字下げを 4文字にして「title」とそろえてください。"),
+    ],
+)
+def test_a_slip_in_a_new_entry_is_reported_on_the_line_changed(line_start, edit, column, message):
+    """A 70-line file: libyaml would stop lines later (30:1 for `level:national` on line 28)."""
+    text = _new_program()
+    index = next(i for i, t in enumerate(text) if t.startswith(line_start))
+    text[index] = edit(text[index])
+    (problem,) = lines("\n".join(text).encode())
+    where, _, said = problem.partition(": error[yaml-syntax]: YAML の書き方に誤りがあります: ")
+    assert where == f"{PATH}:{index + 1}:{column}", problem
+    assert said.startswith(message) or (message.startswith("行目") and message in said), problem
+
+
+def test_the_missing_closing_fence_is_reported_where_the_body_starts():
+    text = _new_program()
+    closing = text.index("---", 1)
+    del text[closing]
+    (problem,) = lines("\n".join(text).encode())
+    assert problem.startswith(f"{PATH}:{closing + 1}:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。")
+    assert text[closing].startswith("## ")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"---\nsummary:\n  DX\xef\xbc\x9a\xe8\xa1\x8c\xe6\x94\xbf\n---\n",  # "DX：行政": text, not a key
+        b"---\ntitle: \"a\n  b\"\n---\n",  # a quoted value over two lines
+        b"---\nurl: https://example.jp/a:b\n---\n",
+        b"---\nsummary: \xe6\x99\x82\xe5\x88\xbb10:30\n---\n",  # 時刻10:30
+        b"---\nsummary: a\n  b - c\n---\n",
+    ],
+)
+def test_values_that_only_look_like_slips_are_accepted(raw):
+    parsed(raw)

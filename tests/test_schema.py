@@ -215,15 +215,15 @@ def test_case_prefecture_and_ranges():
 
 
 def test_site_yaml():
-    raw = b"title: x\nprefecture: nagano\nbase_url: example.jp/x\nbase_path: dx\nlanguage: ja\ndescription: d\nlicense: {name: a, url: b}\nreview_max_age_months: 0\n"
+    raw = b"title: x\nprefecture: nagano\nbase_url: example.jp/x\nbase_path: /../x/\nlanguage: ja\ndescription: d\nlicense: {name: a, url: b}\nreview_max_age_months: 0\n"
     problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", raw)).problems
     assert [p.format() for p in problems] == [
         "content/site.yaml:2:1: error[invalid-value]: 「prefecture」（サイトを運営する都道府県）の書き方が正しくありません（いまは「nagano」）。"
         "都道府県名を「長野県」「東京都」のように書いてください",
-        "content/site.yaml:3:1: error[invalid-value]: 「base_url」（公開先のオリジン）の書き方が正しくありません（いまは「example.jp/x」）。"
-        "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）",
-        "content/site.yaml:4:1: error[invalid-value]: 「base_path」（公開先のパス）の書き方が正しくありません（いまは「dx」）。"
-        "/ で始まり / で終わるパスを、半角英数字と - . _ ~ で書いてください（「.」「..」だけの部分は使えません。例: / や /dx-catalog/）",
+        "content/site.yaml:3:1: error[invalid-value]: base_url の「example.jp/x」は公開先の URL として使えません。"
+        "https://example.org や https://example.org/dx-catalog/ のように、http:// か https:// で始めて書いてください（? や # は付けられません）",
+        "content/site.yaml:4:1: error[invalid-value]: base_path の「/../x/」はパスとして使えません。"
+        "/ や /dx-catalog/ のように、半角英数字と - _ . ~ のフォルダ名を / で区切って書いてください（「.」で始まるフォルダ名は使えません）",
         "content/site.yaml:7:20: error[invalid-value]: 「license.url」の書き方が正しくありません（いまは「b」）。URL は http:// か https:// で始めてください",
         "content/site.yaml:8:1: error[out-of-range]: 「review_max_age_months」（確認期限の月数）は1以上にしてください（いまは0）",
     ]

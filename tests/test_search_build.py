@@ -8,6 +8,7 @@ import stat
 import sys
 import tempfile
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def test_a_different_base_path_rebuilds_the_index(tmp_path):
     project = copy_minimal_project(tmp_path / "project")
     out = tmp_path / "site"
     assert build(options(project, out)).ok
-    again = build(options(project, out), base_path="/dx-catalog/")
+    again = build(replace(options(project, out), base_path="/dx-catalog/"))
     assert again.ok
     assert again.search.reused is False
 

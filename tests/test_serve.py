@@ -218,7 +218,7 @@ def assert_port_free(port: int) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[DevServer]:
     project = copy_project(tmp_path / "project")
-    server = DevServer(ServeOptions(project, CHECK_AS_OF, port=0, search=False), say=lambda *a, **k: None)
+    server = DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None)
     server.start()
     try:
         yield server
@@ -283,7 +283,7 @@ def test_a_change_pushes_a_reload(served: DevServer) -> None:
     events = Events(served.port)
     try:
         assert events.next() == ("hello", served.state.snapshot.as_json())
-        path = served.options.project / ADVISOR
+        path = served.options.build.project / ADVISOR
         path.write_text(path.read_text("utf-8").replace("title: アドバイザー派遣制度", "title: 書き換えた制度"), "utf-8")
         name, state = events.next()
         assert (name, state["build"], state["ok"]) == ("reload", 2, True)
@@ -295,7 +295,7 @@ def test_a_change_pushes_a_reload(served: DevServer) -> None:
 
 
 def test_invalid_change_keeps_the_last_good_build_and_reports_then_recovers(served: DevServer) -> None:
-    path = served.options.project / ADVISOR
+    path = served.options.build.project / ADVISOR
     good = path.read_text("utf-8")
     events = Events(served.port)
     try:
@@ -322,11 +322,11 @@ def test_invalid_change_keeps_the_last_good_build_and_reports_then_recovers(serv
 
 
 def test_drafts_are_shown_and_marked_in_serve_mode(served: DevServer) -> None:
-    path = served.options.project / "content/programs/draft-one.md"
+    path = served.options.build.project / "content/programs/draft-one.md"
     events = Events(served.port)
     try:
         events.next()
-        advisor = (served.options.project / ADVISOR).read_text("utf-8")
+        advisor = (served.options.build.project / ADVISOR).read_text("utf-8")
         path.write_text(advisor.replace("title: アドバイザー派遣制度", "title: 下書きの制度\ndraft: true"), "utf-8")
         assert events.next()[0] == "reload"
         status, _, body = get(served.port, "/programs/draft-one/")
@@ -337,7 +337,7 @@ def test_drafts_are_shown_and_marked_in_serve_mode(served: DevServer) -> None:
 
 
 def test_content_changing_during_rebuilds_ends_with_the_last_version(served: DevServer) -> None:
-    path = served.options.project / ADVISOR
+    path = served.options.build.project / ADVISOR
     good = path.read_text("utf-8")
     events = Events(served.port)
     try:
@@ -383,7 +383,7 @@ def test_survives_200_concurrent_requests(served: DevServer) -> None:
 
 def test_stop_ends_event_streams_joins_threads_and_frees_the_port(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    server = DevServer(ServeOptions(project, CHECK_AS_OF, port=0, search=False), say=lambda *a, **k: None)
+    server = DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None)
     server.start()
     port = server.port
     events = Events(port)
@@ -401,7 +401,7 @@ def test_a_site_that_never_built_shows_a_placeholder_until_fixed(tmp_path: Path)
     project = copy_project(tmp_path / "project")
     good = (project / ADVISOR).read_text("utf-8")
     write_files(project, {ADVISOR: good.replace("title:", "titel:", 1)})
-    with DevServer(ServeOptions(project, CHECK_AS_OF, port=0, search=False), say=lambda *a, **k: None) as server:
+    with DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None) as server:
         status, _, body = get(server.port, "/")
         assert status == 503 and b'data-build="0"' in body
         state = json.loads(get(server.port, "/_catalog/problems.json")[2])
@@ -419,7 +419,7 @@ def test_a_site_that_never_built_shows_a_placeholder_until_fixed(tmp_path: Path)
 
 def test_serve_with_search_serves_the_index(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    with DevServer(ServeOptions(project, CHECK_AS_OF, port=0, search=True), say=lambda *a, **k: None) as server:
+    with DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=True), port=0), say=lambda *a, **k: None) as server:
         root = server.state.snapshot.root
         assert root is not None
         index = root / "pagefind"
@@ -485,7 +485,7 @@ def test_loopback_is_the_default_host() -> None:
 
     args = _parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
-    assert ServeOptions(Path("."), date(2026, 1, 1)).host == "127.0.0.1"
+    assert ServeOptions(BuildOptions(Path("."), Path("site"), date(2026, 1, 1))).host == "127.0.0.1"
 
 
 def _ctrl_c_default() -> None:

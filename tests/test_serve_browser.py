@@ -9,6 +9,7 @@ import pytest
 
 from browser import launch_chromium, watch
 from conftest import CHECK_AS_OF, FIXTURES
+from generator.config import BuildOptions
 from generator.serve import DevServer, ServeOptions
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,7 @@ def test_overlay_appears_on_an_invalid_save_and_goes_away_when_fixed(tmp_path: P
     shutil.copytree(FIXTURES / "site-basic", project)
     path = project / ADVISOR
     good = path.read_text("utf-8")
-    with DevServer(ServeOptions(project, CHECK_AS_OF, port=0, search=False), say=lambda *a, **k: None) as server:
+    with DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None) as server:
         origin = server.url.rstrip("/")
         with launch_chromium() as browser:
             page = browser.new_page()

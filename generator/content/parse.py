@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Problem, error
+from .yaml_slips import closing_fence, diagnose, suspicious_scalar
 
 Path_ = tuple[str | int, ...]
 """Where a value sits in a document: keys and list indexes from the root."""
@@ -109,7 +110,8 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int] | Prob
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return yaml_text, 2, body, index + 2
-    return error(path, 1, 1, "front-matter-unclosed", "front matter が閉じられていません。項目の終わりに --- だけの行を書いてください")
+    line = closing_fence(lines[1:]) + 2
+    return error(path, line, 1, "front-matter-unclosed", "front matter を閉じる --- がありません。この行（本文の始まり）の前に --- だけの行を入れてください")
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc | tuple[Pro
         return (error(path, first_line, 1, "yaml-syntax", f"YAML として読めません（{' '.join(str(exc).split())}）"),)
     if node is None:
         return YamlDoc(None, {(): (first_line, 1)})
-    builder = _Builder(path, first_line)
+    builder = _Builder(path, first_line, text)
     builder.positions[()] = builder.where(node)
     value = builder.build(node, ())
     if builder.problems:
@@ -214,8 +216,9 @@ class _Builder:
     a mapping (where the messages point), of the item in a list.
     """
 
-    def __init__(self, path: str, first_line: int) -> None:
+    def __init__(self, path: str, first_line: int, text: str) -> None:
         self.path = path
+        self.text = text
         self.offset = first_line - 1
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
@@ -272,10 +275,20 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):  # .inf / .nan break comparisons and JSON
             self.fail(node, "invalid-number", f"「{node.value}」は数値として使えません。ふつうの数値で書いてください")
             return None
-        bad = _NON_PRINTABLE.search(value) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return value
+        bad = _NON_PRINTABLE.search(value)
         if bad:
             self.fail(node, "control-character", f"値に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。\"…\" の中の \\x や \\u による書き方も使えません")
             return None
+        if ":" in value or "：" in value or " - " in value or "－" in value or value[:1] == "-":
+            # It parsed, but perhaps only because of a slip: a "-item" or "key:value" line, a value run on
+            # over a "- item" or "key: value" line (whose text it then holds), a quote run on over keys.
+            slip = suspicious_scalar(node, self.text)
+            if slip is not None:
+                line, col, message = slip
+                self.problems.append(error(self.path, line + 1 + self.offset, col + 1, "yaml-syntax", f"YAML の書き方に誤りがあります: {message}"))
+                return None
         return value
 
     def mapping(self, node: MappingNode, at: Path_) -> dict[str, Any]:
@@ -326,6 +339,10 @@ _YAML_HINTS: tuple[tuple[str, str], ...] = (
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
+    slip = diagnose(exc, text, first_line)
+    if slip is not None:
+        line, col, message = slip
+        return error(path, line + first_line, col + 1, "yaml-syntax", f"YAML の書き方に誤りがあります: {message}")
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line + first_line) if mark else first_line
     col = (mark.column + 1) if mark else 1

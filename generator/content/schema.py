@@ -228,12 +228,8 @@ def _describe(value: Any) -> str:
 
 
 def _pattern_hint(pattern: str) -> str:
-    if pattern.startswith("^https?://[^/"):
-        return "https://example.jp のように、http:// か https:// で始め、パスを付けずに書いてください（パスは base_path に書きます）"
     if pattern.startswith("^https?://"):
         return "URL は http:// か https:// で始めてください"
-    if pattern.startswith("^/"):
-        return "/ で始まり / で終わるパスを、半角英数字と - . _ ~ で書いてください（「.」「..」だけの部分は使えません。例: / や /dx-catalog/）"
     if "a-z0-9" in pattern:
         return "ファイル名（半角英小文字・数字・ハイフン）で書いてください"
     if "都道府県" in pattern:

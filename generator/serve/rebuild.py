@@ -1,6 +1,7 @@
 """Build for the dev server, and rebuild when the sources change.
 
-Each build goes through ``generator.pipeline.build`` into
+Each build goes through ``generator.pipeline.build``, with the options of the
+command as ``BuildOptions.preview`` makes them for the server's address, into
 ``.catalog-cache/serve/site`` (so the writer can reuse unchanged files and the
 search index), and each successful build is then hard-linked into its own
 numbered folder that the server serves and never changes. A failed build
@@ -14,8 +15,6 @@ import shutil
 import sys
 import threading
 import time
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -32,24 +31,17 @@ CACHE = Path(CACHE_DIR) / "serve"
 GENERATION = "gen-"
 
 
-@dataclass(frozen=True)
-class BuildSettings:
-    project: Path
-    as_of: date
-    base_url: str
-    strict: bool = False
-    search: bool = True
-
-
 class Rebuilder:
     """Runs builds one at a time and publishes each result to the live state."""
 
-    def __init__(self, settings: BuildSettings, state: LiveState, *, say: Say) -> None:
-        self.settings = settings
+    def __init__(self, options: BuildOptions, url: str, state: LiveState, *, say: Say) -> None:
+        self.work = options.project / CACHE
+        self.output = self.work / "site"
+        self.options = options.preview(url, self.output)
         self.state = state
         self.say = say
-        self.work = settings.project / CACHE
-        self.output = self.work / "site"
+        self._shown: frozenset[Problem] = frozenset()
+        """The problems printed for the previous build (only changes are printed again)."""
         self._serial = 0
         self._lock = threading.Lock()
         remove_generations(self.work)
@@ -59,18 +51,8 @@ class Rebuilder:
 
         with self._lock:
             started = time.perf_counter()
-            options = BuildOptions(
-                project=self.settings.project,
-                output=self.output,
-                as_of=self.settings.as_of,
-                drafts=True,
-                strict=self.settings.strict,
-                search=self.settings.search,
-                quiet=True,
-                serve=True,
-            )
             try:
-                result = build(options, base_url=self.settings.base_url, base_path="/")
+                result = build(self.options)
             except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
                 self.say(f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。", always=True)
                 return self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
@@ -102,8 +84,23 @@ class Rebuilder:
             shutil.rmtree(old, ignore_errors=True)
 
     def _report(self, problems: Iterable[Problem]) -> None:
+        """Print the problems that are new since the previous build, and how many were fixed or stay.
+
+        A file with an error is not checked further: its earlier warnings are not
+        fixed, only unseen, and are kept as they were.
+        """
+        problems = tuple(problems)
+        failed = {p.path for p in problems if p.is_error}
+        current = {*problems, *(p for p in self._shown if not p.is_error and p.path in failed)}
         for problem in problems:
-            self.say(problem.format(), always=True)
+            if problem not in self._shown:
+                self.say(problem.format(), always=True)
+        fixed, same = len(self._shown - current), len(current & self._shown)
+        if fixed or same:
+            said = [f"直った問題 {fixed} 件"] if fixed else []
+            said += [f"前回と同じ問題 {same} 件（表示は省きます）"] if same else []
+            self.say("、".join(said), always=True)
+        self._shown = frozenset(current)
 
     def close(self) -> None:
         with self._lock:
@@ -117,7 +114,7 @@ def watch(paths: Iterable[Path], rebuilder: Rebuilder, stop: threading.Event, *,
     more build afterwards, so the last state of the files is always built.
     """
     roots = [p for p in paths if p.exists()]
-    project = rebuilder.settings.project.resolve()
+    project = rebuilder.options.project.resolve()
     for changes in watchfiles.watch(*roots, stop_event=stop, raise_interrupt=False, debounce=400):
         if stop.is_set():
             return

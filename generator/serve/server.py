@@ -11,13 +11,12 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass
-from datetime import date
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 from typing import TextIO
 
+from ..config import BuildOptions
 from .handler import make_handler
-from .rebuild import BuildSettings, Rebuilder, Say, printer, watch
+from .rebuild import Rebuilder, Say, printer, watch
 from .state import LiveState
 
 EXIT_OK, EXIT_FAILED = 0, 3
@@ -26,13 +25,11 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 @dataclass(frozen=True)
 class ServeOptions:
-    project: Path
-    as_of: date
+    build: BuildOptions
+    """The run's options as resolved for check and build (config.resolve_options); the
+    server builds them for its own address (``BuildOptions.preview``)."""
     host: str = "127.0.0.1"
     port: int = 8000
-    strict: bool = False
-    search: bool = True
-    quiet: bool = False
 
 
 class _Server(ThreadingHTTPServer):
@@ -52,7 +49,7 @@ class DevServer:
 
     def __init__(self, options: ServeOptions, *, say: Say | None = None) -> None:
         self.options = options
-        self.say = say or printer(quiet=options.quiet)
+        self.say = say or printer(quiet=options.build.quiet)
         self.state = LiveState()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -75,12 +72,8 @@ class DevServer:
         """Bind the port (OSError when taken), build once, then serve and watch."""
         server_class = _Server6 if ":" in self.options.host else _Server
         self._httpd = server_class((self.options.host, self.options.port), make_handler(self.state))
-        project = self.options.project
-        self.rebuilder = Rebuilder(
-            BuildSettings(project, self.options.as_of, self.url.rstrip("/"), self.options.strict, self.options.search),
-            self.state,
-            say=self.say,
-        )
+        project = self.options.build.project
+        self.rebuilder = Rebuilder(self.options.build, self.url, self.state, say=self.say)
         self.rebuilder.build()
         paths = [project / "content", project / "themes"]
         self._threads = [
@@ -114,7 +107,7 @@ class DevServer:
 
 def run(options: ServeOptions, *, stream: TextIO | None = None) -> int:
     """The `catalog serve` command: runs until Ctrl-C (or SIGTERM), then stops cleanly."""
-    say = printer(stream, quiet=options.quiet)
+    say = printer(stream, quiet=options.build.quiet)
     server = DevServer(options, say=say)
     try:
         server.start()
