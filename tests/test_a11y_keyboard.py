@@ -20,7 +20,12 @@ MAX_TABS = 200
 # read once a smooth scroll to it has come to rest.
 FOCUSED = """async () => {
   const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-  for (let last = null; last !== `${scrollX},${scrollY}`; await frame()) last = `${scrollX},${scrollY}`;
+  // At rest: the same position over three frames in a row (a loaded machine can skip frames mid-scroll).
+  for (let last = null, still = 0; still < 3; await frame()) {
+    const now = `${scrollX},${scrollY}`;
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
   const style = getComputedStyle(el);
