@@ -33,6 +33,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from operator import add
 
 INDEX_LANGUAGE = "und"
 """The language Pagefind indexes the copies as: one that it does not segment."""
@@ -50,10 +51,8 @@ TITLE_TOKENS = "title_tokens"
 """The meta field holding the title as tokens: Pagefind boosts the pages whose title has the
 query's words through it (the search page gives it Pagefind's default title weight)."""
 
-_SEPARATORS = re.compile(f"[^\\w{CJK}]+|_+")
-_SCRIPT_EDGE = re.compile(f"(?<=[{CJK}])(?=[^{CJK} ])|(?<=[^{CJK} ])(?=[{CJK}])")
-_RUN_START = re.compile(f"(?<![{CJK}])([{CJK}])(?=[{CJK}])")
-_PAIR = re.compile(f"([{CJK}])(?=([{CJK}]))")
+_WORDS = re.compile(f"([{CJK}]+)|([^\\W_{CJK}]+)")
+"""A run of kanji and kana, or a word of other letters and digits; anything else separates."""
 
 INLINE = frozenset(
     "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q rp rt ruby s samp small span strong sub sup time u var wbr".split()
@@ -77,9 +76,17 @@ _DATA_ATTRIBUTES = ("data-pagefind-meta", "data-pagefind-filter", "data-pagefind
 
 def index_tokens(text: str) -> str:
     """``text`` as the space-separated tokens Pagefind indexes (empty when it has no word)."""
-    text = _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).lower())
-    text = _RUN_START.sub(r"\1 \1", _SCRIPT_EDGE.sub(" ", text))
-    return _PAIR.sub(r"\1\2 ", text).strip()
+    tokens: list[str] = []
+    for run, word in _WORDS.findall(unicodedata.normalize("NFKC", text).lower()):
+        if word:
+            tokens.append(word)
+        elif len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.append(run[0])
+            tokens.extend(map(add, run, run[1:]))
+            tokens.append(run[-1])
+    return " ".join(tokens)
 
 
 def _attributes(source: str) -> dict[str, str]:
@@ -92,6 +99,7 @@ class _Walk:
     def __init__(self) -> None:
         # Each open element: (name, in body, ignored, ignored with "all", label or skipped).
         self.stack: list[tuple[str, bool, bool, bool, bool]] = [("", False, False, False, False)]
+        self.names: list[str] = [""]
         self.blocks: list[tuple[int, str]] = []
         self.heading = 0
         self.buffer: list[str] = []
@@ -103,7 +111,7 @@ class _Walk:
 
     def flush(self) -> None:
         if self.buffer:
-            self.blocks.append((self.heading, "".join(self.buffer)))
+            self.blocks.append((self.heading, html.unescape("".join(self.buffer))))
             self.buffer = []
 
     def start(self, name: str, source: str, raw: str) -> None:
@@ -119,6 +127,7 @@ class _Walk:
             return
         if name in HEADINGS:
             self.heading = HEADINGS[name]
+        self.names.append(name)
         self.stack.append(
             (
                 name,
@@ -152,8 +161,8 @@ class _Walk:
                 text = html.escape(unicodedata.normalize("NFKC", html.unescape(text)), quote=False)
             self.copied.append(f"{raw}{text}</{tag}>")
             self.capture = None
-        if any(open_name == name for open_name, *_ in self.stack[1:]):
-            while self.stack[-1][0] != name:
+        if name in self.names:
+            while self.names.pop() != name:
                 self.stack.pop()
             self.stack.pop()
         if name in HEADINGS:
@@ -164,13 +173,18 @@ class _Walk:
             self.captured.append(text)
         _, body, ignored, _, hidden = self.stack[-1]
         if body and not ignored and not hidden:
-            self.buffer.append(html.unescape(text))
+            self.buffer.append(text)
 
 
 def index_copy(page_html: str) -> str:
-    """The page as Pagefind should read it (see the module's docstring)."""
+    """The page as Pagefind should read it (see the module's docstring).
+
+    The page is read from its first ``data-pagefind-body`` element on: metadata elements belong
+    inside it (the theme's partials/search_meta.html is).
+    """
     walk = _Walk()
-    for match in _MARKUP.finditer(page_html):
+    mark = page_html.find("data-pagefind-body")
+    for match in _MARKUP.finditer(page_html, max(page_html.rfind("<", 0, mark), 0) if mark >= 0 else len(page_html)):
         closing, name, source = match.group(1), match.group(2), match.group(3)
         if name is None:
             token = match.group()
