@@ -1,10 +1,10 @@
 """The search index: Pagefind run over the assembled output folder, one shard at a time.
 
 The writer calls the indexer on its temporary folder before the swap, so a
-failed index leaves the previous site in place. Pagefind's *extended* build is
-required (the standard one does not segment Japanese), its version is pinned in
-pyproject.toml, and it runs as a subprocess per shard (see search_shards.py for
-which pages go into which shard: a small site is one shard).
+failed index leaves the previous site in place. Pagefind's extended build is the
+one installed (its version pinned in pyproject.toml; the index no longer uses its
+Japanese segmenter, see below), and it runs as a subprocess per shard (see
+search_shards.py for which pages go into which shard: a small site is one shard).
 
 What is indexed: every HTML page that marks its main content with
 ``data-pagefind-body`` (the 404 page never). Pagefind reads a copy of each of
