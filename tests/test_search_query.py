@@ -106,6 +106,11 @@ def test_query_words_drop_what_has_nothing_to_look_up(js):
         ("地域の地域", "地域", ["地域", "地域"]),
         ("ﾃﾞｼﾞﾀﾙ人材", "デジタル", ["ﾃﾞｼﾞﾀﾙ"]),
         ("無関係", "人材", []),
+        # A word of letters or digits is marked only where it is a whole word, as the index finds it.
+        ("DXShipとDXの推進", "dx", ["DX"]),
+        ("令和3年と30人", "3", ["3"]),
+        # A character whose NFKC form is several is marked whole.
+        ("㍿の取組", "株式", ["㍿"]),
     ],
 )
 def test_matches_are_found_in_the_text_as_written(js, text, query, marked):

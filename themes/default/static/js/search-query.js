@@ -15,6 +15,7 @@ const CJK =
   "\u{20000}-\u{3ffff}";
 const SEGMENT = new RegExp(`[${CJK}]+|(?:[^\\P{L}${CJK}]|[^\\P{N}${CJK}])+`, "gu");
 const IS_CJK = new RegExp(`^[${CJK}]`, "u");
+const LETTER_OR_DIGIT = new RegExp(`[^\\P{L}${CJK}]|[^\\P{N}${CJK}]`, "u");
 
 // The form the index and the URL keep: NFKC (ＤＸ → DX), single spaces.
 export function normalize(text) {
@@ -76,9 +77,10 @@ export function queryWords(query) {
 }
 
 // Where the query's words occur in `text` (as shown on a page): [start, end) ranges in `text`,
-// merged and sorted. Words are compared NFKC-normalised and lower-cased, as the index has them.
+// merged and sorted. Words are compared as the index has them: NFKC-normalised, lower-cased, and a
+// word of letters or digits only where it is not part of a longer one (DX, not the DX of DXShip).
 export function matchRanges(text, query) {
-  const { folded, origin } = fold(text);
+  const { folded, starts, ends } = fold(text);
   const needles = new Set();
   for (const word of normalize(query).toLowerCase().split(" ")) {
     if (!word) continue;
@@ -92,8 +94,10 @@ export function matchRanges(text, query) {
   }
   const ranges = [];
   for (const needle of needles) {
-    for (let at = folded.indexOf(needle); at !== -1; at = folded.indexOf(needle, at + needle.length)) {
-      ranges.push([origin[at], origin[at + needle.length]]);
+    for (let at = folded.indexOf(needle); at !== -1; at = folded.indexOf(needle, at + 1)) {
+      const end = at + needle.length;
+      if (cutsWord(folded, at, needle[0]) || cutsWord(folded, end - 1, needle[needle.length - 1], 1)) continue;
+      ranges.push([starts[at], ends[end - 1]]);
     }
   }
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
@@ -106,19 +110,31 @@ export function matchRanges(text, query) {
   return merged;
 }
 
-// `text` NFKC-normalised and lower-cased, with, for every position of the result, the position in
-// `text` it came from (so that a match found in the folded text can be marked in the original).
+// Whether a match whose edge character `edge` is at `at` of `folded` has a letter or digit beside it
+// (before it, or after it when `step` is 1) that would make it part of a longer word.
+function cutsWord(folded, at, edge, step = -1) {
+  if (!LETTER_OR_DIGIT.test(edge)) return false;
+  const beside = [...folded.slice(step < 0 ? Math.max(0, at - 2) : at + 1, step < 0 ? at : at + 3)];
+  const neighbour = step < 0 ? beside[beside.length - 1] : beside[0];
+  return neighbour !== undefined && LETTER_OR_DIGIT.test(neighbour);
+}
+
+// `text` NFKC-normalised and lower-cased, with, for every position of the result, where in `text`
+// the character it came from starts and ends (a match in the folded text is marked in the original).
 function fold(text) {
   let folded = "";
-  const origin = [];
+  const starts = [];
+  const ends = [];
   const units = text.match(/\P{M}[\p{M}\uff9e\uff9f]*|[\p{M}\uff9e\uff9f]+/gsu) || [];
   let position = 0;
   for (const unit of units) {
     const form = unit.normalize("NFKC").toLowerCase();
-    for (let i = 0; i < form.length; i += 1) origin.push(position);
+    for (let i = 0; i < form.length; i += 1) {
+      starts.push(position);
+      ends.push(position + unit.length);
+    }
     folded += form;
     position += unit.length;
   }
-  origin.push(position);
-  return { folded, origin };
+  return { folded, starts, ends };
 }
