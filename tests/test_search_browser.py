@@ -175,6 +175,16 @@ def wait_for_answer(page, query: str | None = None) -> str:
     return status.text_content()
 
 
+def wait_for_new_answer(page, before: str) -> str:
+    """Wait until the live region reports an answer other than ``before`` (a facet was ticked:
+    until the new answer is in, the region still says the old one)."""
+    page.wait_for_function(
+        "old => { const s = document.querySelector('[data-search-status]').textContent; return s !== old && /件/.test(s); }",
+        arg=before,
+    )
+    return page.locator("[data-search-status]").text_content()
+
+
 def search_for(page, query: str) -> str:
     page.locator("[data-search][data-ready]").wait_for()
     box = page.locator("#search-query")
@@ -333,13 +343,14 @@ def test_a_facet_narrows_the_results_and_counts_the_rest(real_site, page):
     seen = watch(page, server.origin)
     pages = indexed_pages(site)
     page.goto(server.origin + "/search/")
-    everything = found_count(search_for(page, "人材"))
+    before = search_for(page, "人材")
+    everything = found_count(before)
     engineer = page.get_by_role("checkbox", name=re.compile("^エンジニア"))
     label = page.locator("label", has_text=re.compile("^エンジニア（"))
     expected = {url for url in containing(pages, "人材") if "エンジニア" in pages[url].filters.get("人材像", ())}
     assert label.text_content() == f"エンジニア（{len(expected)}件）"
     engineer.check()
-    status = wait_for_answer(page, "人材")
+    status = wait_for_new_answer(page, before)
     assert 0 < found_count(status) < everything
     assert set(result_urls(page)) == expected
     assert "%E4%BA%BA%E6%9D%90%E5%83%8F=%E3%82%A8%E3%83%B3%E3%82%B8%E3%83%8B%E3%82%A2" in page.url  # 人材像=エンジニア
@@ -366,9 +377,10 @@ def test_url_state_restores_a_search(real_site, page):
 def test_back_button_returns_to_the_previous_search(real_site, page):
     server, _ = real_site
     page.goto(server.origin + "/search/")
-    everything = found_count(search_for(page, "人材"))
+    before = search_for(page, "人材")
+    everything = found_count(before)
     page.get_by_role("checkbox", name=re.compile("^エンジニア")).check()
-    narrowed = found_count(wait_for_answer(page, "人材"))
+    narrowed = found_count(wait_for_new_answer(page, before))
     assert narrowed < everything
     page.go_back()
     page.wait_for_function("() => !location.search.includes('%E4%BA%BA%E6%9D%90%E5%83%8F=')")
@@ -424,7 +436,8 @@ def test_no_results_explain_and_link_the_index_pages(real_site, page):
 def test_facets_and_more_results_work_from_the_keyboard(real_site, page):
     server, _ = real_site
     page.goto(server.origin + "/search/")
-    everything = found_count(search_for(page, "人材"))
+    before = search_for(page, "人材")
+    everything = found_count(before)
     assert everything > 20  # more than one page of results
     page.locator("[data-search-more]").focus()
     page.keyboard.press("Enter")
@@ -432,7 +445,7 @@ def test_facets_and_more_results_work_from_the_keyboard(real_site, page):
     assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('[data-search-results] > li')[20]")
     page.get_by_role("checkbox", name=re.compile("^事例")).focus()
     page.keyboard.press("Space")
-    assert found_count(wait_for_answer(page, "人材")) < everything
+    assert found_count(wait_for_new_answer(page, before)) < everything
 
 
 def test_the_header_search_box_opens_the_search(real_site, page):
