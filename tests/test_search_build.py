@@ -7,7 +7,6 @@ import json
 import stat
 import sys
 import tempfile
-import unicodedata
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,12 +18,10 @@ from generator.config import BuildOptions
 from generator.output import search
 from generator.output.search import (
     FINGERPRINT_FILE,
-    MARKUP_UNSAFE,
     SearchIndexError,
     SearchStats,
     build_index,
     indexed_pages,
-    normalize_for_index,
 )
 from generator.pipeline import build
 
@@ -59,10 +56,10 @@ def test_real_site_index_has_every_marked_page(real_build):
     result, out = real_build
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["version"] == "1.5.2"
-    assert list(entry["languages"]) == ["ja"]
+    assert list(entry["languages"]) == ["und"]  # the bigram copies, in a language Pagefind does not segment
     # Every entry, archetype and content page, and nothing else (no index, taxonomy or 404 page).
     pages = marked_pages(out)
-    assert entry["languages"]["ja"]["page_count"] == len(pages) == 27
+    assert entry["languages"]["und"]["page_count"] == len(pages) == 27
     assert "programs/chiiki-johoka-advisor/index.html" in pages
     assert "programs/index.html" not in pages
 
@@ -228,26 +225,31 @@ def test_the_404_page_is_never_indexed(tmp_path):
     assert indexed_pages(site) == ("a/index.html",)
 
 
-# --- NFKC copies ---
+# --- the copies Pagefind reads ---
 
 
-def test_normalize_folds_full_width_and_half_width_kana():
-    assert normalize_for_index("<p>ＤＸ推進　ｶﾀｶﾅ　１２３</p>") == "<p>DX推進 カタカナ 123</p>"
+def test_pagefind_reads_bigram_copies_and_the_pages_stay_as_written(tmp_path, monkeypatch):
+    """The copies in the scratch folder are search_text.index_copy of each page; the site is untouched."""
+    from generator.output import search_text
 
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    page = '<html lang="ja"><body><main data-pagefind-body><h1>ＤＸ推進（モデル）</h1></main></body></html>'
+    (site / "a/index.html").write_text(page, encoding="utf-8")
+    seen = {}
 
-def test_normalize_never_changes_markup():
-    html = '<p title="＂引用＂">＜script＞alert(1)＜/script＞ ＆amp; ’ ﹤b﹥</p>'
-    normalized = normalize_for_index(html)
-    assert normalized == '<p title="&#xFF02;引用&#xFF02;">&#xFF1C;script&#xFF1E;alert(1)&#xFF1C;/script&#xFF1E; &#xFF06;amp; ’ &#xFE64;b&#xFE65;</p>'
+    def fake_run(command, **kwargs):
+        source = Path(command[command.index("--site") + 1])
+        seen["copy"] = (source / "a/index.html").read_text(encoding="utf-8")
+        seen["language"] = command[command.index("--force-language") + 1]
+        raise OSError("stop here")
 
-
-def test_markup_unsafe_lists_every_character_that_normalizes_to_markup():
-    unsafe = {
-        ch
-        for ch in map(chr, range(0x80, sys.maxunicode + 1))
-        if unicodedata.decomposition(ch) and set(unicodedata.normalize("NFKC", ch)) & set("<>&\"'")
-    }
-    assert unsafe == set(MARKUP_UNSAFE)
+    monkeypatch.setattr(search.subprocess, "run", fake_run)
+    with pytest.raises(SearchIndexError):
+        build_index(site, None, executable=tmp_path / "pagefind")
+    assert seen == {"copy": search_text.index_copy(page), "language": "und"}
+    assert "<h1>dx 推 推進 進 モ モデ デル ル</h1>" in seen["copy"]
+    assert (site / "a/index.html").read_text(encoding="utf-8") == page
 
 
 def test_index_folder_collision_is_an_error(tmp_path):

@@ -36,7 +36,7 @@ SITE = (
 
 
 def test_defaults():
-    assert SHARD_LIMIT == 20_000
+    assert SHARD_LIMIT == 2_000
     assert SPLIT_FROM == 1_000
 
 

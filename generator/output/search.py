@@ -1,16 +1,17 @@
 """The search index: Pagefind run over the assembled output folder, one shard at a time.
 
 The writer calls the indexer on its temporary folder before the swap, so a
-failed index leaves the previous site in place. Pagefind's *extended* build is
-required (the standard one does not segment Japanese), its version is pinned in
-pyproject.toml, and it runs as a subprocess per shard (see search_shards.py for
-which pages go into which shard: a small site is one shard).
+failed index leaves the previous site in place. Pagefind's extended build is the
+one installed (its version pinned in pyproject.toml; the index no longer uses its
+Japanese segmenter, see below), and it runs as a subprocess per shard (see
+search_shards.py for which pages go into which shard: a small site is one shard).
 
 What is indexed: every HTML page that marks its main content with
-``data-pagefind-body`` (the 404 page never). Pagefind does not fold full-width
-letters and digits, so it reads NFKC-normalised copies of those pages from a
-scratch folder; the published pages keep the text their editors wrote, and the
-search page normalises the query the same way (``s.normalize("NFKC")``).
+``data-pagefind-body`` (the 404 page never). Pagefind reads a copy of each of
+those pages from a scratch folder (search_text.py): the page's own text as
+NFKC-normalised character bigrams, indexed as a language Pagefind does not
+segment; the published pages keep the text their editors wrote, and the search
+page splits the query the same way (static/js/search-query.js).
 
 Layout: the root shard (the whole site, or the pages outside the collections)
 is written to ``pagefind/`` itself; every other shard to ``pagefind/<shard>/``.
@@ -28,24 +29,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
 from .search_shards import SHARD_LIMIT, SPLIT_FROM, Shard, plan_shards, sort_runs, sort_values
+from .search_text import INDEX_LANGUAGE, index_copy
 
 INDEX_FOLDER = "pagefind"
 FINGERPRINT_FILE = "catalog-fingerprint.txt"
 BODY_MARK = b"data-pagefind-body"
 EXCLUDED_PAGES = frozenset({"404.html"})
-INDEX_FORMAT = "catalog-search-1"
+INDEX_FORMAT = "catalog-search-2"
 """Part of the fingerprint: change it when the normalisation or the Pagefind options change."""
 MANIFEST_FILE = "catalog-shards.json"
 """The list of shards the search page loads (in the index folder)."""
@@ -61,11 +61,6 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
 )
 """Pagefind's ready-made interfaces; the theme has its own (static/js/search.js)."""
-
-MARKUP_UNSAFE = {ch: f"&#x{ord(ch):X};" for ch in "\ufe60\ufe64\ufe65\uff02\uff06\uff07\uff1c\uff1e"}
-"""Characters whose NFKC form contains ``< > & " '``: kept as character references,
-so that normalising a page's text can never change its markup."""
-_MARKUP_UNSAFE_RE = re.compile(f"[{''.join(MARKUP_UNSAFE)}]")
 
 Indexer = Callable[[Path, "Path | None"], "SearchStats"]
 
@@ -135,7 +130,7 @@ def build_index(
             reused_shards.append(shard.name)
         else:
             executable = executable or pagefind_executable()
-            _run_pagefind(site_dir, shard.pages, target, language, executable, is_root=not shard.folder)
+            _run_pagefind(site_dir, shard.pages, target, executable, is_root=not shard.folder)
             (target / FINGERPRINT_FILE).write_text(digest + "\n", encoding="ascii")
         count = indexed_page_count(target)
         if count == 0:
@@ -183,13 +178,6 @@ def read_shard(site_dir: Path, shard: Shard, language: str) -> tuple[str, dict[s
         total.update(hashlib.sha256(data).digest())
         values.append(sort_values(data))
     return total.hexdigest(), sort_runs(values)
-
-
-def normalize_for_index(html: str) -> str:
-    """The page as Pagefind should read it: NFKC text (ＤＸ → DX, ｶﾀｶﾅ → カタカナ), same markup."""
-    if unicodedata.is_normalized("NFKC", html):
-        return html
-    return unicodedata.normalize("NFKC", _MARKUP_UNSAFE_RE.sub(lambda m: MARKUP_UNSAFE[m.group()], html))
 
 
 def indexed_page_count(index_dir: Path) -> int:
@@ -294,7 +282,7 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def _run_pagefind(
-    site_dir: Path, pages: tuple[str, ...], target: Path, language: str, executable: Path, *, is_root: bool
+    site_dir: Path, pages: tuple[str, ...], target: Path, executable: Path, *, is_root: bool
 ) -> None:
     # The scratch copy holds a folder per page: on a memory file system its removal is instant.
     shm = Path("/dev/shm")
@@ -305,12 +293,12 @@ def _run_pagefind(
             dest = source / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             text = (site_dir / rel).read_bytes().decode("utf-8", errors="replace")
-            dest.write_bytes(normalize_for_index(text).encode("utf-8"))
+            dest.write_bytes(index_copy(text).encode("utf-8"))
         command = [
             str(executable),
             "--site", str(source),
             "--output-path", str(target.resolve()),
-            "--force-language", language,
+            "--force-language", INDEX_LANGUAGE,
             "--glob", "**/*.html",
             "--quiet",
         ]  # fmt: skip

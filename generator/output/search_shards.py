@@ -1,7 +1,8 @@
 """Which search index (shard) each indexed page belongs to, and what the browser needs to merge them.
 
 Pagefind holds every page of an index in memory while it builds it (about
-360 KB a page with the extended build), so a large site is indexed in parts:
+570 KB a page of the bigram copies search_text.py writes, measured on the
+roles of the benchmark corpus), so a large site is indexed in parts:
 one shard per collection (programs, partners, cases, roles) and one for the
 other pages (archetypes, about, …), each built by its own Pagefind run, one
 after the other. Peak memory is then that of the largest shard, and an edit
@@ -12,12 +13,11 @@ hash of the page path, modulo a count that is the smallest power of two
 giving at most ``limit`` pages per sub-shard on average. The count changes only
 when the collection crosses a power of two times the limit, so a page stays
 in the same sub-shard as pages come and go; a sub-shard may exceed the limit
-by the hash's statistical spread (about 1 % at 20,000 pages).
+by the hash's statistical spread (about 2 % at 2,000 pages).
 
-A site with fewer than ``split_from`` indexed pages is one shard: every
-Pagefind run costs about a second of start-up (it loads its Japanese
-dictionary), more than indexing a few hundred pages takes. The code path is
-the same; the plan just has one shard.
+A site with fewer than ``split_from`` indexed pages is one shard, so that the
+search page opens one index. The code path is the same; the plan just has one
+shard.
 
 Nothing here reads or writes files.
 """
@@ -33,8 +33,10 @@ from dataclasses import dataclass
 
 from ..model import COLLECTIONS
 
-SHARD_LIMIT = 20_000
-"""Most pages in one shard (on average, for sub-shards)."""
+SHARD_LIMIT = 2_000
+"""Most pages in one shard (on average, for sub-shards): Pagefind's peak about 1.2 GB. A Pagefind
+run over the bigram copies starts in 0.01 s, so more shards cost the build next to nothing; the
+search page opens one Pagefind instance per shard (7 at 10,000 entries)."""
 SPLIT_FROM = 1_000
 """Sites with fewer indexed pages than this are indexed as one shard."""
 WHOLE_SITE = "all"

@@ -8,7 +8,7 @@
 // mergeIndex orders merged results by score even when asked to sort, and its results do not
 // say which index they came from.) A small site is one shard: the same code, nothing to merge.
 
-import { hasRun, spellings } from "./search-query.js";
+import { queryWords } from "./search-query.js";
 
 const SORT_KEY = "updated";
 
@@ -22,11 +22,17 @@ export async function loadShards(basePath) {
   if (!Array.isArray(listed) || !listed.length) throw new Error("catalog-shards.json lists no index");
   const pagefind = await import(new URL(`${listed[0].folder}pagefind.js`, indexRoot).href);
   const open = async (shard, number) => {
-    const instance = pagefind.createInstance({
-      basePath: new URL(shard.folder, indexRoot).pathname,
-      baseUrl: basePath,
-      exactDiacritics: true,
-    });
+    const instance = unsegmented(() =>
+      pagefind.createInstance({
+        basePath: new URL(shard.folder, indexRoot).pathname,
+        baseUrl: basePath,
+        exactDiacritics: true,
+        // Pagefind boosts a page whose title holds the query's words (5 × by default); the title
+        // as tokens is the meta field title_tokens (search_text.py). The other meta fields are
+        // kept as written for the result list and must not count: their words are not tokens.
+        ranking: { metaWeights: { title_tokens: 5, title: 0, summary: 0, 種別: 0, 状況: 0, updated: 0 } },
+      }),
+    );
     await instance.init();
     return { number, name: shard.name, sort: shard.sort || {}, instance };
   };
@@ -56,7 +62,7 @@ function sortValues(shard) {
 
 // What the page needs to facet and sort on its own, loaded once: every page (in order of
 // 更新日, newest first) and, for each facet value, the pages that have it. Faceting here
-// rather than in Pagefind lets one search combine several spellings of the query.
+// rather than in Pagefind lets one search combine the lookups of several words (findTerm).
 export async function loadCatalog(shards, facetNames) {
   const sorted = await Promise.all(shards.map((shard) => shard.instance.search(null, { sort: { [SORT_KEY]: "desc" } })));
   const ordered = [];
@@ -93,16 +99,43 @@ export async function loadCatalog(shards, facetNames) {
   return { all, rank, facets };
 }
 
+// Pagefind splits a query into words with Intl.Segmenter when the page's language is Japanese,
+// which would cut the index's character pairs apart (地方 創生 → 地 方 創 生). The index is in a
+// language Pagefind does not segment ("und", search_text.py), and an instance takes its query
+// language from <html lang> when it is created: the attribute says "und" for that moment only
+// (no task runs in between, so nothing sees it; the page stays lang="ja").
+function unsegmented(create) {
+  const html = document.documentElement;
+  const language = html.getAttribute("lang");
+  html.setAttribute("lang", "und");
+  try {
+    return create();
+  } finally {
+    html.setAttribute("lang", language);
+  }
+}
+
+// The pages that contain every word of the query, each with its Pagefind score (`shard:id` → hit).
+// Each word is looked up as the exact phrase of its tokens, which finds only real occurrences
+// (Pagefind's plain search drops a word it cannot find and shortens one that matches nothing).
+// The pages found are then ranked by one plain search for all the tokens: Pagefind's BM25, with
+// titles and headings weighed above the body. A query with no word to look up finds nothing.
 export async function findTerm(shards, query) {
+  const words = queryWords(query);
+  if (!words.length) return new Map();
+  const phrase = (word) => (word.prefix ? word.tokens[0] : `"${word.tokens.join(" ")}"`);
+  const sets = await Promise.all(words.map((word) => searchShards(shards, phrase(word))));
+  let keys = null;
+  for (const hits of sets) {
+    const found = new Set(hits.map((hit) => hit.key));
+    keys = keys ? new Set([...keys].filter((key) => found.has(key))) : found;
+    if (!keys.size) return new Map();
+  }
+  const tokens = [...new Set(words.flatMap((word) => word.tokens))].join(" ");
+  const ranked = new Map((await searchShards(shards, tokens)).map((hit) => [hit.key, hit]));
   const found = new Map();
-  const tried = spellings(query);
-  const searches = await Promise.all(tried.map((spelling) => searchShards(shards, spelling.text)));
-  searches.forEach((hits, index) => {
-    for (const hit of hits) {
-      if (tried[index].run > 1 && !hasRun(hit.result.words || [], tried[index].run)) continue;
-      const seen = found.get(hit.key);
-      if (!seen || seen.score < hit.score) found.set(hit.key, hit);
-    }
-  });
+  for (const hit of sets[0]) {
+    if (keys.has(hit.key)) found.set(hit.key, ranked.get(hit.key) || { ...hit, score: 0 });
+  }
   return found;
 }

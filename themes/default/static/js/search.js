@@ -1,16 +1,19 @@
 // The search page: our own small interface on Pagefind's JavaScript API (pagefind.js).
 //
 // The page works without this script (it says so and links the index pages). With it:
-// the query is NFKC-normalised like the indexed text (ＤＸ → DX); Enter that confirms a
-// kana-kanji conversion never searches or navigates; the count is announced through a
-// polite live region; facets combine as "any of the ticked values" within a facet and
-// "all facets" across them; the query, facets and sort live in the URL, so a search can
-// be shared and the back button works. Everything is loaded from this site only.
+// the query from the URL is in the box at once; it is NFKC-normalised like the indexed text
+// (ＤＸ → DX); Enter that confirms a kana-kanji conversion never searches or navigates; the
+// count is announced through a polite live region; facets combine as "any of the ticked
+// values" within a facet and "all facets" across them; the query, facets and sort live in
+// the URL, so a search can be shared and the back button works. A result shows its page's
+// title and summary as written and quotes the sentence of the page that matches
+// (search-snippet.js). Everything is loaded from this site only.
 //
 // The index may be split into shards; search-index.js loads them and merges their answers.
 
 import { findTerm, loadCatalog, loadShards } from "./search-index.js";
-import { normalize } from "./search-query.js";
+import { matchRanges, normalize } from "./search-query.js";
+import { pageBlocks, passage } from "./search-snippet.js";
 
 const FACETS = ["種別", "人材像", "所管", "制度の種類", "状況", "都道府県"];
 const FIXED_ORDER = {
@@ -42,15 +45,18 @@ async function start(root) {
   const chosen = root.querySelector("[data-search-chosen]");
 
   root.classList.add("is-enhanced");
-  setStatus(status, "検索の準備をしています…");
+  // The search from the URL is shown before the index has loaded; facets follow with the index.
+  const requested = readUrl();
+  input.value = requested.q;
+  sortSelect.value = requested.sort === "updated" ? "updated" : "";
+  setStatus(status, requested.q ? `「${requested.q}」を検索する準備をしています…` : "検索の準備をしています…");
 
   const basePath = root.dataset.basePath || "/";
   const shards = await loadShards(basePath);
   const catalog = await loadCatalog(shards, FACETS);
 
-  const initial = readUrl();
-  // Words typed while the index was loading are kept (the URL has none yet).
-  if (!initial.q && input.value.trim()) initial.q = normalize(input.value);
+  // What the box says now: the URL's words, or what was typed while the index was loading.
+  const initial = { ...readUrl(), q: normalize(input.value), sort: sortSelect.value };
   const checkboxes = buildFacets(facetBox, catalog.facets, initial.facets);
   applyToControls(initial);
   // On a phone the facets start folded, so that the results come first; ticks from the URL stay in view.
@@ -59,6 +65,7 @@ async function start(root) {
   let sequence = 0;
   let timer = 0;
   let matches = [];
+  let searched = "";
   let shown = 0;
 
   async function run() {
@@ -86,6 +93,7 @@ async function start(root) {
       matches.sort((a, b) => b.score - a.score);
     }
     shown = 0;
+    searched = current.q;
     list.replaceChildren();
     await showMore(mine, false);
     if (mine !== sequence) return;
@@ -99,7 +107,14 @@ async function start(root) {
     const data = await Promise.all(next.map((hit) => hit.result.data()));
     if (mine !== sequence) return;
     const first = list.children.length;
-    for (const item of data) list.append(resultCard(item));
+    for (const item of data) {
+      const card = resultCard(item, searched);
+      list.append(card);
+      addPassage(card, item, searched).catch((error) => {
+        card.dataset.passage = "none";
+        console.warn("抜粋を作れませんでした:", error);
+      });
+    }
     shown += next.length;
     more.hidden = shown >= matches.length;
     if (moveFocus && data.length) list.children[first].querySelector("a").focus();
@@ -189,7 +204,8 @@ function readUrl() {
   const params = new URLSearchParams(location.search);
   const facets = {};
   for (const name of FACETS) {
-    const values = params.getAll(name).map(normalize).filter(Boolean);
+    // Facet values are compared as the pages write them (the checkboxes put them in the URL).
+    const values = params.getAll(name).map((value) => value.trim()).filter(Boolean);
     if (values.length) facets[name] = values;
   }
   return { q: normalize(params.get("q") || ""), sort: params.get("sort") || "", facets };
@@ -276,8 +292,9 @@ const STATUS_BADGES = {
   活動中: "badge--role-active",
 };
 
-function resultCard(item) {
+function resultCard(item, query) {
   const meta = item.meta || {};
+  const value = (name) => (item.filters?.[name] || [])[0];
   const li = document.createElement("li");
   li.className = "card search-result";
   const heading = document.createElement("h2");
@@ -288,21 +305,49 @@ function resultCard(item) {
   heading.append(link);
   const badges = document.createElement("p");
   badges.className = "card__badges";
-  if (meta["状況"]) {
-    const status = span(`badge ${STATUS_BADGES[meta["状況"]] || ""}`.trim(), "");
-    status.append(span("visually-hidden", "状況: "), meta["状況"]);
+  if (value("状況")) {
+    const status = span(`badge ${STATUS_BADGES[value("状況")] || ""}`.trim(), "");
+    status.append(span("visually-hidden", "状況: "), value("状況"));
     badges.append(status, " ");
   }
-  if (meta["種別"]) badges.append(span("card__kind", meta["種別"]));
+  if (value("種別")) badges.append(span("card__kind", value("種別")));
   li.append(heading, badges);
-  if (meta.summary) li.append(paragraph("card__summary", meta.summary));
-  if (item.excerpt) {
-    const excerpt = paragraph("search-result__excerpt", "");
-    excerpt.append(...excerptNodes(item.excerpt));
-    li.append(excerpt);
-  }
-  if (meta.updated) li.append(paragraph("search-result__updated", `更新日: ${meta.updated}`));
+  if (meta.summary) li.append(marked(paragraph("card__summary", ""), meta.summary, query));
+  if (value("更新日")) li.append(paragraph("search-result__updated", `更新日: ${value("更新日")}`));
   return li;
+}
+
+// The sentence of the result's page that matches, once the page is read (search-snippet.js).
+// (data-passage says it is done: "quoted" or "none", when no sentence besides those shown has the words.)
+async function addPassage(card, item, query) {
+  const meta = item.meta || {};
+  const found = passage(await pageBlocks(item.url), query, [meta.title || "", meta.summary || ""]);
+  if (found) {
+    const quote = paragraph("search-result__excerpt", "");
+    quote.append(...markNodes(found.text, found.ranges));
+    card.insertBefore(quote, card.querySelector(".search-result__updated"));
+  }
+  card.dataset.passage = found ? "quoted" : "none";
+}
+
+// `element` with `text` in it and the query's words in <mark>.
+function marked(element, text, query) {
+  element.append(...markNodes(text, matchRanges(text, query)));
+  return element;
+}
+
+function markNodes(text, ranges) {
+  const nodes = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start > at) nodes.push(document.createTextNode(text.slice(at, start)));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(start, end);
+    nodes.push(mark);
+    at = end;
+  }
+  if (at < text.length) nodes.push(document.createTextNode(text.slice(at)));
+  return nodes;
 }
 
 function span(className, text) {
@@ -317,22 +362,6 @@ function paragraph(className, text) {
   element.className = className;
   element.textContent = text;
   return element;
-}
-
-// Pagefind's excerpt is HTML with <mark> around the matches: keep only text and <mark>.
-function excerptNodes(html) {
-  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  const nodes = [];
-  for (const node of parsed.body.childNodes) {
-    if (node.nodeName === "MARK") {
-      const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      nodes.push(mark);
-    } else {
-      nodes.push(document.createTextNode(node.textContent));
-    }
-  }
-  return nodes;
 }
 
 function setStatus(status, text) {
