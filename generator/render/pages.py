@@ -15,7 +15,10 @@ from urllib.parse import quote
 import jinja2
 
 from ..config import BuildOptions
-from ..model import PROGRAM_STATUS_LABELS, OutputFile, Program, Site, Taxonomy
+from ..content.dates import format_seireki
+from ..content.sources import cover_label
+from ..freshness import elapsed_text, months_between
+from ..model import PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
 from ..problems import Problem, error
 from .cards import Cards, Stored
 from .jsonld import graph
@@ -47,10 +50,68 @@ class Helpers:
         return self.url(f"{entry.key}/")
 
     def status(self, program: Program) -> str:
+        """The program's status code as the site states it (on the last review when that is stale)."""
         return self.site.status(program)
 
     def status_label(self, program: Program) -> str:
-        return PROGRAM_STATUS_LABELS[self.site.status(program)]
+        """実施中, or 実施中（2023年10月24日の確認時点） when the last review is older than the interval."""
+        return PROGRAM_STATUS_LABELS[self.site.status(program)] + self.as_of_check(program)
+
+    def role_status_label(self, role: Role) -> str:
+        """モデル（典型例） for a model; 募集中 / 活動中 / 終了 for a real role, as of its check when stale."""
+        if role.kind == "model" or role.status is None:
+            return ROLE_KIND_LABELS["model"]
+        return ROLE_STATUS_LABELS.get(role.status, role.status) + self.as_of_check(role)
+
+    def status_facet(self, entry: Entry) -> str:
+        """The search facet 状況: a few values, so a stale entry is 最新の状況は未確認, not a date."""
+        if isinstance(entry, Role) and (entry.kind == "model" or entry.status is None):
+            return ROLE_KIND_LABELS["model"]
+        if self.site.stale(entry):
+            return "最新の状況は未確認"
+        if isinstance(entry, Program):
+            return PROGRAM_STATUS_LABELS[self.site.status(entry)]
+        return ROLE_STATUS_LABELS.get(entry.status or "", "")  # type: ignore[attr-defined]
+
+    def stale(self, entry: Entry) -> bool:
+        return self.site.stale(entry)
+
+    def as_of_check(self, entry: Entry) -> str:
+        """（2023年10月24日の確認時点） for a stale entry, else empty."""
+        if not self.site.stale(entry) or entry.reviewed is None:
+            return ""
+        return f"（{format_seireki(entry.reviewed.value)}の確認時点）"
+
+    def elapsed(self, entry: Entry) -> str:
+        """Time since the last review in years and months (3年1か月)."""
+        if entry.reviewed is None:
+            return ""
+        return elapsed_text(months_between(entry.reviewed.value, self.site.as_of))
+
+    def passed_end(self, program: Program) -> FlexDate | None:
+        """The period's end when the site states a stale program as running but its dates say it has ended."""
+        if self.site.stale(program) and self.site.status(program) != "ended" and self.site.status_by_dates(program) == "ended":
+            return program.period.end
+        return None
+
+    def all_ended(self, programs: Sequence[Program]) -> bool:
+        """True when there are programs and every one's period has ended on the build date."""
+        return bool(programs) and all(self.site.status_by_dates(p) == "ended" for p in programs)
+
+    def official_links(self, entry: Entry) -> tuple[tuple[str, str], ...]:
+        """(URL, text) of where to check an entry: its official page, else its sources that are online."""
+        url = getattr(entry, "url", None)
+        if url:
+            return ((url, f"{entry.title}の公式ページ"),)
+        return tuple((s.url, f"{s.title}（{s.publisher}）") for s in entry.sources if s.url)
+
+    def cites(self, entry: Entry, paths: Sequence[str]) -> tuple[int, ...]:
+        """Numbers (from 1) of the entry's sources that state any of the fields ``paths``."""
+        return tuple(n for n, s in enumerate(entry.sources, 1) if any(s.states(p) for p in paths))
+
+    def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
+        """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
+        return tuple(cover_label(entry.collection, path) for path in source.covers)
 
     def by_status(self, programs: Sequence[Program]) -> tuple[Program, ...]:
         """実施中, then 開始予定, then 終了; the site's order within each."""
