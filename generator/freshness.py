@@ -19,9 +19,10 @@ from datetime import date
 
 def add_months(day: date, months: int) -> date:
     """``day`` moved by ``months`` calendar months, clamped to the last day of the target month."""
-    total = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(total, 12)
+    year, month = divmod(day.year * 12 + (day.month - 1) + months, 12)
     month += 1
+    if day.day <= 28:  # every month has it
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -337,8 +337,17 @@ class Site:
 
     def stale(self, entry: Entry) -> bool:
         """True when the entry's last review is older than the site's review interval on the build date."""
-        reviewed = entry.reviewed
-        return reviewed is not None and is_stale(reviewed.value, self.as_of, self.config.review_interval_months)
+        memo = self._stale
+        found = memo.get(entry.key)
+        if found is None:
+            reviewed = entry.reviewed
+            found = memo[entry.key] = reviewed is not None and is_stale(reviewed.value, self.as_of, self.config.review_interval_months)
+        return found
+
+    @cached_property
+    def _stale(self) -> dict[str, bool]:
+        """``stale`` by entry key, filled as it is asked (pages ask it of an entry many times)."""
+        return {}
 
     def status_date(self, entry: Entry) -> date:
         """The day the entry's status is stated for: the build date, or the last review when that is stale."""

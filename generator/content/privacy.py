@@ -11,6 +11,7 @@ NFKC-normalised before matching so that full-width digits and symbols
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any, Iterator
@@ -71,6 +72,12 @@ _SOCIAL = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"'()（）「」]+", re.IGNORECASE)
 """Web addresses: digits in their paths (…/02gyosei08_03100070.html) are not phone numbers."""
 
+_JOIN = "\n\x00\n"
+"""Between the parts of a role searched as one text. The line breaks end a URL (so that one
+cannot hide the next part from the checks that skip URLs); the NUL, which no pattern allows
+inside a match, keeps two parts from making one match (dates on adjacent lines,
+``…-05-01`` and ``2026-…``, read as a phone number across the break)."""
+
 _SOCIAL_ENDINGS = re.compile(
     r"\.(?:" + "|".join(sorted(set(re.findall(r"\\\.([A-Za-z]+)", _SOCIAL.pattern)))) + ")", re.IGNORECASE
 )
@@ -99,20 +106,26 @@ def _history_paths(value: object, at: Path_) -> Iterator[Path_]:
     """Paths of the keys, at any depth, that name a personal history."""
     if isinstance(value, dict):
         for key, item in value.items():
-            here = (*at, key)
             if names_history(str(key)):
-                yield here
-            else:
-                yield from _history_paths(item, here)
+                yield (*at, key)
+            elif isinstance(item, (dict, list)):
+                yield from _history_paths(item, (*at, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _history_paths(item, (*at, index))
+            if isinstance(item, (dict, list)):
+                yield from _history_paths(item, (*at, index))
 
 
+_HISTORY_WORD = re.compile("|".join(map(re.escape, HISTORY_WORDS)))
+
+
+@functools.lru_cache(maxsize=4096)
 def names_history(text: str) -> bool:
-    """True when a key or heading names a personal history (経歴, previous_job…)."""
+    """True when a key or heading names a personal history (経歴, previous_job…).
+
+    Remembered: every role has the same few dozen keys (title, engagement, form…)."""
     normalized = unicodedata.normalize("NFKC", text)
-    if any(word in normalized for word in HISTORY_WORDS):
+    if _HISTORY_WORD.search(normalized):
         return True
     return any(word.lower() in HISTORY_KEY_WORDS for word in _KEY_WORD.findall(normalized))
 
@@ -127,14 +140,15 @@ def check_role(parsed: Parsed) -> tuple[Problem, ...]:
                 error(parsed.path, line, col, "privacy-key", f"「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割の仕事内容と求めるスキルだけを書いてください")
             )
     problems.extend(_history_keys(parsed))
-    problems.extend(_history_headings(parsed))
     strings = list(_strings(parsed.data, ()))
     lines = parsed.body.split("\n")
-    # First one search of all the text, joined by line breaks: nothing found there means
-    # nothing in any part (each pattern's edges see a line break as they see the end of
-    # a text), which is what almost every role gives; only then is each part searched,
-    # to name its line.
-    whole = "\n".join([unicodedata.normalize("NFKC", text) for text in (*(text for _, text in strings), *lines)])
+    # First one search of all the text, the parts joined by _JOIN: nothing found there means
+    # nothing in any part (each pattern's edges see the joint as they see the end of a text),
+    # which is what almost every role gives; only then is each part searched, to name its
+    # line. The same for the words of a personal history and the headings.
+    whole = _JOIN.join([unicodedata.normalize("NFKC", text) for text in (*(text for _, text in strings), *lines)])
+    if _HISTORY_WORD.search(whole):
+        problems.extend(_history_headings(parsed))
     if next(_found(whole), None) is None:
         return tuple(problems)
     for at, text in strings:

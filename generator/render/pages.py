@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from ..config import BuildOptions
 from ..content.dates import format_seireki
@@ -35,6 +36,8 @@ class Helpers:
     term_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
     _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """URLs already made in this build: every page links the same menus and sections."""
+    _covered: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, compare=False, repr=False)
+    """Per entry, each field its sources cover → their numbers (see ``cites``)."""
 
     def url(self, path: str) -> str:
         """Root-relative URL (with base_path) of a site path such as ``programs/x/``."""
@@ -106,8 +109,27 @@ class Helpers:
         return tuple((s.url, f"{s.title}（{s.publisher}）") for s in entry.sources if s.url)
 
     def cites(self, entry: Entry, paths: Sequence[str]) -> tuple[int, ...]:
-        """Numbers (from 1) of the entry's sources that state any of the fields ``paths``."""
-        return tuple(n for n, s in enumerate(entry.sources, 1) if any(s.states(p) for p in paths))
+        """Numbers (from 1) of the entry's sources that state any of the fields ``paths``
+        (a source that covers ``terms`` states ``terms.fiscal_rate``)."""
+        covered = self._covered.get(entry.key)
+        if covered is None:
+            covered = self._covered[entry.key] = _covered_fields(entry.sources)
+        if not covered:
+            return ()
+        found: set[int] = set()
+        for path in paths:
+            while path:
+                found.update(covered.get(path, ()))
+                path = path.rpartition(".")[0]
+        return tuple(sorted(found))
+
+    def cite(self, entry: Entry, *paths: str) -> Markup:
+        """Links to the numbered sources that state a value: `` <a class="fn" href="#source-1">出典1</a>``.
+
+        A link a screen reader reads as 出典1, to the item of the page's source list.
+        (A Python helper, not a macro: it is called beside every fact of every entry page.)"""
+        numbers = self.cites(entry, paths)
+        return Markup("".join(f' <a class="fn" href="#source-{n}">出典{n}</a>' for n in numbers)) if numbers else _NOTHING
 
     def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
         """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
@@ -126,6 +148,17 @@ class Helpers:
 
     def body(self, item: Any) -> str:
         return markdown_to_html(item.body, item.path, self.site)
+
+
+_NOTHING = Markup("")
+
+
+def _covered_fields(sources: Sequence[Source]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for n, source in enumerate(sources, 1):
+        for path in source.covers:
+            found.setdefault(path, []).append(n)
+    return {path: tuple(numbers) for path, numbers in found.items()}
 
 
 def build_term_index(site: Site) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
