@@ -326,3 +326,15 @@ def test_legitimate_text_is_not_flagged(text):
 
 def test_legitimate_text_in_a_role_file_gives_no_problem():
     assert role_problems("skills: [月10時間を上限に業務に従事]\n", "\n".join(LEGITIMATE) + "\n") == []
+
+
+def test_a_url_at_the_end_of_one_part_hides_nothing_in_the_next():
+    """The one-pass search joins the parts of a role: a URL that ends one part must not swallow
+    the next (the checks that skip URLs would then miss a phone number there)."""
+    problems = role_problems("links:\n  - https://www.pref.nagano.lg.jp/x\n  - 090-1234-5678\n")
+    assert problems == [f"{PATH}:12:5: error[privacy-phone]: 電話番号のような文字列「090-1234-5678」があります。人材の役割には連絡先や個人を特定できる情報を書けません"]
+
+
+def test_dates_on_adjacent_lines_are_not_a_phone_number():
+    front = 'reviewed: "2026-05-01"\nsources:\n  - {title: 資料, publisher: 県, published: "2026-05-01", accessed: "2026-06-01"}\n'
+    assert role_problems(front) == []
