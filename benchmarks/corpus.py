@@ -169,7 +169,8 @@ def _program(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags:
     if rng.random() < 0.3:
         front["aliases"] = [stub.title.replace("事業", "制度"), f"{stub.title}（旧称）"]
     front["url"] = f"https://www.example.lg.jp/{PREFECTURES[stub.pref]}/dx/{stub.slug}.html"
-    front["sources"] = _sources(rng, stub.pref)
+    facts = [f"{group}.{key}" for group in ("terms", "period") for key in front[group]]
+    front["sources"] = _sources(rng, stub.pref, facts)
     front["updated"] = _day(rng)
     front["reviewed"] = _day(rng)
     front["tags"] = rng.sample(tags, rng.randint(2, 5))
@@ -198,8 +199,9 @@ def _partner(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags:
     if rng.random() < 0.4:
         front["unit"] = rng.choice(P.PARTNER_UNITS)
     front["url"] = f"https://www.example.co.jp/{stub.slug}/"
-    front["sources"] = _sources(rng, stub.pref)
+    front["sources"] = _sources(rng, stub.pref, ["agreement", "since"])
     front["updated"] = _day(rng)
+    front["reviewed"] = _day(rng)
     front["tags"] = rng.sample(tags, rng.randint(1, 4))
     return front
 
@@ -218,16 +220,19 @@ def _case(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags: tu
         "partners": [s.slug for s in rng.sample(stubs["partners"], min(len(stubs["partners"]), rng.randint(0, 2)))],
         "archetypes": _archetype_ids(rng, 1, 2),
         "timeline": [{"date": _fiscal_year(rng, year), "event": rng.choice(P.LIST_ITEMS).format(topic=rng.choice(P.TOPICS), skill=rng.choice(P.SKILLS)) + "を始めました"} for year in events],
-        "sources": _sources(rng, stub.pref),
+        "sources": _sources(rng, stub.pref, ["municipalities", "started"]),
         "updated": _day(rng),
+        "reviewed": _day(rng),
         "tags": rng.sample(tags, rng.randint(2, 5)),
     }
 
 
 def _role(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags: tuple[str, ...]) -> dict:
+    model = stub.title.endswith("（モデル）")
     front: dict = {
         "title": stub.title,
         "summary": f"{stub.pref}で{rng.choice(P.TOPICS)}を進めるため、職員と一緒に計画と実行を担う外部人材の役割です。",
+        "kind": "model" if model else "real",
         "archetype": rng.choice(ARCHETYPES)[0],
         "host": rng.choice(("prefecture", "municipality", "joint")),
         "prefecture": stub.pref,
@@ -237,14 +242,15 @@ def _role(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags: tu
             "remote": rng.random() < 0.6,
         },
         "skills": rng.sample(P.SKILLS, rng.randint(2, 5)),
-        "background": rng.choice(P.BACKGROUNDS),
         "programs": [s.slug for s in rng.sample(stubs["programs"], min(len(stubs["programs"]), rng.randint(0, 2)))],
-        "status": rng.choice(("open", "active", "closed")),
-        "updated": _day(rng),
-        "tags": rng.sample(tags, rng.randint(1, 4)),
     }
-    if rng.random() < 0.5:
-        front["sources"] = _sources(rng, stub.pref)[:1]
+    if not model:  # a real posting: a status, and a dated source that states it
+        front["status"] = rng.choice(("open", "active", "closed"))
+    front["updated"] = _day(rng)
+    front["reviewed"] = _day(rng)
+    front["tags"] = rng.sample(tags, rng.randint(1, 4))
+    if not model or rng.random() < 0.5:
+        front["sources"] = _sources(rng, stub.pref, [] if model else ["status"])[:1]
     return front
 
 
@@ -256,15 +262,20 @@ def _archetype_ids(rng: random.Random, low: int, high: int) -> list[str]:
     return [ARCHETYPES[i][0] for i in sorted(chosen)]
 
 
-def _sources(rng: random.Random, pref: str) -> list[dict]:
+def _sources(rng: random.Random, pref: str, covers: list[str]) -> list[dict]:
+    """One or two sources, each with its publisher and dates; the first states ``covers``."""
     titles = rng.sample(P.SOURCE_TITLES, rng.randint(1, 2))
     sources = []
     for title in titles:
-        source: dict = {"title": title.format(pref=pref)}
+        name, _, publisher = title.format(pref=pref).rpartition("（")
+        source: dict = {"title": name, "publisher": publisher.rstrip("）")}
+        source["published"] = _day(rng, years=4)
         if rng.random() < 0.6:
             source["url"] = f"https://www.example.go.jp/dx/{PREFECTURES[pref]}/{rng.randint(100, 999)}.html"
-        source["date"] = _day(rng, years=4)
+            source["accessed"] = _day(rng)
         sources.append(source)
+    if covers:
+        sources[0]["covers"] = covers
     return sources
 
 

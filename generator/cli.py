@@ -106,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません（再ビルドが速くなります）")
     serve.set_defaults(run=_serve, parser=serve)
 
+    _review_command(sub)
+
     guide = sub.add_parser("guide", help="編集者向けガイド（Markdown）をスキーマから生成します")
     guide.add_argument("--output", type=Path, default=None, help="書き込むファイル（既定: 標準出力）")
     guide.set_defaults(run=_guide)
@@ -240,6 +242,30 @@ def _guide(args: argparse.Namespace) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8", newline="\n")
         print(f"書き込みました: {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# --- catalog review (issue 15): the yearly review as a checklist --------------------------
+
+
+def _review_command(sub: argparse._SubParsersAction) -> None:
+    review = sub.add_parser("review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）")
+    review.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）")
+    review.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD", help="この日付で確認の期限を判定します（既定: SOURCE_DATE_EPOCH または今日）")
+    review.set_defaults(run=_review)
+
+
+def _review(args: argparse.Namespace) -> int:
+    """Print the entries due for review; content errors are reported and exit 1. Writes nothing."""
+    from .pipeline import load
+    from .review import review_report
+
+    loaded = load(args.project, as_of=build_date(args.as_of), write_cache=False)
+    if loaded.site is None:
+        report([p for p in loaded.problems if p.is_error])
+        print(f"確認の一覧を作れませんでした: {summary_line(loaded.problems)}。catalog check で問題を直してください。", file=sys.stderr)
+        return EXIT_CONTENT
+    sys.stdout.write(review_report(loaded.site))
     return EXIT_OK
 
 

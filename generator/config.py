@@ -43,8 +43,9 @@ class Config:
     language: str = "ja"
     license: License = License()
     publisher: str = ""
-    review_max_age_months: int = 12
-    """`reviewed` older than this many months is a warning."""
+    review_interval_months: int = 12
+    """How long an entry's last review (``reviewed``) stays current, in calendar months
+    (see ``freshness``): past it, pages state facts as of the review and ``check`` warns."""
     summary_search_max: int = 120
     """A summary longer than this is cut in search snippets: a warning."""
 
@@ -159,7 +160,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> Config:
         language=data.get("language", "ja"),
         license=license_value,
         publisher=data.get("publisher", data["prefecture"]),
-        review_max_age_months=int(data.get("review_max_age_months", 12)),
+        review_interval_months=int(data.get("review_interval_months", 12)),
         summary_search_max=int(data.get("summary_search_max", 120)),
     )
 

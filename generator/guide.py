@@ -14,10 +14,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .content.dates import parse_flexdate
 from .content.discover import SourceFile
-from .content.privacy import FORBIDDEN_KEYS
+from .content.privacy import FORBIDDEN_KEYS, HISTORY_WORDS
 from .content.schema import load_schema
 from .content.validate import validate_file
-from .guide_text import CODES, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, WORKFLOW
+from .guide_text import CODES, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, SOURCES, WORKFLOW
 from .model import COLLECTIONS
 from .scaffold import scaffold
 
@@ -39,8 +39,13 @@ def render_guide() -> str:
     parts = [
         INTRO,
         WORKFLOW,
+        SOURCES,
         _dates_section(),
-        PRIVACY.format(keys="、".join(f"`{k}`" for k in sorted(FORBIDDEN_KEYS)), examples=_privacy_examples()),
+        PRIVACY.format(
+            keys="、".join(f"`{k}`" for k in sorted(FORBIDDEN_KEYS)),
+            history="、".join(HISTORY_WORDS),
+            examples=_privacy_examples(),
+        ),
         READING_ERRORS.format(anatomy=_anatomy(), examples=_error_examples(), codes=_code_table()),
         PREVIEW,
         LAYOUT,
@@ -218,6 +223,7 @@ def _broken_examples() -> Iterable[tuple[str, str, str]]:
     published = program.replace("draft: true", "draft: false", 1).replace("（申し込み先や手続きの流れを書きます）", "窓口は総務省です。", 1)
     left = published.replace("level: national", "level: national  # ← 書き換えてください", 1)
     yield "例の値や例の文を残したまま下書きをやめた", "programs", left
+    yield "出典の covers に書いた項目名を間違えた", "programs", program.replace("covers: [terms.fiscal_rate", "covers: [terms.fiscal_rat", 1)
 
 
 def _anatomy() -> str:
@@ -257,7 +263,7 @@ _PRIVACY_LINES = (
 def _privacy_examples() -> str:
     role = _valid("roles")
     body = "\n".join(_PRIVACY_LINES)
-    text = role.replace("updated:", "name: 山田太郎\nupdated:", 1) + body + "\n"
+    text = role.replace("updated:", "name: 山田太郎\nupdated:", 1) + "## 経歴\n" + body + "\n"
     shown = _problems_for("roles", text)
     return "```text\n" + "\n".join(f"{line}\n  → {message}" for line, message in shown) + "\n```"
 

@@ -11,6 +11,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, Mapping, Protocol
 
+from .freshness import is_stale
+
 if TYPE_CHECKING:
     from .config import Config
 
@@ -72,6 +74,10 @@ ROLE_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
     {"open": "募集中", "active": "活動中", "closed": "終了"}
 )
 
+ROLE_KIND_LABELS: Mapping[str, str] = MappingProxyType(
+    {"model": "モデル（典型例）", "real": "実例"}
+)
+
 PROGRAM_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
     {"active": "実施中", "ended": "終了", "upcoming": "開始予定"}
 )
@@ -95,9 +101,26 @@ class FlexDate:
 
 @dataclass(frozen=True)
 class Source:
+    """One document or page an entry's facts come from."""
+
     title: str
+    """The source's own title."""
+    publisher: str = ""
     url: str | None = None
-    date: FlexDate | None = None
+    published: FlexDate | None = None
+    """The date on the document or page."""
+    accessed: FlexDate | None = None
+    """The day it was read (required with a URL)."""
+    covers: tuple[str, ...] = ()
+    """Dotted paths of the fields this source states (``terms.fiscal_rate``, ``period.end``)."""
+
+    @property
+    def dated(self) -> bool:
+        return self.published is not None or self.accessed is not None
+
+    def states(self, path: str) -> bool:
+        """True when this source covers the field ``path`` (itself or a field that contains it)."""
+        return any(path == c or path.startswith(c + ".") for c in self.covers)
 
 
 @dataclass(frozen=True)
@@ -138,6 +161,9 @@ class Entry:
     title: str
     summary: str
     updated: FlexDate | None = None
+    """The day the entry's text last changed."""
+    reviewed: FlexDate | None = None
+    """The day the entry's facts were last confirmed against its sources (最終確認日)."""
     tags: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     draft: bool = False
@@ -162,7 +188,6 @@ class Program(Entry):
     period: Period = field(default_factory=Period)
     aliases: tuple[str, ...] = ()
     url: str | None = None
-    reviewed: FlexDate | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,10 +216,12 @@ class Role(Entry):
     archetype: str
     host: str
     engagement: Engagement
-    status: str
+    kind: str = "real"
+    """``model`` (an example of a position, never a posting) or ``real`` (a posting or assignment)."""
+    status: str | None = None
+    """open / active / closed for a real role; None for a model."""
     prefecture: str | None = None
     skills: tuple[str, ...] = ()
-    background: str | None = None
     programs: tuple[str, ...] = ()
 
 
@@ -252,6 +279,10 @@ def program_status(period: Period, as_of: date) -> ProgramStatus:
     return "active"
 
 
+def _empty() -> Mapping:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Site:
     """The linked site: every validated entry, cross-references resolved.
@@ -269,7 +300,7 @@ class Site:
     roles: tuple[Role, ...]
     pages: tuple[Page, ...]
     backlinks: Mapping[str, Mapping[str, tuple[str, ...]]]
-    """Entry key → collection → keys of the entries that refer to it.
+    """Entry key → collection → keys of the entries that refer to it in their fields.
 
     E.g. ``backlinks["programs/x"]["cases"]`` are the cases that used program x,
     ``backlinks["archetypes/engineer"]["roles"]`` the roles of that archetype.
@@ -277,6 +308,11 @@ class Site:
     taxonomies: tuple[Taxonomy, ...]
     index: Mapping[str, "AnyEntry | Archetype"]
     """Key (``programs/x``, ``archetypes/engineer``) → entry or archetype."""
+    body_links: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
+    """Entry key → keys of the published entries its body links (each once, itself never)."""
+    mentions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=_empty)
+    """Entry key → collection → keys of the entries whose body links it and whose
+    fields do not already refer to it: a body link is a reference too, seen from both ends."""
 
     def collection(self, name: str) -> tuple:
         return getattr(self, name)
@@ -286,11 +322,44 @@ class Site:
         return self.index.get(key)
 
     def refs(self, key: str, collection: str) -> tuple:
-        """Entries of ``collection`` that refer to the entry ``key``."""
+        """Entries of ``collection`` that refer to the entry ``key`` in their fields."""
         keys = self.backlinks.get(key, {}).get(collection, ())
         return tuple(self.index[k] for k in keys)
 
+    def mentioned_by(self, key: str, collection: str) -> tuple:
+        """Entries of ``collection`` whose body links the entry ``key`` (and whose fields do not refer to it)."""
+        keys = self.mentions.get(key, {}).get(collection, ())
+        return tuple(self.index[k] for k in keys)
+
+    def related(self, key: str, collection: str) -> tuple:
+        """Entries of ``collection`` that refer to ``key`` in their fields or link it from their body."""
+        return self.refs(key, collection) + self.mentioned_by(key, collection)
+
+    def stale(self, entry: Entry) -> bool:
+        """True when the entry's last review is older than the site's review interval on the build date."""
+        memo = self._stale
+        found = memo.get(entry.key)
+        if found is None:
+            reviewed = entry.reviewed
+            found = memo[entry.key] = reviewed is not None and is_stale(reviewed.value, self.as_of, self.config.review_interval_months)
+        return found
+
+    @cached_property
+    def _stale(self) -> dict[str, bool]:
+        """``stale`` by entry key, filled as it is asked (pages ask it of an entry many times)."""
+        return {}
+
+    def status_date(self, entry: Entry) -> date:
+        """The day the entry's status is stated for: the build date, or the last review when that is stale."""
+        return entry.reviewed.value if self.stale(entry) and entry.reviewed is not None else self.as_of
+
     def status(self, program: Program) -> ProgramStatus:
+        """実施中 / 終了 / 開始予定 as the site states it: on the build date, or, for a
+        stale entry, on the day of its last review (what was confirmed then)."""
+        return program_status(program.period, self.status_date(program))
+
+    def status_by_dates(self, program: Program) -> ProgramStatus:
+        """What the program's period gives on the build date, whether or not it was confirmed since."""
         return program_status(program.period, self.as_of)
 
     def entries(self) -> tuple[AnyEntry, ...]:

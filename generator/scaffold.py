@@ -57,7 +57,11 @@ def scaffold(collection: str, slug: str, *, today: date, existing: Mapping[str, 
     ]
     for key, node in schema.get("properties", {}).items():
         lines.append("")
-        lines.extend(_field(key, node, key in required, 0, today=today, existing=existing))
+        field = _field(key, node, key in required, 0, today=today, existing=existing)
+        if collection == "roles" and key == "status":
+            # The example role is a model (kind: model), which has no status: shown, not set.
+            field = [line if line.startswith("#") else f"# {line.split('  #', 1)[0]}  ← kind: real（実際の募集・配置）にしたら、行頭の # を消して書きます" for line in field]
+        lines.extend(field)
     lines.append("---")
     return "\n".join(lines) + "\n" + BODIES.get(collection, "")
 
@@ -128,11 +132,12 @@ def _field(
             lines.extend(_field(child, child_node, child in child_required, indent + 2, today=today, existing=existing))
         return lines
     if isinstance(value, list):
+        lines.extend(_item_comments(node, pad))
         if not value:
             return [*lines, f"{pad}{key}: []{suffix}"]
         lines.append(f"{pad}{key}:{suffix}")
         for item in value:
-            lines.extend(_list_item(item, indent + 2))
+            lines.extend(_list_item(item, indent + 2, today))
         return lines
     return [*lines, f"{pad}{key}: {_scalar(value)}{suffix}"]
 
@@ -179,13 +184,28 @@ def _fallback(node: Mapping[str, Any]) -> Any:
     return FILL_IN
 
 
-def _list_item(item: Any, indent: int) -> list[str]:
+def _item_comments(node: Mapping[str, Any], pad: str) -> list[str]:
+    """For a list of objects (sources), one comment line per field of an item."""
+    items = node.get("items", {})
+    if items.get("type") != "object":
+        return []
+    required = set(items.get("required", ()))
+    return [
+        f"{pad}#   {name}（{'必須' if name in required else '任意'}）: {child.get('description', '')}"
+        for name, child in items.get("properties", {}).items()
+    ]
+
+
+def _list_item(item: Any, indent: int, today: date) -> list[str]:
     pad = " " * indent
     if isinstance(item, dict):
         out = []
         for n, (k, v) in enumerate(item.items()):
             lead = f"{pad}- " if n == 0 else f"{pad}  "
-            out.append(f"{lead}{k}: {_scalar(v)}")
+            if k == "accessed":
+                v = today.isoformat()  # the day it was read: today, as updated and reviewed
+            shown = "[" + ", ".join(_scalar(x) for x in v) + "]" if isinstance(v, list) else _scalar(v)
+            out.append(f"{lead}{k}: {shown}")
         return out
     return [f"{pad}- {_scalar(item)}"]
 

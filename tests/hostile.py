@@ -116,8 +116,11 @@ period:
 url: https://example.jp/programs?q=%3Cscript%3E&x="y"
 sources:
   - title: {q(payload)}
+    publisher: {q(payload)}
     url: https://example.jp/source?a=1&b=<2>
-    date: "2023-10-24"
+    published: "2023-10-24"
+    accessed: "2026-06-01"
+    covers: [terms.cost_coverage, terms.limits, period]
 updated: "2026-06-01"
 reviewed: "2026-06-01"
 ---
@@ -136,7 +139,9 @@ unit: {q(payload)}
 url: https://example.jp/partner
 sources:
   - title: {q(payload)}
+    publisher: {q(payload)}
 updated: "2026-06-01"
+reviewed: "2026-06-01"
 ---
 {_body(payload)}"""
 
@@ -158,7 +163,9 @@ timeline:
     event: {q(payload)}
 sources:
   - title: {q(payload)}
+    publisher: {q(payload)}
 updated: "2026-06-0{1 + n % 9}"
+reviewed: "2026-06-01"
 ---
 {_body(payload)}"""
 
@@ -168,6 +175,7 @@ def _role(payload: str, n: int) -> str:
 title: {q(payload)}
 summary: {q(payload)}
 tags: {_list([payload, f"tag{n}"])}
+kind: real
 archetype: engineer
 host: joint
 prefecture: 長野県
@@ -176,12 +184,14 @@ engagement:
   hours_per_month: 8
   remote: true
 skills: {_list([payload])}
-background: {q(payload)}
 programs: [hostile-{n}]
 status: active
 sources:
   - title: {q(payload)}
+    publisher: {q(payload)}
+    published: "2026-05-01"
 updated: "2026-06-01"
+reviewed: "2026-06-01"
 ---
 {_body(payload)}"""
 

@@ -100,15 +100,17 @@ def test_forced_colors(a11y_origin, context):
     """強制カラー（Windows のハイコントラスト）でも、状況のバッジに枠と文字があり、フォーカスの枠が見える"""
     page = context.new_page()
     page.emulate_media(forced_colors="active")
-    page.goto(a11y_origin + "/programs/")
-    assert page.evaluate("() => matchMedia('(forced-colors: active)').matches")
-    badges = page.eval_on_selector_all(
-        ".badge",
-        """els => els.map(el => {
-          const s = getComputedStyle(el);
-          return {text: el.textContent.trim(), border: s.borderTopStyle !== 'none' && parseFloat(s.borderTopWidth) > 0};
-        })""",
-    )
+    badges = []
+    for path in ("/programs/", "/roles/"):  # program statuses, and the kinds and statuses of roles
+        page.goto(a11y_origin + path)
+        assert page.evaluate("() => matchMedia('(forced-colors: active)').matches")
+        badges += page.eval_on_selector_all(
+            ".badge",
+            """els => els.map(el => {
+              const s = getComputedStyle(el);
+              return {text: el.textContent.trim(), border: s.borderTopStyle !== 'none' && parseFloat(s.borderTopWidth) > 0};
+            })""",
+        )
     assert badges and all(b["text"] and b["border"] for b in badges), badges
     labels = {b["text"] for b in badges}
     assert len(labels) >= 2, f"実施中・終了などが文字で区別できるはず: {labels}"

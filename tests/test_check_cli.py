@@ -147,8 +147,12 @@ def test_github_actions_annotations(tmp_path, capsys, monkeypatch):
         "::error file=content/programs/advisor.md,line=11,col=3::[invalid-period] 期間の終わり（令和6年度）が始まり（令和7年度）より前です",
         "::warning file=content/programs/old.md,line=3,col=1::[summary-long] 要約が140文字あります。"
         "検索結果では120文字ほどで切れるため、短くすることをおすすめします",
-        "::warning file=content/programs/old.md,line=12,col=1::[review-overdue] 最終確認日（令和6年11月26日）から24か月たっています。"
-        "公式の情報を確認し、reviewed を更新してください（目安: 12か月）",
+        "::warning file=content/programs/old.md,line=10,col=3::[unsourced-fact] 「terms.fiscal_rate」（措置率）の値を示す出典がありません。"
+        "この値を述べている資料を sources に書き、その covers に terms.fiscal_rate を加えてください",
+        "::warning file=content/programs/old.md,line=14,col=14::[covers-empty] 出典「テスト資料」が「terms.cost_coverage」（費用負担）を示すとしていますが、"
+        "この項目にはその値が書かれていません。値を書くか、covers から外してください",
+        "::warning file=content/programs/old.md,line=16,col=1::[review-overdue] 最終確認日（令和6年11月26日）から2年たっています（確認の間隔: 12か月）。"
+        "出典と公式の情報で内容を確かめ、reviewed を確かめた日に更新してください",
     ]
     assert "content/programs/advisor.md:11:3: error[invalid-period]" in err
 

@@ -41,16 +41,29 @@ def referenced_program(site) -> str:
     return next(p.key for p in site.programs if site.backlinks.get(p.key))
 
 
+def referrers(site, key: str) -> set[str]:
+    """Entries that name ``key`` in their fields or link it from their body."""
+    fields = {k for keys in site.backlinks.get(key, {}).values() for k in keys}
+    bodies = {k for keys in site.mentions.get(key, {}).values() for k in keys}
+    return fields | bodies
+
+
 def test_an_entry_page_depends_on_itself_what_it_names_what_names_it_and_the_archetypes(loaded) -> None:
     site = loaded.site
     program = referenced_program(site)
-    users = {k for keys in site.backlinks[program].values() for k in keys}
     archetypes = {a.key for a in site.archetypes}
-    assert route_dependencies(routes_by_path(site)[f"{program}/"], site) == {program, *users, *archetypes}
+    assert route_dependencies(routes_by_path(site)[f"{program}/"], site) == {program, *referrers(site, program), *archetypes}
     case = next(c for c in site.cases if c.programs or c.partners)
     named = {*(f"programs/{s}" for s in case.programs), *(f"partners/{s}" for s in case.partners)}
-    backlinked = {k for keys in site.backlinks.get(case.key, {}).values() for k in keys}
-    assert route_dependencies(routes_by_path(site)[f"{case.key}/"], site) == {case.key, *named, *backlinked, *archetypes}
+    assert route_dependencies(routes_by_path(site)[f"{case.key}/"], site) == {case.key, *named, *referrers(site, case.key), *archetypes}
+
+
+def test_a_page_depends_on_the_entries_whose_body_links_it(loaded) -> None:
+    site = loaded.site
+    linked = next(key for key, refs in site.mentions.items() if refs and not key.startswith("archetypes/"))
+    linkers = {k for keys in site.mentions[linked].values() for k in keys}
+    assert linkers and not linkers & {k for keys in site.backlinks.get(linked, {}).values() for k in keys}
+    assert linkers <= route_dependencies(routes_by_path(site)[f"{linked}/"], site)
 
 
 def test_lists_depend_on_what_they_list_and_summaries_are_always_rendered(loaded) -> None:

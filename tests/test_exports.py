@@ -63,7 +63,14 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             summary="都道府県が市町村支援のために確保するデジタル人材の経費に特別交付税措置があります。",
             updated=fd("2023-10-24"),
             tags=("財政措置", "人材シェアリング"),
-            sources=(Source("県・市町村共同によるデジタル人材の確保について", None, fd("2023-10-24")),),
+            sources=(
+                Source(
+                    "県・市町村共同によるデジタル人材の確保について",
+                    "長野県企画振興部DX推進課",
+                    published=fd("2023-10-24"),
+                    covers=("terms.fiscal_rate", "period.end"),
+                ),
+            ),
             body="本文です。\n\n二段落目。",
             provider=("総務省",),
             level="national",
@@ -80,7 +87,7 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             title=HOSTILE,
             summary="-1+1 @SUM(A1) 要約\r\n二行目",
             updated=fd("2024-04-01"),
-            sources=(Source("出典", "https://example.org/a?b=1&c=2"),),
+            sources=(Source("出典", "=発行者", url="https://example.org/a?b=1&c=2", accessed=fd("2024-04-01")),),
             provider=("長野県", "+cmd"),
             level="prefecture",
             kinds=("advisor_dispatch", "training"),
@@ -110,7 +117,8 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             title="株式会社例",
             summary="長野県DX戦略推進パートナーです。",
             updated=fd("2023-10-24"),
-            sources=(Source("協定の資料"),),
+            reviewed=fd("2023-10-24"),
+            sources=(Source("協定の資料", "長野県"),),
             agreement="長野県DX戦略推進パートナー連携協定",
             since=fd("2020-04-01", "令和2年度", "fiscal_year_start"),
             fields=("DX推進の企画提案", "人材育成"),
@@ -125,7 +133,8 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             summary="県と市町が確保した人材を共有します。",
             updated=fd("2023-10-24"),
             tags=("人材シェアリング",),
-            sources=(Source("資料", "https://example.org/ehime", fd("2023-08-01")),),
+            reviewed=fd("2026-01-10"),
+            sources=(Source("資料", "愛媛県", url="https://example.org/ehime", published=fd("2023-08-01"), accessed=fd("2026-01-10")),),
             prefecture="愛媛県",
             municipalities=20,
             models=("talent_sharing",),
@@ -144,9 +153,12 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             title="市町村CIO補佐官",
             summary="町の情報化方針づくりを助けます。",
             updated=fd("2025-06-01"),
+            reviewed=fd("2026-06-01"),
+            sources=(Source("募集の案内", "長野県", published=fd("2025-05-01"), covers=("status",)),),
             archetype="producer",
             host="municipality",
             engagement=Engagement("side_job", 10.0, True),
+            kind="real",
             status="active",
             prefecture="長野県",
             skills=("データ分析",),
@@ -190,6 +202,7 @@ def test_every_collection_has_json_and_csv_and_schema(exported):
     for name in (
         "program_archetypes", "program_providers", "program_kinds", "case_programs", "case_partners",
         "case_archetypes", "case_models", "case_timeline", "role_programs", "entry_tags", "entry_sources",
+        "entry_source_covers", "entry_links",
     ):
         assert exported[f"data/{name}.csv"].records is not None
     assert exported["data/programs.ics"].format == "iCalendar"
@@ -220,7 +233,11 @@ def test_programs_csv_values(exported):
     assert row["period_end"] == "2026-03-31"
     assert row["period_end_wareki"] == "令和8年3月31日"
     assert row["period_end_text"] == "令和7年度"
-    assert row["status"] == "ended" and row["status_label"] == "終了"
+    # Reviewed on 2023-10-24, more than 12 months before the build date: the status is the one
+    # that review found (the period then ran to 2026-03-31), dated by that review, and marked stale.
+    assert row["status"] == "active" and row["status_label"] == "実施中"
+    assert row["status_as_of"] == "2023-10-24" and row["stale"] == "true"
+    assert row["reviewed"] == "2023-10-24" and row["reviewed_wareki"] == "令和5年10月24日"
     assert row["url"] == "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/"
     hostile = rows["hostile"]
     assert hostile["annual_cap_yen"] == "" and hostile["fiscal_rate"] == "", "unknown is empty, never 0"
@@ -278,6 +295,31 @@ def test_relation_csvs_are_long_format_and_skip_drafts(exported):
     assert "下書きの制度".encode() not in all_text and b"secret-draft" not in all_text
 
 
+def test_stale_and_reviewed_in_every_collection(exported):
+    for name in ("programs", "partners", "cases", "roles"):
+        columns = [c.name for c in exported[f"data/{name}.csv"].columns]
+        assert {"reviewed", "reviewed_wareki", "stale"} <= set(columns), name
+        for record in json.loads(exported[f"data/{name}.json"].file.data):
+            assert isinstance(record["stale"], bool) and "reviewed" in record
+    stale = {r["slug"]: r["stale"] for r in read_csv(exported["data/programs.csv"])}
+    assert stale == {"digital-talent-fiscal-measure": "true", "hostile": "true"}
+    assert [r["stale"] for r in read_csv(exported["data/partners.csv"])] == ["true"]
+    assert [r["stale"] for r in read_csv(exported["data/cases.csv"])] == ["false"]
+
+
+def test_sources_and_what_they_cover(exported):
+    sources = read_csv(exported["data/entry_sources.csv"])
+    hostile = next(r for r in sources if r["slug"] == "hostile")
+    assert hostile["publisher"] == "'=発行者", "formula-like text is neutralised here too"
+    assert (hostile["accessed"], hostile["accessed_wareki"], hostile["published"]) == ("2024-04-01", "令和6年4月1日", "")
+    covers = [(r["collection"], r["slug"], r["position"], r["field"]) for r in read_csv(exported["data/entry_source_covers.csv"])]
+    assert covers == [
+        ("programs", "digital-talent-fiscal-measure", "1", "terms.fiscal_rate"),
+        ("programs", "digital-talent-fiscal-measure", "1", "period.end"),
+        ("roles", "cio-assistant", "1", "status"),
+    ]
+
+
 def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
     data = exported["data/programs.json"].file.data
     assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\n")
@@ -288,7 +330,18 @@ def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
     program = items[0]
     assert list(program) == sorted(program)
     assert program["url"] == "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/"
-    assert program["status"] == "ended" and program["status_label"] == "終了"
+    assert program["status"] == "active" and program["status_label"] == "実施中"
+    assert program["stale"] is True and program["reviewed"] == "2023-10-24" and program["status_as_of"] == "2023-10-24"
+    assert program["sources"] == [
+        {
+            "title": "県・市町村共同によるデジタル人材の確保について",
+            "publisher": "長野県企画振興部DX推進課",
+            "url": None,
+            "published": "2023-10-24",
+            "accessed": None,
+            "covers": ["terms.fiscal_rate", "period.end"],
+        }
+    ]
     assert program["archetypes"][0] == {
         "slug": "producer",
         "title": "プロデューサー",
@@ -303,6 +356,10 @@ def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
     assert case["partners"][0]["url"] == "https://example.jp/dx-catalog/partners/example-corp/"
     role = json.loads(exported["data/roles.json"].file.data)[0]
     assert role["archetype"]["title"] == "プロデューサー" and role["updated"] == "2025-06-01"
+    assert (role["kind"], role["kind_label"], role["status"], role["status_as_of"]) == ("real", "実例", "active", "2026-11-26")
+    assert role["stale"] is False and "background" not in role
+    case = json.loads(exported["data/cases.json"].file.data)[0]
+    assert case["reviewed"] == "2026-01-10" and case["stale"] is False
 
 
 def _as_source(record: dict, schema: dict) -> dict:

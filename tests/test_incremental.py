@@ -123,6 +123,40 @@ def test_adding_and_removing_a_reference_updates_backlinks(project: Path, tmp_pa
     assert tree(out) == cold(project, tmp_path)
 
 
+def test_adding_and_removing_a_body_link_updates_the_linked_page(project: Path, tmp_path: Path) -> None:
+    """A body link is a reference: the linked program's page lists the role once the role's body
+    links it, and no longer when the link is gone, in incremental builds as in cold ones."""
+    out = tmp_path / "site"
+    run(project, out)
+    role = files_of(project, "roles")[0]
+    title = next(line for line in role.read_text("utf-8").splitlines() if line.startswith("title: "))[len("title: ") :]
+    program = next(p.stem for p in files_of(project, "programs") if title not in (out / f"programs/{p.stem}/index.html").read_text("utf-8"))
+    page = out / f"programs/{program}/index.html"
+    original = role.read_text("utf-8")
+    role.write_text(original + f"\nあわせて[この制度](../programs/{program}.md)も検討してください。\n", "utf-8")
+    result = run(project, out)
+    assert title in page.read_text("utf-8"), "the linked program lists the role"
+    assert result.written < 30, "the role, the program and the pages that list them, not the site"
+    assert tree(out) == cold(project, tmp_path)
+    role.write_text(original, "utf-8")
+    run(project, out)
+    assert title not in page.read_text("utf-8")
+    assert tree(out) == cold(project, tmp_path)
+
+
+def test_reviewing_an_entry_again_updates_its_status_everywhere(project: Path, tmp_path: Path) -> None:
+    """Moving ``reviewed`` past the interval makes the pages state the status as of that review."""
+    out = tmp_path / "site"
+    run(project, out)
+    program = files_of(project, "programs")[0]
+    line = next(l for l in program.read_text("utf-8").splitlines() if l.startswith("reviewed: "))
+    edit(program, line, "reviewed: '2024-01-31'")
+    run(project, out)
+    assert "2024年1月31日の確認時点" in (out / f"programs/{program.stem}/index.html").read_text("utf-8")
+    assert "2024年1月31日の確認時点" in (out / "programs/compare/index.html").read_text("utf-8")
+    assert tree(out) == cold(project, tmp_path)
+
+
 def test_deleting_and_renaming_entries(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     run(project, out)

@@ -316,10 +316,10 @@ def test_url_fields_refuse_other_schemes(tmp_path: Path, value: str) -> None:
     project = copy_minimal_project(tmp_path / "project")
     path = project / "content/programs/advisor.md"
     text = path.read_text(encoding="utf-8").replace("url: https://www.soumu.go.jp/", f"url: {json.dumps(value)}")
-    path.write_text(text.replace('    date: "2023-10-24"', f'    url: {json.dumps(value)}\n    date: "2023-10-24"'), encoding="utf-8")
+    path.write_text(text.replace('    published: "2023-10-24"', f'    url: {json.dumps(value)}\n    accessed: "2026-06-01"\n    published: "2023-10-24"'), encoding="utf-8")
     assert check_lines(project) == [
         f"content/programs/advisor.md:18:1: error[invalid-value]: 「url」（公式ページのURL）の書き方が正しくありません（いまは「{value}」）。URL は http:// か https:// で始めてください",
-        f"content/programs/advisor.md:21:5: error[invalid-value]: 「sources[1番目].url」（資料のURL）の書き方が正しくありません（いまは「{value}」）。URL は http:// か https:// で始めてください",
+        f"content/programs/advisor.md:22:5: error[invalid-value]: 「sources[1番目].url」（資料のURL）の書き方が正しくありません（いまは「{value}」）。URL は http:// か https:// で始めてください",
     ]
 
 
@@ -341,7 +341,7 @@ def test_control_characters_in_a_body_are_refused(tmp_path: Path, char: str) -> 
     path = project / "content/programs/advisor.md"
     path.write_text(path.read_text(encoding="utf-8") + f"最後の行{char}です。\n", encoding="utf-8")
     assert check_lines(project) == [
-        f"content/programs/advisor.md:28:5: error[control-character]: 本文に使えない制御文字（U+{ord(char):04X}）が含まれています。取り除いてください"
+        f"content/programs/advisor.md:30:5: error[control-character]: 本文に使えない制御文字（U+{ord(char):04X}）が含まれています。取り除いてください"
     ]
 
 

@@ -20,6 +20,7 @@ archetypes:
   - engineer
 sources:
   - title: テスト資料
+    publisher: テスト県
 updated: "2026-06-01"
 reviewed: "2026-06-01"
 {extra}---
@@ -43,7 +44,9 @@ programs:
 {programs}
 sources:
   - title: テスト資料
+    publisher: テスト県
 updated: "2026-06-01"
+reviewed: "2026-06-01"
 {extra}---
 {body}
 """
@@ -68,7 +71,11 @@ host: prefecture
 engagement:
   form: side_job
 status: {status}
+kind: real
 updated: "2026-06-01"
+reviewed: "2026-06-01"
+sources:
+  - {{title: 募集の案内, publisher: テスト県, published: "2026-05-01"}}
 {extra}---
 """
 
@@ -115,14 +122,14 @@ def test_unknown_references(minimal_project):
     )
     assert check_lines(minimal_project) == [
         "content/cases/sharing.md:9:5: error[unknown-reference]: 参照先 content/programs/nope.md がありません",
-        "content/cases/sharing.md:14:5: error[unknown-reference]: 参照先 content/partners/ghost.md がありません",
+        "content/cases/sharing.md:16:5: error[unknown-reference]: 参照先 content/partners/ghost.md がありません",
     ]
 
 
 def test_an_archetype_that_does_not_exist_is_a_schema_error(minimal_project):
     write_files(minimal_project, {"content/cases/sharing.md": case("事例", extra="archetypes:\n  - designer\n")})
     assert check_lines(minimal_project) == [
-        "content/cases/sharing.md:13:5: error[invalid-value]: 「archetypes[1番目]」に「designer」は使えません。"
+        "content/cases/sharing.md:15:5: error[invalid-value]: 「archetypes[1番目]」に「designer」は使えません。"
         "「service_designer」の間違いではありませんか？使える値: producer, project_manager, service_designer, engineer",
     ]
 
@@ -139,8 +146,8 @@ def test_a_published_entry_cannot_reference_a_draft(minimal_project):
     write_files(minimal_project, {"content/programs/advisor.md": program("アドバイザー制度", extra="draft: true\n")})
     assert check_lines(minimal_project) == [
         "content/cases/sharing.md:10:5: error[draft-reference]: 「programs/advisor」は下書き（draft: true）なので、公開される項目から参照できません",
-        "content/partners/example-corp.md:10:12: error[unknown-link]: リンク先 content/programs/advisor.md が下書きです",
-        "content/roles/cio-hosakan.md:11:5: error[draft-reference]: 「programs/advisor」は下書き（draft: true）なので、公開される項目から参照できません",
+        "content/partners/example-corp.md:12:12: error[unknown-link]: リンク先 content/programs/advisor.md が下書きです",
+        "content/roles/cio-hosakan.md:12:5: error[draft-reference]: 「programs/advisor」は下書き（draft: true）なので、公開される項目から参照できません",
     ]
 
 
@@ -170,10 +177,60 @@ def test_body_links(minimal_project):
     )
     write_files(minimal_project, {"content/cases/sharing.md": case("事例", body=body)})
     assert check_lines(minimal_project) == [
-        "content/cases/sharing.md:13:37: error[unknown-link]: リンク先 content/programs/nope.md がありません",
-        "content/cases/sharing.md:16:10: error[unknown-link]: リンク先「../../README.md」は項目のファイルではありません。../programs/ファイル名.md のように書いてください",
-        "content/cases/sharing.md:18:7: error[unknown-link]: リンク先 content/cases/missing.md がありません",
+        "content/cases/sharing.md:15:37: error[unknown-link]: リンク先 content/programs/nope.md がありません",
+        "content/cases/sharing.md:18:10: error[unknown-link]: リンク先「../../README.md」は項目のファイルではありません。../programs/ファイル名.md のように書いてください",
+        "content/cases/sharing.md:20:7: error[unknown-link]: リンク先 content/cases/missing.md がありません",
     ]
+
+
+def test_a_body_link_is_a_reference_seen_from_both_ends(minimal_project):
+    """A role that recommends a program in its body is listed by that program, as if it named it."""
+    write_files(
+        minimal_project,
+        {
+            "content/programs/other.md": program("ほかの制度"),
+            "content/roles/engineer.md": role("エンジニア", archetype="engineer", status="active")
+            + "[ほかの制度](../programs/other.md)と[アドバイザー制度](../programs/advisor.md#x)、"
+            "もう一度[ほかの制度](../programs/other.md)、自分自身[エンジニア](engineer.md)\n",
+        },
+    )
+    s = site(minimal_project)
+    # Forwards: each linked entry once, never itself, in the order of the body.
+    assert s.body_links["roles/engineer"] == ("programs/other", "programs/advisor")
+    # The partner's body links the advisor program (minimal project).
+    assert s.body_links["partners/example-corp"] == ("programs/advisor",)
+    # Backwards: the linked program lists the role; fields and body links stay apart.
+    assert [e.key for e in s.mentioned_by("programs/other", "roles")] == ["roles/engineer"]
+    assert s.refs("programs/other", "roles") == ()
+    assert [e.key for e in s.related("programs/other", "roles")] == ["roles/engineer"]
+    assert [e.key for e in s.related("programs/advisor", "roles")] == ["roles/cio-hosakan", "roles/engineer"]
+    assert [e.key for e in s.mentioned_by("programs/advisor", "partners")] == ["partners/example-corp"]
+    assert "roles/engineer" not in s.mentions
+
+
+def test_a_body_link_between_entries_whose_fields_already_join_them_is_not_listed_twice(minimal_project):
+    advisor = (minimal_project / "content/programs/advisor.md").read_text("utf-8")
+    case_text = (minimal_project / "content/cases/sharing.md").read_text("utf-8")
+    write_files(
+        minimal_project,
+        {
+            # The case names the program in its fields and links it in its body: one reference.
+            "content/cases/sharing.md": case_text + "\n[アドバイザー制度](../programs/advisor.md)\n",
+            # The program links the role that names it: the role's page lists the program already.
+            "content/programs/advisor.md": advisor + "\n[CIO補佐官](../roles/cio-hosakan.md)\n",
+        },
+    )
+    s = site(minimal_project)
+    assert s.mentioned_by("programs/advisor", "cases") == ()
+    assert [e.key for e in s.refs("programs/advisor", "cases")] == ["cases/sharing"]
+    assert s.mentioned_by("roles/cio-hosakan", "programs") == ()
+    assert s.body_links["programs/advisor"] == ("roles/cio-hosakan",)
+
+
+def test_body_links_of_drafts_are_not_references(minimal_project):
+    write_files(minimal_project, {"content/roles/draft.md": role("下書き", extra="draft: true\n") + "[制度](../programs/advisor.md)\n"})
+    assert [e.key for e in site(minimal_project).related("programs/advisor", "roles")] == ["roles/cio-hosakan"]
+    assert [e.key for e in site(minimal_project, drafts=True).related("programs/advisor", "roles")] == ["roles/cio-hosakan", "roles/draft"]
 
 
 def test_body_links_in_pages_are_checked(minimal_project):
@@ -214,6 +271,7 @@ def test_presentation_order(minimal_project):
             "content/cases/nagano-b.md": case("長野の事例B"),
             "content/cases/nagano-a.md": case("長野の事例A"),
             "content/roles/closed.md": role("あ終了", status="closed"),
+            "content/roles/open.md": role("う募集中", archetype="engineer", status="open"),
             "content/roles/active-engineer.md": role("あ活動中エンジニア", archetype="engineer", status="active"),
             "content/roles/active-producer.md": role("い活動中プロデューサー", status="active"),
         },
@@ -223,8 +281,8 @@ def test_presentation_order(minimal_project):
     assert [p.slug for p in s.programs] == ["c-national", "advisor", "b-pref", "a-muni"]
     # Cases: the site's own prefecture first, then the others in JIS order.
     assert [c.slug for c in s.cases] == ["nagano-a", "nagano-b", "hokkaido", "tokyo", "sharing"]
-    # Roles: open, active, closed; within a status by the order of archetypes.yaml.
-    assert [r.slug for r in s.roles] == ["cio-hosakan", "active-producer", "active-engineer", "closed"]
+    # Roles: open, active, models (examples, no status), closed; within each by the order of archetypes.yaml.
+    assert [r.slug for r in s.roles] == ["open", "active-producer", "active-engineer", "cio-hosakan", "closed"]
     # Backlinks follow presentation order.
     assert [c.slug for c in s.refs("programs/advisor", "cases")] == ["nagano-a", "nagano-b", "hokkaido", "tokyo", "sharing"]
 

@@ -23,7 +23,6 @@ FILLED = {
     "summary": "編集者が書き換えた要約です。",
     "prefecture": "長野県",
     "url": "https://www.pref.nagano.lg.jp/",
-    "background": "自治体の情報システム部門で働いた経験があります。",
     "agreement": "長野県DX戦略推進パートナー連携協定",
     "limits": "年2回まで",
     "cost_coverage": "県が負担",
@@ -52,7 +51,12 @@ def test_every_field_of_the_schema_is_present(collection: str) -> None:
     text = scaffold(collection, "example", today=TODAY, existing={})
     data = front_matter(text)
     schema = load_schema(collection)
-    assert list(data) == list(schema["properties"])
+    expected = list(schema["properties"])
+    if collection == "roles":
+        # The example role is a model, which has no status: the field is there, as a comment.
+        expected.remove("status")
+        assert "\n# status: active  ← kind: real（実際の募集・配置）にしたら、行頭の # を消して書きます\n" in text
+    assert list(data) == expected
     for key, node in schema["properties"].items():
         if node.get("type") == "object" and "properties" in node:
             assert list(data[key]) == list(node["properties"]), key
@@ -67,6 +71,25 @@ def test_comments_say_what_each_field_is_and_whether_it_is_required() -> None:
     assert "  # 必須: 形態: side_job（副業・複業）" in text
     assert 'updated: "2026-11-26"  # 書いた日・確認した日' in text
     assert "draft: true  # 公開するときは false にします" in text
+
+
+@pytest.mark.parametrize("collection", ("programs", "partners", "cases", "roles"))
+def test_sources_are_written_with_every_field_and_reviewed_is_today(collection: str) -> None:
+    text = scaffold(collection, "example", today=TODAY, existing={})
+    data = front_matter(text)
+    assert data["reviewed"] == "2026-11-26" and data["updated"] == "2026-11-26"
+    first, second = data["sources"]
+    assert set(first) == {"title", "publisher", "published", "covers"}
+    assert set(second) == {"title", "publisher", "url", "accessed", "covers"}
+    assert second["accessed"] == "2026-11-26", "a page read today"
+    assert all(isinstance(s["covers"], list) and s["covers"] for s in (first, second))
+    for field in ("title", "publisher", "published", "url", "accessed", "covers"):
+        assert f"#   {field}（" in text, f"the comment explains sources[].{field}"
+
+
+def test_a_new_role_is_a_model_until_the_editor_says_otherwise() -> None:
+    data = front_matter(scaffold("roles", "example", today=TODAY, existing={}))
+    assert data["kind"] == "model" and "status" not in data and "background" not in data
 
 
 def test_references_use_entries_that_exist() -> None:

@@ -135,7 +135,7 @@ def test_markdown_links_outside_the_content_are_errors(tmp_path: Path, href: str
     path = project / "content/programs/advisor.md"
     path.write_text(path.read_text(encoding="utf-8") + f"[秘密]({href})\n", encoding="utf-8")
     assert check_lines(project) == [
-        f"content/programs/advisor.md:28:6: error[unknown-link]: リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください"
+        f"content/programs/advisor.md:30:6: error[unknown-link]: リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください"
     ]
 
 

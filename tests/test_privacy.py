@@ -1,4 +1,4 @@
-"""The privacy guard of content/roles/: personal keys and contact details, in every spelling, are errors.
+"""The privacy guard of content/roles/: personal keys, personal history and contact details, in every spelling, are errors.
 
 The fuzz-like tests build hundreds of spellings of phone numbers, e-mail addresses, postal codes
 and social-media URLs (every hyphen, spaces, parentheses, +81, full-width digits and ＠,
@@ -26,7 +26,7 @@ archetype: producer
 host: municipality
 engagement:
   form: part_time
-status: open
+kind: model
 updated: "2026-06-01"
 """
 PATH = "content/roles/x.md"
@@ -43,12 +43,12 @@ def role_problems(front: str = "", body: str = "") -> list[str]:
 @pytest.mark.parametrize("key", ["name", "email", "phone", "address", "birthdate", "photo", "Name", "TEL", "twitter"])
 def test_personal_keys_are_errors(key):
     assert role_problems(f"{key}: なにか\n") == [
-        f"{PATH}:10:1: error[privacy-key]: 「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割・スキル・経歴の概要だけを書いてください"
+        f"{PATH}:10:1: error[privacy-key]: 「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割の仕事内容と求めるスキルだけを書いてください"
     ]
 
 
 def test_personal_keys_are_reported_once_not_also_as_unknown_fields():
-    source = SourceFile(PATH, "roles", "x", (ROLE + "email: someone\nbirthdate: '1980-01-01'\n---\n").encode())
+    source = SourceFile(PATH, "roles", "x", (ROLE + "reviewed: '2026-06-01'\nemail: someone\nbirthdate: '1980-01-01'\n---\n").encode())
     result = validate_file(source, None, date(2026, 11, 26))
     assert [p.code for p in result.problems] == ["privacy-key", "privacy-key"]
     assert result.located is None
@@ -60,8 +60,8 @@ def test_forbidden_keys_cover_the_issue_list():
 
 def test_problems_name_the_line_in_front_matter_and_body():
     problems = role_problems(
-        "background: 前職の連絡先は 090-1234-5678 でした\n",
-        "## 経歴\n\nメールは someone@example.com まで。\n",
+        "notes: 以前の連絡先は 090-1234-5678 でした\n",
+        "## 問い合わせ\n\nメールは someone@example.com まで。\n",
     )
     assert problems == [
         f"{PATH}:10:1: error[privacy-phone]: 電話番号のような文字列「090-1234-5678」があります。人材の役割には連絡先や個人を特定できる情報を書けません",
@@ -81,9 +81,62 @@ def test_other_collections_are_not_scanned():
         "programs",
         "x",
         "---\ntitle: T\nsummary: 問い合わせ 03-5253-5111\nprovider: [総務省]\nlevel: national\nkinds: [advisor_dispatch]\n"
-        "sources: [{title: a}]\nupdated: '2026-06-01'\nreviewed: '2026-06-01'\n---\n".encode(),
+        "sources: [{title: a, publisher: b}]\nupdated: '2026-06-01'\nreviewed: '2026-06-01'\n---\n".encode(),
     )
     assert validate_file(source, None, date(2026, 11, 26)).problems == ()
+
+
+# --- personal history: keys and headings -------------------------------------------------
+
+HISTORY = "は個人の経歴など（経歴・前職・出身・年齢・学歴・家族・趣味など）を"
+HINT = "人材の役割には書けません。役割（ポスト）を書き、その役割に就いた人のことは書きません。仕事の内容と求めるスキルを書いてください"
+
+
+@pytest.mark.parametrize("key", ["background", "経歴", "前職", "previous_job", "careerHistory", "Education", "趣味", "出身地"])
+def test_keys_naming_a_personal_history_are_errors(key):
+    assert role_problems(f"{key}: 民間企業でデータ分析の責任者\n") == [
+        f"{PATH}:10:1: error[privacy-history]: 項目「{key}」{HISTORY}書く項目のため、{HINT}"
+    ]
+
+
+def test_a_history_key_inside_another_field_names_its_own_line():
+    problems = role_problems("details:\n  form: x\n  職歴: 教育事業の会社\n")
+    assert problems == [f"{PATH}:12:3: error[privacy-history]: 項目「職歴」{HISTORY}書く項目のため、{HINT}"]
+
+
+@pytest.mark.parametrize(
+    "body, line, shown, what",
+    [
+        ("## 経歴（匿名）\n", 11, "経歴（匿名）", "見出し"),
+        ("本文です。\n\n### 前職について\n", 13, "前職について", "見出し"),
+        ("学歴\n====\n", 11, "学歴", "見出し"),
+        ("家族構成\n---\n", 11, "家族構成", "見出し"),
+        ("# プロフィール #\n", 11, "プロフィール", "見出し"),
+        ("**出身**：長野県\n", 11, "出身", "太字の見出し"),
+        ("- **年齢：** 40代\n", 11, "年齢", "太字の見出し"),
+    ],
+)
+def test_headings_naming_a_personal_history_are_errors(body, line, shown, what):
+    assert role_problems("", body) == [
+        f"{PATH}:{line}:1: error[privacy-history]: {what}「{shown}」{HISTORY}書くためのものなので、{HINT}"
+    ]
+
+
+def test_headings_about_the_position_and_code_blocks_are_not_flagged():
+    body = (
+        "## どんな役割か\n\n## 主な仕事\n\n## 求める経験とスキル\n\n## 関わり方\n\n"
+        "## 人材像を「プロデューサー」とした理由\n\n```\n## 経歴\n```\n\n"
+        "長野県出身の人に限りません。趣味の話は書きません。\n\n**月10時間**まで関わります。\n"
+    )
+    assert role_problems("", body) == []
+
+
+def test_background_is_no_longer_a_field_and_is_reported_once():
+    source = SourceFile(PATH, "roles", "x", (ROLE + "reviewed: '2026-06-01'\nbackground: 教育事業の会社でデータ分析\n---\n").encode())
+    result = validate_file(source, None, date(2026, 11, 26))
+    assert [p.format() for p in result.problems] == [
+        f"{PATH}:11:1: error[privacy-history]: 項目「background」{HISTORY}書く項目のため、{HINT}"
+    ]
 
 
 # --- fuzz-like spellings ---------------------------------------------------------------
@@ -272,4 +325,16 @@ def test_legitimate_text_is_not_flagged(text):
 
 
 def test_legitimate_text_in_a_role_file_gives_no_problem():
-    assert role_problems("background: 月10時間を上限に業務に従事\n", "\n".join(LEGITIMATE) + "\n") == []
+    assert role_problems("skills: [月10時間を上限に業務に従事]\n", "\n".join(LEGITIMATE) + "\n") == []
+
+
+def test_a_url_at_the_end_of_one_part_hides_nothing_in_the_next():
+    """The one-pass search joins the parts of a role: a URL that ends one part must not swallow
+    the next (the checks that skip URLs would then miss a phone number there)."""
+    problems = role_problems("links:\n  - https://www.pref.nagano.lg.jp/x\n  - 090-1234-5678\n")
+    assert problems == [f"{PATH}:12:5: error[privacy-phone]: 電話番号のような文字列「090-1234-5678」があります。人材の役割には連絡先や個人を特定できる情報を書けません"]
+
+
+def test_dates_on_adjacent_lines_are_not_a_phone_number():
+    front = 'reviewed: "2026-05-01"\nsources:\n  - {title: 資料, publisher: 県, published: "2026-05-01", accessed: "2026-06-01"}\n'
+    assert role_problems(front) == []

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import OutputFile
+from types import MappingProxyType
+
+from generator.content.dates import format_wareki
+from generator.model import FlexDate, OutputFile
 from generator.render.filters import jsonld
 from generator.render.linkcheck import check_links, links_of
 from generator.render.batch import render_site
@@ -117,16 +120,91 @@ def test_role_links_archetype_and_programs_that_fund_it():
     ("as_of", "label"),
     [(date(2026, 3, 31), "実施中"), (date(2026, 4, 1), "終了"), (date(2026, 11, 26), "終了")],
 )
-def test_status_follows_the_build_date(as_of, label):
-    html = page(render(sample_site(as_of=as_of)), "programs/digital-talent-fiscal-measure/index.html")
+def test_status_follows_the_build_date_while_the_review_is_recent(as_of, label):
+    reviewed = FlexDate(date(2026, 1, 15), "2026-01-15")
+    html = page(render(sample_site(as_of=as_of, reviewed=reviewed)), "programs/digital-talent-fiscal-measure/index.html")
     badge = re.search(r'<span class="badge badge--(\w+)"><span class="visually-hidden"[^>]*>状況: </span>(\S+?)</span>', html)
     assert badge and badge.group(2) == label
+    assert f"（{format_wareki(as_of)}時点）" in html and "最終確認から" not in html
 
 
-def test_programs_index_groups_by_status():
-    html = page(render(sample_site()), "programs/index.html")
-    assert html.index("実施中の制度") < html.index("終了した制度")
+def test_a_stale_status_is_stated_as_of_the_review_with_a_notice_and_the_official_link():
+    html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
+    # Reviewed 2023-10-24; on 2026-11-26 that is more than 12 months ago: the status is what
+    # that review found (the period then ran to 2026-03-31), never coloured as current.
+    assert '<span class="badge badge--unconfirmed"><span class="visually-hidden" data-pagefind-ignore>状況: </span>実施中（2023年10月24日の確認時点）</span>' in html
+    assert "令和8年11月26日時点" not in html and "badge--active" not in html.split("</h1>")[1].split("<table")[0]
+    notice = html.split('class="notice notice--stale"')[1].split("</div>")[0]
+    assert "最終確認から3年1か月たっています。" in notice and "申請の前に公式ページで最新の内容を確認してください。" in notice
+    assert "令和7年度末（2026年3月31日）までで、その日を過ぎています" in notice
+    # No official page and no source online: the notice says so instead of inventing a link.
+    assert "公式ページのURLは登録されていません" in notice
+
+
+def test_footnote_markers_link_the_numbered_sources():
+    html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
+    rate_row = html.split("<th scope=\"row\">措置率</th>")[1].split("</tr>")[0]
+    assert '<a class="fn" href="#source-1">出典1</a>' in rate_row, "a real link whose text a screen reader reads"
+    cost_row = html.split("<th scope=\"row\">費用負担</th>")[1].split("</tr>")[0]
+    assert "出典" not in cost_row, "no source states the cost coverage"
+    item = html.split('<li id="source-1">')[1].split("</li>")[0]
+    assert "県・市町村共同によるデジタル人材の確保について" in item
+    assert "発行: 長野県企画振興部DX推進課" in item and "資料の日付: 令和5年10月24日（2023年10月24日）" in item
+    assert "この資料による項目: 措置率" in item
+
+
+def test_a_model_role_is_never_recruiting_and_a_real_one_states_its_status_as_of_its_check():
+    site = sample_site()
+    model = replace(site.roles[0], kind="model", status=None)
+    files = render(replace(site, roles=(model,), index=MappingProxyType({**site.index, model.key: model})))
+    html = page(files, "roles/municipal-cio-hosakan/index.html")
+    assert "募集中" not in html and "活動中" not in html
+    assert '<span class="badge badge--model"><span class="visually-hidden" data-pagefind-ignore>種類: </span>モデル（典型例）</span>' in html
+    assert "実際の募集や配置ではありません" in html
+    real = replace(site.roles[0], reviewed=FlexDate(date(2025, 1, 10), "2025-01-10"))
+    html = page(render(replace(site, roles=(real,), index=MappingProxyType({**site.index, real.key: real}))), "roles/municipal-cio-hosakan/index.html")
+    assert "活動中（2025年1月10日の確認時点）" in html and "最終確認から1年10か月たっています。" in html
+
+
+def test_entries_whose_body_links_a_program_are_listed_on_its_page():
+    site = sample_site()
+    mentions = {"programs/chiiki-johoka-advisor": {"roles": ("roles/municipal-cio-hosakan",), "partners": ("partners/hitachi",)}}
+    html = page(render(replace(site, mentions=MappingProxyType(mentions))), "programs/chiiki-johoka-advisor/index.html")
+    roles = html.split('id="roles-heading"')[1].split("</section>")[0]
+    assert 'href="/roles/municipal-cio-hosakan/"' in roles and "掲載している役割はまだありません" not in roles
+    others = html.split('id="mentions-heading"')[1].split("</section>")[0]
+    assert "このページを紹介している項目" in html and 'href="/partners/hitachi/"' in others
+    plain = page(render(site), "programs/chiiki-johoka-advisor/index.html")
+    assert "掲載している役割はまだありません" in plain and 'id="mentions-heading"' not in plain
+
+
+def test_a_role_whose_programs_have_all_ended_says_no_current_program_is_listed():
+    html = page(render(sample_site()), "roles/municipal-cio-hosakan/index.html")
+    assert "いま使える制度は掲載していません。" in html
+    fresh = page(render(sample_site(as_of=date(2026, 3, 31))), "roles/municipal-cio-hosakan/index.html")
+    assert "いま使える制度は掲載していません。" not in fresh
+
+
+def test_cards_comparison_and_recent_updates_show_the_review_date():
+    files = render(sample_site())
+    card = page(files, "programs/index.html").split('href="/programs/digital-talent-fiscal-measure/"')[1].split("</li>")[0]
+    assert '<dt>最終確認日</dt><dd><time datetime="2023-10-24">令和5年10月24日</time>（3年1か月前）</dd>' in card
+    compare = page(files, "programs/compare/index.html")
+    assert "実施中（2023年10月24日の確認時点）" in compare and "令和5年10月24日（2023年10月24日）" in compare
+    home = page(files, "index.html").split('id="newest-heading"')[1].split("</section>")[0]
+    assert '<dt>更新日</dt><dd><time datetime="2023-10-24">令和5年10月24日</time></dd>' in home
+    assert "<dt>最終確認日</dt>" in home
+
+
+def test_programs_index_groups_by_status_and_unconfirmed_programs_apart():
+    # Both programs were reviewed on 2023-10-24: still current exactly 12 months later…
+    html = page(render(sample_site(as_of=date(2024, 10, 24))), "programs/index.html")
+    assert "実施中の制度（2件）" in html and "最新の状況を確認できていない制度" not in html
     assert html.index("chiiki-johoka-advisor") < html.index("digital-talent-fiscal-measure")
+    # …and no longer one day later: then neither is listed as running today.
+    html = page(render(sample_site(as_of=date(2024, 10, 25))), "programs/index.html")
+    assert "最新の状況を確認できていない制度（2件）" in html and "実施中の制度" not in html
+    assert "実施中（2023年10月24日の確認時点）" in html
 
 
 def test_dates_show_wareki_with_seireki():

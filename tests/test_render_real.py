@@ -43,11 +43,34 @@ def test_every_page_type_exists(built):
     assert expected <= set(files)
 
 
-def test_real_programs_have_status_and_the_fiscal_measure_has_ended(built):
-    _site, files, _problems = built
-    html = files["programs/digital-talent-fiscal-measure/index.html"].data.decode("utf-8")
-    assert "令和7年度末（2026年3月31日）" in html
-    assert "badge--ended" in html and ">終了</span>" in html
+def test_no_program_states_its_status_as_current_without_a_recent_review(built):
+    """Done when of issue 15: a status is stated for the build date only within the review
+    interval; otherwise as of the last review, with the 最終確認から notice."""
+    site, files, _problems = built
+    for program in site.programs:
+        html = files[f"{program.key}/index.html"].data.decode("utf-8")
+        if site.stale(program):
+            day = program.reviewed.value
+            assert f"{day.year}年{day.month}月{day.day}日の確認時点" in html, program.key
+            assert "最終確認から" in html and "class=\"notice notice--stale\"" in html, program.key
+            assert "badge--active" not in html.split("</h1>")[1].split("</table>")[0], program.key
+        else:
+            assert "令和8年11月26日時点" in html and "最終確認から" not in html, program.key
+
+
+def test_no_model_role_shows_a_recruiting_status(built):
+    site, files, _problems = built
+    models = [r for r in site.roles if r.kind == "model"]
+    for role in models:
+        html = files[f"{role.key}/index.html"].data.decode("utf-8")
+        own = html.split("<h1>")[1].split("</table>")[0]  # the title, badges, notices and facts of the role itself
+        assert "モデル（典型例）" in own and "募集中" not in own and "badge--role-open" not in own, role.key
+    for index in ("roles/index.html", "index.html"):
+        html = files[index].data.decode("utf-8")
+        for role in models:
+            if f'href="/{role.key}/"' in html or f'href="/dx-catalog/{role.key}/"' in html:
+                card = html.split(f'{role.key}/"')[1].split("</li>")[0]
+                assert "募集中" not in card, (index, role.key)
 
 
 def test_the_link_finder_agrees_with_an_html_parser_on_every_page(built):

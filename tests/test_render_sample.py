@@ -30,8 +30,10 @@ from generator.model import (
 
 AS_OF = date(2026, 11, 26)
 SOURCE = Source(
-    title="県・市町村共同によるデジタル人材の確保について（長野県企画振興部DX推進課）",
-    date=FlexDate(date(2023, 10, 24), "2023-10-24"),
+    title="県・市町村共同によるデジタル人材の確保について",
+    publisher="長野県企画振興部DX推進課",
+    published=FlexDate(date(2023, 10, 24), "2023-10-24"),
+    covers=("terms.fiscal_rate",),
 )
 DAY = FlexDate(date(2023, 10, 24), "2023-10-24")
 
@@ -51,7 +53,9 @@ def sample_options(drafts: bool = False) -> BuildOptions:
     return BuildOptions(project=Path("."), output=Path("site"), as_of=AS_OF, drafts=drafts)
 
 
-def sample_site(base_path: str = "/", as_of: date = AS_OF) -> Site:
+def sample_site(base_path: str = "/", as_of: date = AS_OF, reviewed: FlexDate | None = DAY) -> Site:
+    """The sample site; ``reviewed`` is the fiscal measure's last review (by default
+    2023-10-24, more than the 12-month interval before AS_OF: stale)."""
     archetypes = (
         Archetype("producer", "プロデューサー", "全庁的な自治体DXの企画・推進", ("DXの推進に向けた機運醸成",), ("企画力",)),
         Archetype("engineer", "エンジニア", "各プロジェクトにおけるサービス・業務の実装", ("デジタルツールの実装",)),
@@ -72,7 +76,7 @@ def sample_site(base_path: str = "/", as_of: date = AS_OF) -> Site:
         archetypes=("producer",),
         terms=Terms(cost_coverage="任用経費の一部", fiscal_rate=0.7),
         period=Period(end=FlexDate(date(2026, 3, 31), "令和7年度", "fiscal_year_end")),
-        reviewed=DAY,
+        reviewed=reviewed,
     )
     advisor = Program(
         collection="programs",

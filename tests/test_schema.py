@@ -23,7 +23,7 @@ level: national
 kinds:
   - advisor_dispatch
 sources:
-  - title: 資料
+  - {title: 資料, publisher: 発行者}
 updated: "2026-06-01"
 reviewed: "2026-06-01"
 """
@@ -38,7 +38,12 @@ engagement:
   form: part_time
 status: open
 updated: "2026-06-01"
+reviewed: "2026-06-01"
+kind: real
+sources:
+  - {title: 資料, publisher: 発行者, published: "2026-06-01"}
 """
+"""A valid real role (an open posting with a dated source), without its closing fence."""
 
 
 def check(kind: str, text: str, slug: str = "x") -> list[str]:
@@ -116,7 +121,7 @@ def test_empty_and_null_values():
 
 def test_a_date_written_as_a_number_is_a_wrong_type():
     assert program(**{'updated: "2026-06-01"': "updated: 20260601"}) == [
-        f"{P}:11:1: error[wrong-type]: 「updated」（この項目を最後に更新した日）は文字列で書いてください（いまは数値 20260601）"
+        f"{P}:11:1: error[wrong-type]: 「updated」（この項目の文章を最後に書き換えた日）は文字列で書いてください（いまは数値 20260601）"
     ]
 
 
@@ -201,7 +206,7 @@ def test_dates_and_periods_are_checked_after_the_schema():
 
 
 def test_case_prefecture_and_ranges():
-    text = "---\ntitle: T\nsummary: S\nprefecture: 信州\nmodels: [シェアリング]\nmunicipalities: 2000\nsources: [{title: a}]\nupdated: '2026-06-01'\n---\n"
+    text = "---\ntitle: T\nsummary: S\nprefecture: 信州\nmodels: [シェアリング]\nmunicipalities: 2000\nsources: [{title: a, publisher: b}]\nupdated: '2026-06-01'\nreviewed: '2026-06-01'\n---\n"
     assert sorted(check("cases", text)) == [
         "content/cases/x.md:4:1: error[invalid-value]: 「prefecture」（都道府県名）の書き方が正しくありません（いまは「信州」）。"
         "都道府県名を「長野県」「東京都」のように書いてください",
@@ -215,7 +220,7 @@ def test_case_prefecture_and_ranges():
 
 
 def test_site_yaml():
-    raw = b"title: x\nprefecture: nagano\nbase_url: example.jp/x\nbase_path: /../x/\nlanguage: ja\ndescription: d\nlicense: {name: a, url: b}\nreview_max_age_months: 0\n"
+    raw = b"title: x\nprefecture: nagano\nbase_url: example.jp/x\nbase_path: /../x/\nlanguage: ja\ndescription: d\nlicense: {name: a, url: b}\nreview_interval_months: 0\n"
     problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", raw)).problems
     assert [p.format() for p in problems] == [
         "content/site.yaml:2:1: error[invalid-value]: 「prefecture」（サイトを運営する都道府県）の書き方が正しくありません（いまは「nagano」）。"
@@ -225,7 +230,7 @@ def test_site_yaml():
         "content/site.yaml:4:1: error[invalid-value]: base_path の「/../x/」はパスとして使えません。"
         "/ や /dx-catalog/ のように、半角英数字と - _ . ~ のフォルダ名を / で区切って書いてください（「.」で始まるフォルダ名は使えません）",
         "content/site.yaml:7:20: error[invalid-value]: 「license.url」の書き方が正しくありません（いまは「b」）。URL は http:// か https:// で始めてください",
-        "content/site.yaml:8:1: error[out-of-range]: 「review_max_age_months」（確認期限の月数）は1以上にしてください（いまは0）",
+        "content/site.yaml:8:1: error[out-of-range]: 「review_interval_months」（確認の間隔）は1以上にしてください（いまは0）",
     ]
 
 

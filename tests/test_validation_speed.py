@@ -171,7 +171,7 @@ def test_compiled_check_and_jsonschema_agree(name):
 
 
 def test_a_final_newline_is_left_to_jsonschema():
-    doc = {"title": "T", "summary": "S", "prefecture": "長野県\n", "sources": [{"title": "資料"}], "updated": "2026-01-01"}
+    doc = {"title": "T", "summary": "S", "prefecture": "長野県\n", "sources": [{"title": "資料", "publisher": "県"}], "updated": "2026-01-01", "reviewed": "2026-01-01"}
     assert list(Draft202012Validator(load_schema("cases")).iter_errors(doc)) == []
     assert not is_valid(doc, "cases")
     assert schema.validate(Parsed("content/cases/x.md", doc, {(): (1, 1)}), "cases") == ()

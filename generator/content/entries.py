@@ -1,7 +1,8 @@
 """Parsed, schema-checked mappings → typed entries, with dates read and checked.
 
-Runs after the schema: values have the right shapes here. Dates, periods and
-the content warnings (stale ``reviewed``, long summaries) are checked here.
+Runs after the schema: values have the right shapes here. Dates, periods, the
+kinds of roles, sources (see ``sources``) and the content warnings (stale
+``reviewed``, long summaries, facts without a source) are checked here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from ..config import Config
+from ..freshness import elapsed_text, is_stale, months_between
 from ..model import (
     Archetype,
     Case,
@@ -22,7 +24,6 @@ from ..model import (
     Period,
     Program,
     Role,
-    Source,
     Terms,
     TimelineEvent,
 )
@@ -32,6 +33,7 @@ from .dates import parse_flexdate
 from .mdlinks import md_link_target
 from .parse import Parsed, Path_
 from .prefectures import PREFECTURES
+from .sources import read_sources, source_errors
 
 
 REFERENCE_KEYS = frozenset({"programs", "partners", "archetypes", "archetype"})
@@ -108,17 +110,16 @@ def build_entry(parsed: Parsed, collection: str, slug: str) -> tuple[Entry | Non
         title=d["title"].strip(),
         summary=" ".join(d["summary"].split()),
         updated=dates.get(("updated",)),
+        reviewed=dates.get(("reviewed",)),
         tags=tuple(d.get("tags", ())),
-        sources=tuple(
-            Source(s["title"], s.get("url"), dates.get(("sources", i, "date")))
-            for i, s in enumerate(d.get("sources", ()))
-        ),
+        sources=read_sources(parsed, dates.get),
         draft=bool(d.get("draft", False)),
         body=parsed.body,
         body_line=parsed.body_line,
     )
     entry = _BUILDERS[collection](d, dates, common)
     _require_text(parsed, dates, ("title", "summary"))
+    dates.problems.extend(source_errors(parsed, collection))
     if dates.problems:
         return None, tuple(dates.problems)
     return entry, ()
@@ -156,7 +157,6 @@ def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Pro
         period=period,
         aliases=tuple(d.get("aliases", ())),
         url=d.get("url"),
-        reviewed=dates.get(("reviewed",)),
     )
 
 
@@ -202,17 +202,37 @@ def _case(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Case:
 
 def _role(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Role:
     engagement = d["engagement"]
-    return Role(
+    role = Role(
         **common,
         archetype=d["archetype"],
         host=d["host"],
         engagement=Engagement(engagement["form"], engagement.get("hours_per_month"), engagement.get("remote")),
-        status=d["status"],
+        kind=d["kind"],
+        status=d.get("status"),
         prefecture=_prefecture(d, dates),
         skills=tuple(d.get("skills", ())),
-        background=d.get("background"),
         programs=tuple(d.get("programs", ())),
     )
+    dates.problems.extend(_role_kind_problems(dates.parsed, role))
+    return role
+
+
+def _role_kind_problems(parsed: Parsed, role: Role) -> list[Problem]:
+    """A model never has a status; a real posting has one and a dated source."""
+    path = parsed.path
+    if role.kind == "model":
+        if role.status is None:
+            return []
+        line, col = parsed.where(("status",))
+        return [error(path, line, col, "role-status", "kind: model（モデル・典型例）の役割には status を書けません。モデルは実際の募集ではないため、ページには「モデル（典型例）」と表示します。status の行を消すか、実際の募集・配置なら kind: real にしてください")]
+    problems = []
+    line, col = parsed.where(("kind",))
+    if role.status is None:
+        problems.append(error(path, line, col, "missing-field", "必須の項目「status」がありません（kind: real の役割。open・active・closed のどれか）"))
+    if not any(source.dated for source in role.sources):
+        line, col = parsed.where(("sources",)) if "sources" in parsed.data else (line, col)
+        problems.append(error(path, line, col, "undated-source", "kind: real（実例）の役割には、日付（published か accessed）のある出典が少なくとも1つ必要です。募集や配置を確かめた資料と、その日付を書いてください"))
+    return problems
 
 
 _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], _Dates, dict[str, Any]], Entry]] = {
@@ -263,12 +283,11 @@ def content_warnings(entry: Entry, parsed: Parsed, config: Config, as_of: date) 
         problems.append(
             warning(parsed.path, line, col, "summary-long", f"要約が{len(entry.summary)}文字あります。検索結果では{config.summary_search_max}文字ほどで切れるため、短くすることをおすすめします")
         )
-    reviewed = getattr(entry, "reviewed", None)
-    if reviewed is not None:
-        months = (as_of.year - reviewed.value.year) * 12 + (as_of.month - reviewed.value.month) - (as_of.day < reviewed.value.day)
-        if months >= config.review_max_age_months:
-            line, col = parsed.where(("reviewed",))
-            problems.append(
-                warning(parsed.path, line, col, "review-overdue", f"最終確認日（{reviewed.text}）から{months}か月たっています。公式の情報を確認し、reviewed を更新してください（目安: {config.review_max_age_months}か月）")
-            )
+    reviewed = entry.reviewed
+    if reviewed is not None and is_stale(reviewed.value, as_of, config.review_interval_months):
+        line, col = parsed.where(("reviewed",))
+        elapsed = elapsed_text(months_between(reviewed.value, as_of))
+        problems.append(
+            warning(parsed.path, line, col, "review-overdue", f"最終確認日（{reviewed.text}）から{elapsed}たっています（確認の間隔: {config.review_interval_months}か月）。出典と公式の情報で内容を確かめ、reviewed を確かめた日に更新してください")
+        )
     return tuple(problems)

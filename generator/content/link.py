@@ -3,7 +3,9 @@
 Checks every cross-reference (front-matter references and Markdown links to
 entry files), computes backlinks and taxonomies, and returns the immutable
 ``Site`` the render stage reads. Nothing refers backwards by hand: a program's
-cases are the cases that name it.
+cases are the cases that name it. A link in an entry's body is a reference too:
+the linked entry lists the linking one (``Site.mentions``), and pages, data
+exports and the incremental build's dependencies all read it from the Site.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from .parse import md_file_links
 from .prefectures import PREFECTURES, prefecture_slug
 
 LEVEL_ORDER = {"national": 0, "prefecture": 1, "municipal": 2}
-ROLE_STATUS_ORDER = {"open": 0, "active": 1, "closed": 2}
+ROLE_STATUS_ORDER = {"open": 0, "active": 1, "closed": 3}
+MODEL_ROLE_ORDER = 2
+"""Models (examples, never postings) come after the real roles that are open or active."""
 
 # (field, target collection) of the references each collection makes.
 REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -118,13 +122,15 @@ def link(
     home = config.prefecture
     jis = {name: i for i, name in enumerate(PREFECTURES)}  # north to south, as the prefecture taxonomy
     cases = tuple(sorted(by_collection["cases"], key=lambda c: (c.prefecture != home, jis.get(c.prefecture, 99), c.title, c.slug)))
-    roles = tuple(sorted(by_collection["roles"], key=lambda r: (ROLE_STATUS_ORDER[r.status], order.get(r.archetype, 99), r.title, r.slug)))
+    roles = tuple(sorted(by_collection["roles"], key=lambda r: (ROLE_STATUS_ORDER.get(r.status, MODEL_ROLE_ORDER), order.get(r.archetype, 99), r.title, r.slug)))
     ordered: dict[str, tuple] = {"programs": programs, "partners": partners, "cases": cases, "roles": roles}
 
     keys_of = {name: tuple(e.key for e in ordered[name]) for name in COLLECTIONS}
     index: dict[str, object] = {a.key: a for a in archetypes}
     for name in COLLECTIONS:
         index.update(zip(keys_of[name], ordered[name]))
+    backlinks = _backlinks(ordered, keys_of)
+    body_links = _body_link_targets(entries, published)
 
     return Linked(
         Site(
@@ -136,9 +142,11 @@ def link(
             cases=cases,
             roles=roles,
             pages=tuple(sorted(pages, key=lambda p: p.slug)),
-            backlinks=_backlinks(ordered, keys_of),
+            backlinks=backlinks,
             taxonomies=_taxonomies(ordered, keys_of),
             index=MappingProxyType(index),
+            body_links=body_links,
+            mentions=_mentions(keys_of, body_links, backlinks, index),
         ),
         tuple(problems),
     )
@@ -178,6 +186,52 @@ def _backlinks(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]
                 for slug in (values,) if isinstance(values, str) else values:
                     found[f"{target}/{slug}"][name].append(key)
     return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
+
+
+def _body_link_targets(entries: Sequence[Located], published: Mapping[str, Entry]) -> Mapping[str, tuple[str, ...]]:
+    """Each published entry → the published entries its body links, each once, never itself."""
+    found: dict[str, tuple[str, ...]] = {}
+    for item in entries:
+        if not item.md_links:
+            continue
+        key = item.entry.key
+        if key not in published:
+            continue
+        targets = tuple(dict.fromkeys(t for _, _, _, t in item.md_links if t != key and t in published))
+        if targets:
+            found[key] = targets
+    return MappingProxyType(found)
+
+
+def _mentions(
+    keys: Mapping[str, tuple[str, ...]],
+    body_links: Mapping[str, tuple[str, ...]],
+    backlinks: Mapping[str, Mapping[str, tuple[str, ...]]],
+    index: Mapping[str, object],
+) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    """Linked entry → collection → the entries whose body links it, in presentation order.
+
+    Left out are the pairs whose fields already join them, either way (the linking
+    entry names the linked one, or the linked one names the linking one): the
+    linked entry's page shows those already.
+    """
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name in COLLECTIONS:
+        for key in keys[name]:
+            for target in body_links.get(key, ()):
+                if key in backlinks.get(target, {}).get(name, ()) or key in _named(index[target]):
+                    continue
+                found[target][name].append(key)
+    return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
+
+
+def _named(entry: object) -> frozenset[str]:
+    """Keys of the entries an entry names in its fields."""
+    named = set()
+    for field, target in REFERENCES[entry.collection]:  # type: ignore[attr-defined]
+        values = getattr(entry, field)
+        named.update(f"{target}/{slug}" for slug in ((values,) if isinstance(values, str) else values))
+    return frozenset(named)
 
 
 TERM_SLUG_MAX_BYTES = 96

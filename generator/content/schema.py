@@ -107,11 +107,11 @@ def is_valid(data: Any, schema_name: str) -> bool:
     return True
 
 
-def validate(parsed: Parsed, schema_name: str, *, skip_keys: frozenset[str] = frozenset()) -> tuple[Problem, ...]:
+def validate(parsed: Parsed, schema_name: str, *, skip_keys: frozenset[Path_] = frozenset()) -> tuple[Problem, ...]:
     """Every schema problem of one file, each at the line of the offending key.
 
-    ``skip_keys`` are top-level keys another check reports more precisely
-    (the privacy guard's forbidden keys).
+    ``skip_keys`` are the paths of keys another check reports more precisely
+    (the privacy guard's forbidden keys, at any depth): nothing is said of them or under them.
     """
     if is_valid(parsed.data, schema_name):
         return ()
@@ -145,9 +145,9 @@ def _subschema(schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str,
     return node
 
 
-def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[str], schema: Mapping[str, Any]) -> list[Problem]:
+def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_], schema: Mapping[str, Any]) -> list[Problem]:
     at: Path_ = tuple(err.absolute_path)
-    if at and at[0] in skip_keys:
+    if any(at[:n] in skip_keys for n in range(1, len(at) + 1)):
         return []
     line, col = parsed.where(at)
     label = field_label(schema, at)
@@ -165,7 +165,7 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[str], s
         ]
     if kind == "additionalProperties":
         allowed = tuple(_subschema(schema, list(at)).get("properties", {}))  # type: ignore[union-attr]
-        extras = [k for k in err.instance if k not in allowed and not (not at and k in skip_keys)]
+        extras = [k for k in err.instance if k not in allowed and (*at, k) not in skip_keys]
         out = []
         for key in extras:
             where = parsed.where((*at, key))

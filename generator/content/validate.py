@@ -16,8 +16,9 @@ from .discover import SourceFile
 from .entries import Located, build_archetypes, build_entry, build_page, content_warnings
 from .parse import Parsed, parse_data_file, parse_entry
 from .placeholders import placeholder_problems
-from .privacy import FORBIDDEN_KEYS, check_role
+from .privacy import check_role, refused_keys
 from .schema import validate as validate_schema
+from .sources import source_warnings
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
     skip: frozenset[str] = frozenset()
     if source.kind == "roles":
         problems.extend(check_role(parsed))
-        skip = frozenset(k for k in parsed.data if str(k).lower() in FORBIDDEN_KEYS)
+        skip = refused_keys(parsed.data)
     schema_name = source.kind if source.kind in COLLECTIONS else "pages"
     problems.extend(validate_schema(parsed, schema_name, skip_keys=skip))
     if any(p.is_error for p in problems):
@@ -116,6 +117,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
     problems.extend(entry_problems)
     if entry is None:
         return FileResult(source, None, tuple(problems))
+    problems.extend(source_warnings(parsed, source.kind, entry.sources))
     if config is not None:
         problems.extend(content_warnings(entry, parsed, config, as_of))
     return FileResult(source, Located.of(entry, parsed), tuple(problems))

@@ -107,7 +107,24 @@ def _tag_rows(site: Site, e: Any) -> tuple[Row, ...]:
 
 
 def _source_rows(site: Site, e: Any) -> tuple[Row, ...]:
-    return tuple((e.collection, e.slug, i, s.title, s.url, iso(s.date), wareki(s.date)) for i, s in enumerate(e.sources, 1))
+    return tuple(
+        (e.collection, e.slug, i, s.title, s.publisher, s.url, iso(s.published), wareki(s.published), iso(s.accessed), wareki(s.accessed))
+        for i, s in enumerate(e.sources, 1)
+    )
+
+
+def _cover_rows(site: Site, e: Any) -> tuple[Row, ...]:
+    return tuple((e.collection, e.slug, i, path) for i, s in enumerate(e.sources, 1) for path in s.covers)
+
+
+def _body_link_rows(site: Site, e: Any) -> tuple[Row, ...]:
+    out = []
+    for key in site.body_links.get(e.key, ()):
+        title = title_of(site, key)
+        if title is not None:
+            collection, _, slug = key.partition("/")
+            out.append((e.collection, e.slug, collection, slug, title))
+    return tuple(out)
 
 
 _ENTRY_KEY = (
@@ -154,13 +171,41 @@ RELATIONS: tuple[Table, ...] = (
         "各項目の出典（根拠となる資料）です（1行に1件）。",
         _ENTRY_KEY
         + (
-            Column("position", "並び順（1から）"),
-            Column("title", "資料名"),
-            Column("url", "資料のURL"),
-            Column("date", "資料の日付（西暦 YYYY-MM-DD）"),
-            Column("date_wareki", "資料の日付（和暦）"),
+            Column("position", "出典番号（ページの「出典1」などの番号。1から）"),
+            Column("title", "資料の題名"),
+            Column("publisher", "資料の発行者"),
+            Column("url", "資料のURL（ウェブにない資料は空欄）"),
+            Column("published", "資料に書かれている日付（西暦 YYYY-MM-DD）"),
+            Column("published_wareki", "資料に書かれている日付（和暦）"),
+            Column("accessed", "資料を読んで確かめた日（閲覧日、西暦 YYYY-MM-DD）"),
+            Column("accessed_wareki", "資料を読んで確かめた日（閲覧日、和暦）"),
         ),
         _public_entries,
         _source_rows,
+    ),
+    Table(
+        "entry_source_covers",
+        "出典が示す項目",
+        "各出典が根拠となっている項目です（1行に1組）。field は各コレクションの CSV・JSON の項目名に対応します（例: terms.fiscal_rate は programs.csv の fiscal_rate）。",
+        _ENTRY_KEY
+        + (
+            Column("position", "出典番号（entry_sources.csv の position）"),
+            Column("field", "出典が示す項目（例: terms.fiscal_rate、period.end）"),
+        ),
+        _public_entries,
+        _cover_rows,
+    ),
+    Table(
+        "entry_links",
+        "本文のリンク",
+        "各項目の本文から、ほかの項目へのリンクです（1行に1組）。リンク先のページには、リンク元の項目が関連する項目として表示されます。",
+        _ENTRY_KEY
+        + (
+            Column("target_collection", "リンク先のコレクション"),
+            Column("target_slug", "リンク先の slug"),
+            Column("target_title", "リンク先の名称"),
+        ),
+        _public_entries,
+        _body_link_rows,
     ),
 )

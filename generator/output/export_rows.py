@@ -101,10 +101,12 @@ class Assembled:
 def record_ids(site: Site, hashes: Mapping[str, str]) -> dict[str, bytes]:
     """The hash of what each record's rows show, by key; records without a content hash have none.
 
-    An entry's rows show its own fields and, for each reference, the target's
-    slug and title (or nothing, when the target is not published).
+    An entry's rows show its own fields and, for each reference (in its fields
+    or its body), the target's slug and title (or nothing, when the target is
+    not published).
     """
     ids: dict[str, bytes] = {}
+    body_links = site.body_links
     for archetype in site.archetypes:
         if archetype.key in hashes:
             ids[archetype.key] = _id((archetype.key, hashes[archetype.key]))
@@ -118,6 +120,8 @@ def record_ids(site: Site, hashes: Mapping[str, str]) -> dict[str, bytes]:
             values = getattr(entry, name)
             for slug in (values,) if isinstance(values, str) else values:
                 parts.append((name, slug, title_of(site, f"{target}/{slug}")))
+        for linked in body_links.get(key, ()):  # entry_links.csv shows the title of each
+            parts.append(("body", linked, title_of(site, linked)))
         ids[key] = _id(parts)
     return ids
 

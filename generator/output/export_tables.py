@@ -18,6 +18,7 @@ from ..model import (
     LEVEL_LABELS,
     MODEL_LABELS,
     PROGRAM_STATUS_LABELS,
+    ROLE_KIND_LABELS,
     ROLE_STATUS_LABELS,
     Archetype,
     FlexDate,
@@ -160,11 +161,20 @@ def _common_json(site: Site, e: Any) -> dict[str, Any]:
         "tags": list(e.tags),
         "sources": [_source_json(s) for s in e.sources],
         "updated": iso(e.updated),
+        "reviewed": iso(e.reviewed),
+        "stale": site.stale(e),
     }
 
 
 def _source_json(s: Source) -> dict[str, Any]:
-    return {"title": s.title, "url": s.url, "date": iso(s.date)}
+    return {
+        "title": s.title,
+        "publisher": s.publisher,
+        "url": s.url,
+        "published": iso(s.published),
+        "accessed": iso(s.accessed),
+        "covers": list(s.covers),
+    }
 
 
 def _head(name: str) -> tuple[Field, ...]:
@@ -176,8 +186,23 @@ def _head(name: str) -> tuple[Field, ...]:
     )
 
 
+STALE_DESCRIPTION = (
+    "最終確認日から site.yaml の review_interval_months（既定12か月）を超えたか（true / false）。"
+    "true の項目の状況は最終確認日の時点のもので、ページでは「確認時点」と示しています"
+)
+
+
 def _tail() -> tuple[Field, ...]:
-    return _dates("updated", "この項目の最終更新日", lambda e: e.updated)
+    return (
+        _dates("updated", "この項目の文章の最終更新日", lambda e: e.updated)
+        + _dates("reviewed", "内容を出典で最後に確かめた日（最終確認日）", lambda e: e.reviewed)
+        + (_f("stale", STALE_DESCRIPTION, lambda s, e: s.stale(e)),)
+    )
+
+
+def status_as_of(site: Site, entry: Any) -> str:
+    """The day a status is stated for: the build date, or the last review of a stale entry."""
+    return site.status_date(entry).isoformat()
 
 
 # --- main tables ------------------------------------------------------------------
@@ -208,7 +233,7 @@ def _program_json(site: Site, p: Any) -> dict[str, Any]:
         },
         "status": status,
         "status_label": PROGRAM_STATUS_LABELS[status],
-        "reviewed": iso(p.reviewed),
+        "status_as_of": status_as_of(site, p),
     }
 
 
@@ -222,8 +247,9 @@ PROGRAMS = _entity_table(
         _f("official_url", "公式ページのURL", lambda s, p: p.url),
         _f("level", "制度の主体のコード（national / prefecture / municipal）", lambda s, p: p.level),
         _f("level_label", "制度の主体（国・都道府県・市町村）", lambda s, p: LEVEL_LABELS.get(p.level)),
-        _f("status", "作成日時点の状況のコード（active / ended / upcoming）", lambda s, p: s.status(p)),
-        _f("status_label", "作成日時点の状況（実施中・終了・開始予定）", lambda s, p: PROGRAM_STATUS_LABELS[s.status(p)]),
+        _f("status", "status_as_of の日の状況のコード（active / ended / upcoming）", lambda s, p: s.status(p)),
+        _f("status_label", "status_as_of の日の状況（実施中・終了・開始予定）", lambda s, p: PROGRAM_STATUS_LABELS[s.status(p)]),
+        _f("status_as_of", "状況を判定した日（西暦。ふつうはデータの作成日、stale が true なら最終確認日）", status_as_of),
         _f("cost_coverage", "費用負担", lambda s, p: p.terms.cost_coverage),
         _f("fiscal_rate", "措置率（0〜1の数値。例: 0.7）", lambda s, p: p.terms.fiscal_rate),
         _f("annual_cap_yen", "年間の上限額（円、単位なしの整数）", lambda s, p: p.terms.annual_cap_yen),
@@ -231,7 +257,6 @@ PROGRAMS = _entity_table(
     )
     + _dates("period_start", "実施期間の開始日（年度の場合は4月1日）", lambda p: p.period.start, text="令和5年度")
     + _dates("period_end", "実施期間の終了日（年度の場合は翌年3月31日）", lambda p: p.period.end, text="令和7年度")
-    + _dates("reviewed", "内容を最後に確認した日（最終確認日）", lambda p: p.reviewed)
     + _tail(),
     _program_json,
 )
@@ -306,9 +331,11 @@ ROLES = _entity_table(
         _f("engagement_form_label", "関わり方の形態", lambda s, r: FORM_LABELS.get(r.engagement.form)),
         _f("hours_per_month", "月あたりの時間（上限、単位なし）", lambda s, r: r.engagement.hours_per_month),
         _f("remote", "リモートで働けるか（true / false）", lambda s, r: r.engagement.remote),
-        _f("status", "状況のコード（open / active / closed）", lambda s, r: r.status),
-        _f("status_label", "状況（募集中・活動中・終了）", lambda s, r: ROLE_STATUS_LABELS.get(r.status)),
-        _f("background", "匿名化した経歴", lambda s, r: r.background),
+        _f("kind", "役割の種類のコード（model: モデル・典型例で実際の募集ではない / real: 実際の募集・配置）", lambda s, r: r.kind),
+        _f("kind_label", "役割の種類（モデル（典型例）・実例）", lambda s, r: ROLE_KIND_LABELS.get(r.kind)),
+        _f("status", "実例の状況のコード（open / active / closed。モデルは空欄）", lambda s, r: r.status),
+        _f("status_label", "実例の状況（募集中・活動中・終了。モデルは空欄）", lambda s, r: ROLE_STATUS_LABELS.get(r.status or "")),
+        _f("status_as_of", "状況を判定した日（西暦。ふつうはデータの作成日、stale が true なら最終確認日。モデルは空欄）", lambda s, r: status_as_of(s, r) if r.status else None),
     )
     + _tail(),
     lambda site, r: _common_json(site, r)
@@ -324,10 +351,12 @@ ROLES = _entity_table(
             "remote": r.engagement.remote,
         },
         "skills": list(r.skills),
-        "background": r.background,
         "programs": refs(site, "programs", r.programs),
+        "kind": r.kind,
+        "kind_label": ROLE_KIND_LABELS.get(r.kind),
         "status": r.status,
-        "status_label": ROLE_STATUS_LABELS.get(r.status),
+        "status_label": ROLE_STATUS_LABELS.get(r.status or ""),
+        "status_as_of": status_as_of(site, r) if r.status else None,
     },
 )
 

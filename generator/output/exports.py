@@ -43,6 +43,9 @@ CSV_NOTE = (
 JSON_NOTE = (
     "文字コードは UTF-8（BOMなし）。1件が1つのオブジェクトの配列で、キーは名前順です。"
     "日付は西暦（YYYY-MM-DD）、url は各項目のページ、参照先は slug・title・url で示します。"
+    "reviewed は内容を出典で最後に確かめた日（最終確認日）、stale はそこから確認の間隔を超えたか（true なら"
+    "状況 status は最終確認日 status_as_of の時点のもの）です。sources の各出典は発行者・資料の日付・閲覧日と、"
+    "その出典が示す項目（covers）を持ちます。"
 )
 
 

@@ -4,7 +4,7 @@ The same card appears on many pages (collection indexes, term pages, archetype
 pages, the pages that refer to the entry), and a collection index of a large
 catalog holds thousands of them: a macro call costs far more than a lookup.
 
-A card is the ``card(entry, level)`` macro of ``_macros.html``. It sees only the
+A card is the ``card(entry, level, dated)`` macro of ``_macros.html``. It sees only the
 build's globals, so within a build its output cannot differ between pages. Between
 builds it is reused when the entry's content hash is the same and the cache file's
 key is: that key covers the generator, the theme's templates, the settings, the
@@ -21,15 +21,15 @@ from typing import Any, Mapping
 import jinja2
 from markupsafe import Markup
 
-CardKey = tuple[str, int]
-"""(entry key, heading level)."""
+CardKey = tuple[str, int, bool]
+"""(entry key, heading level, whether it shows the update date)."""
 
 Stored = Mapping[CardKey, tuple[str, str]]
 """(entry content hash, card HTML) by card; what the cache keeps."""
 
 
 class Cards:
-    """``card_once(entry, level)`` for the templates of one build.
+    """``card_once(entry, level, dated)`` for the templates of one build.
 
     ``hashes`` are the entries' content hashes; ``stored`` the cards of earlier
     builds under the same cache key. Cards of entries without a content hash are
@@ -43,8 +43,8 @@ class Cards:
         self._done: dict[CardKey, Markup] = {}
         self._new: dict[CardKey, tuple[str, str]] = {}
 
-    def __call__(self, entry: Any, level: int = 2) -> Markup:
-        key = (entry.key, level)
+    def __call__(self, entry: Any, level: int = 2, dated: bool = False) -> Markup:
+        key = (entry.key, level, bool(dated))
         html = self._done.get(key)
         if html is not None:
             return html
@@ -53,7 +53,7 @@ class Cards:
         if own is not None and kept is not None and kept[0] == own:
             html = Markup(kept[1])
         else:
-            html = self._env.get_template("_macros.html").module.card(entry, level)  # type: ignore[attr-defined]
+            html = self._env.get_template("_macros.html").module.card(entry, level, dated)  # type: ignore[attr-defined]
             if own is not None:
                 self._new[key] = (own, str(html))
         self._done[key] = html

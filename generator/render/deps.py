@@ -31,6 +31,7 @@ class Dependencies:
     def __init__(self, site: Site, global_key: str, hashes: Mapping[str, str]) -> None:
         self.index = dict(site.index)
         self.backlinks = site.backlinks
+        self.mentions = site.mentions
         self.archetypes = frozenset(a.key for a in site.archetypes)
         self.terms = term_pages(site)
         self.collections = {c: tuple(e.key for e in site.collection(c)) for c in COLLECTIONS}
@@ -54,6 +55,10 @@ class Dependencies:
             backlinks = self.backlinks.get(key)
             if backlinks:
                 for keys in backlinks.values():
+                    refs += keys
+            mentions = self.mentions.get(key)  # entries whose body links this one: the page lists them
+            if mentions:
+                for keys in mentions.values():
                     refs += keys
             return refs
         if path == "programs/compare/":

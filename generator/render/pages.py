@@ -13,9 +13,13 @@ from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from ..config import BuildOptions
-from ..model import PROGRAM_STATUS_LABELS, OutputFile, Program, Site, Taxonomy
+from ..content.dates import format_seireki
+from ..content.sources import cover_label
+from ..freshness import elapsed_text, months_between
+from ..model import PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
 from ..problems import Problem, error
 from .cards import Cards, Stored
 from .jsonld import graph
@@ -32,6 +36,8 @@ class Helpers:
     term_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
     _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """URLs already made in this build: every page links the same menus and sections."""
+    _covered: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, compare=False, repr=False)
+    """Per entry, each field its sources cover → their numbers (see ``cites``)."""
 
     def url(self, path: str) -> str:
         """Root-relative URL (with base_path) of a site path such as ``programs/x/``."""
@@ -47,10 +53,87 @@ class Helpers:
         return self.url(f"{entry.key}/")
 
     def status(self, program: Program) -> str:
+        """The program's status code as the site states it (on the last review when that is stale)."""
         return self.site.status(program)
 
     def status_label(self, program: Program) -> str:
-        return PROGRAM_STATUS_LABELS[self.site.status(program)]
+        """実施中, or 実施中（2023年10月24日の確認時点） when the last review is older than the interval."""
+        return PROGRAM_STATUS_LABELS[self.site.status(program)] + self.as_of_check(program)
+
+    def role_status_label(self, role: Role) -> str:
+        """モデル（典型例） for a model; 募集中 / 活動中 / 終了 for a real role, as of its check when stale."""
+        if role.kind == "model" or role.status is None:
+            return ROLE_KIND_LABELS["model"]
+        return ROLE_STATUS_LABELS.get(role.status, role.status) + self.as_of_check(role)
+
+    def status_facet(self, entry: Entry) -> str:
+        """The search facet 状況: a few values, so a stale entry is 最新の状況は未確認, not a date."""
+        if isinstance(entry, Role) and (entry.kind == "model" or entry.status is None):
+            return ROLE_KIND_LABELS["model"]
+        if self.site.stale(entry):
+            return "最新の状況は未確認"
+        if isinstance(entry, Program):
+            return PROGRAM_STATUS_LABELS[self.site.status(entry)]
+        return ROLE_STATUS_LABELS.get(entry.status or "", "")  # type: ignore[attr-defined]
+
+    def stale(self, entry: Entry) -> bool:
+        return self.site.stale(entry)
+
+    def as_of_check(self, entry: Entry) -> str:
+        """（2023年10月24日の確認時点） for a stale entry, else empty."""
+        if not self.site.stale(entry) or entry.reviewed is None:
+            return ""
+        return f"（{format_seireki(entry.reviewed.value)}の確認時点）"
+
+    def elapsed(self, entry: Entry) -> str:
+        """Time since the last review in years and months (3年1か月)."""
+        if entry.reviewed is None:
+            return ""
+        return elapsed_text(months_between(entry.reviewed.value, self.site.as_of))
+
+    def passed_end(self, program: Program) -> FlexDate | None:
+        """The period's end when the site states a stale program as running but its dates say it has ended."""
+        if self.site.stale(program) and self.site.status(program) != "ended" and self.site.status_by_dates(program) == "ended":
+            return program.period.end
+        return None
+
+    def all_ended(self, programs: Sequence[Program]) -> bool:
+        """True when there are programs and every one's period has ended on the build date."""
+        return bool(programs) and all(self.site.status_by_dates(p) == "ended" for p in programs)
+
+    def official_links(self, entry: Entry) -> tuple[tuple[str, str], ...]:
+        """(URL, text) of where to check an entry: its official page, else its sources that are online."""
+        url = getattr(entry, "url", None)
+        if url:
+            return ((url, f"{entry.title}の公式ページ"),)
+        return tuple((s.url, f"{s.title}（{s.publisher}）") for s in entry.sources if s.url)
+
+    def cites(self, entry: Entry, paths: Sequence[str]) -> tuple[int, ...]:
+        """Numbers (from 1) of the entry's sources that state any of the fields ``paths``
+        (a source that covers ``terms`` states ``terms.fiscal_rate``)."""
+        covered = self._covered.get(entry.key)
+        if covered is None:
+            covered = self._covered[entry.key] = _covered_fields(entry.sources)
+        if not covered:
+            return ()
+        found: set[int] = set()
+        for path in paths:
+            while path:
+                found.update(covered.get(path, ()))
+                path = path.rpartition(".")[0]
+        return tuple(sorted(found))
+
+    def cite(self, entry: Entry, *paths: str) -> Markup:
+        """Links to the numbered sources that state a value: `` <a class="fn" href="#source-1">出典1</a>``.
+
+        A link a screen reader reads as 出典1, to the item of the page's source list.
+        (A Python helper, not a macro: it is called beside every fact of every entry page.)"""
+        numbers = self.cites(entry, paths)
+        return Markup("".join(f' <a class="fn" href="#source-{n}">出典{n}</a>' for n in numbers)) if numbers else _NOTHING
+
+    def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
+        """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
+        return tuple(cover_label(entry.collection, path) for path in source.covers)
 
     def by_status(self, programs: Sequence[Program]) -> tuple[Program, ...]:
         """実施中, then 開始予定, then 終了; the site's order within each."""
@@ -65,6 +148,17 @@ class Helpers:
 
     def body(self, item: Any) -> str:
         return markdown_to_html(item.body, item.path, self.site)
+
+
+_NOTHING = Markup("")
+
+
+def _covered_fields(sources: Sequence[Source]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for n, source in enumerate(sources, 1):
+        for path in source.covers:
+            found.setdefault(path, []).append(n)
+    return {path: tuple(numbers) for path, numbers in found.items()}
 
 
 def build_term_index(site: Site) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:

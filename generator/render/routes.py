@@ -158,16 +158,36 @@ def _home(site: Site) -> Route:
     )
 
 
-def _collection_index(site: Site, collection: str) -> Route:
+UNCONFIRMED_HEADING = "最新の状況を確認できていない制度"
+MODEL_ROLES_HEADING = "モデル（典型例）"
+
+
+def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, tuple, str], ...]:
+    """(heading, entries, note) of each group of a collection's index page.
+
+    Programs by status; a program whose last review is older than the interval has
+    a group of its own, since its status is only what that review found. Roles:
+    real postings and assignments, then models.
+    """
     entries = site.collection(collection)
     if collection == "programs":
-        groups = tuple(
-            (STATUS_HEADINGS[s], tuple(p for p in entries if site.status(p) == s))
-            for s in STATUS_ORDER
-        )
-        groups = tuple(g for g in groups if g[1])
-    else:
-        groups = ((None, entries),) if entries else ()
+        fresh = [p for p in entries if not site.stale(p)]
+        stale = tuple(p for p in entries if site.stale(p))
+        months = site.config.review_interval_months
+        groups = [(STATUS_HEADINGS[s], tuple(p for p in fresh if site.status(p) == s), "") for s in STATUS_ORDER]
+        groups.append((UNCONFIRMED_HEADING, stale, f"最終確認から{months}か月を超えた制度です。状況は最終確認日の時点のもので、いまも同じとは限りません。申請の前に公式ページで確認してください。"))
+        return tuple(g for g in groups if g[1])
+    if collection == "roles":
+        real = tuple(r for r in entries if r.kind != "model")
+        models = tuple(r for r in entries if r.kind == "model")
+        if real and models:
+            return (("実際の募集・配置", real, ""), (MODEL_ROLES_HEADING, models, "実際の募集や配置ではなく、役割の例です。"))
+    return ((None, entries, ""),) if entries else ()
+
+
+def _collection_index(site: Site, collection: str) -> Route:
+    entries = site.collection(collection)
+    groups = _collection_groups(site, collection)
     label = COLLECTION_LABELS[collection]
     taxonomies = tuple(
         t for t in site.taxonomies if t.name != "archetypes" and any(

@@ -18,7 +18,7 @@ import { pageBlocks, passage } from "./search-snippet.js";
 const FACETS = ["種別", "人材像", "所管", "制度の種類", "状況", "都道府県"];
 const FIXED_ORDER = {
   種別: ["支援制度", "人材像", "人材の役割", "事例", "連携企業", "サイトの案内"],
-  状況: ["実施中", "開始予定", "募集中", "活動中", "終了"],
+  状況: ["実施中", "開始予定", "募集中", "活動中", "終了", "最新の状況は未確認", "モデル（典型例）"],
 };
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 300;
@@ -290,7 +290,14 @@ const STATUS_BADGES = {
   終了: "badge--ended",
   募集中: "badge--role-open",
   活動中: "badge--role-active",
+  "モデル（典型例）": "badge--model",
 };
+
+// A status read on a stale entry's last review (「実施中（2023年10月24日の確認時点）」) is never
+// coloured as current.
+function statusBadge(label) {
+  return label.includes("の確認時点") ? "badge--unconfirmed" : STATUS_BADGES[label] || "";
+}
 
 function resultCard(item, query) {
   const meta = item.meta || {};
@@ -305,9 +312,11 @@ function resultCard(item, query) {
   heading.append(link);
   const badges = document.createElement("p");
   badges.className = "card__badges";
-  if (value("状況")) {
-    const status = span(`badge ${STATUS_BADGES[value("状況")] || ""}`.trim(), "");
-    status.append(span("visually-hidden", "状況: "), value("状況"));
+  // 「状況の表示」 is the status as the page states it; 「状況」 the facet it is counted under.
+  const shown = value("状況の表示") || value("状況");
+  if (shown) {
+    const status = span(`badge ${statusBadge(shown)}`.trim(), "");
+    status.append(span("visually-hidden", "状況: "), shown);
     badges.append(status, " ");
   }
   if (value("種別")) badges.append(span("card__kind", value("種別")));
