@@ -136,7 +136,7 @@ CASES: tuple[Bad, ...] = (
     Bad("body-only", {P: "## 概要\n\n専門家を派遣します。\n"},
         (f"{P}:1:1: error[front-matter-missing]: ファイルの先頭に --- で始まる項目（front matter）がありません",)),
     Bad("unclosed-front-matter", {P: PROGRAM.replace("---\n## 概要", "## 概要")},
-        (f"{P}:24:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。この行（本文の始まり）の前に",)),
+        (f"{P}:26:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。この行（本文の始まり）の前に",)),
     Bad("front-matter-list", {P: "---\n- title\n- summary\n---\n"},
         (f"{P}:2:1: error[front-matter-type]: front matter は「キー: 値」の形で書いてください",)),
     Bad("shift-jis", {P: PROGRAM.encode("cp932")},

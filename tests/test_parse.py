@@ -285,7 +285,7 @@ def _new_program() -> list[str]:
         ("  cost_coverage: ", lambda t: " " + t, 1, "字下げ（3文字）が同じ段の"),
         ("  fiscal_rate: ", lambda t: t[1:], 1, "字下げ（1文字）が同じ段の"),
         ("  - 総務省", lambda t: "\t" + t.lstrip(), 1, "タブ文字は使えません。"),
-        ("    date: ", lambda t: t[2:], 1, "行目の「- 」の項目の続きなら、字下げを 4文字にして「title」とそろえてください。"),
+        ("    publisher: ", lambda t: t[2:], 1, "行目の「- 」の項目の続きなら、字下げを 4文字にして「title」とそろえてください。"),
     ],
 )
 def test_a_slip_in_a_new_entry_is_reported_on_the_line_changed(line_start, edit, column, message):
