@@ -167,6 +167,17 @@ def check_guide(project: Path, command: str) -> None:
     assert (project / "docs/editing.md").read_bytes() == (ROOT / "docs/editing.md").read_bytes()
 
 
+def check_review(project: Path, command: str) -> None:
+    before = sorted(p.relative_to(project) for p in project.rglob("*") if ".venv" not in p.parts)
+    result = run(command, project)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert re.fullmatch(r"確認が必要な項目: \d+件（\d{4}年\d{1,2}月\d{1,2}日時点。最終確認から12か月を超えたもの、古い順）", first), first
+    files = re.findall(r"^ +ファイル: (content/\S+\.md)$", result.stdout, re.M)
+    assert files and all((project / f).is_file() for f in files)
+    assert sorted(p.relative_to(project) for p in project.rglob("*") if ".venv" not in p.parts) == before, "review wrote a file"
+
+
 class Served:
     """A preview started as a person starts it, its terminal read line by line."""
 
@@ -267,6 +278,7 @@ CHECKS: dict[str, Callable[[Path, str], None]] = {
     ".venv/bin/catalog serve": check_serve,
     ".venv/bin/catalog new programs my-program": check_new,
     ".venv/bin/catalog guide --output docs/editing.md": check_guide,
+    ".venv/bin/catalog review": check_review,
 }
 
 
