@@ -21,6 +21,7 @@ from ..content.sources import cover_label
 from ..freshness import elapsed_text, months_between
 from ..model import PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
 from ..problems import Problem, error
+from . import decide
 from .cards import Cards, Stored
 from .jsonld import graph
 from .markdown import markdown_to_html
@@ -134,6 +135,17 @@ class Helpers:
     def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
         """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
         return tuple(cover_label(entry.collection, path) for path in source.covers)
+
+    def status_rank(self, program: Program) -> int:
+        """The comparison's first order (decide.status_rank): 実施中 0 … 終了 4."""
+        return decide.status_rank(self.site, program)
+
+    def any_stale(self, entries: Sequence[Entry]) -> bool:
+        return any(self.site.stale(e) for e in entries)
+
+    def compare_values(self, program: Program) -> dict[str, tuple[str, ...]]:
+        """Facet → the program's values, for the comparison's filters."""
+        return decide.row_values(self.site, program)
 
     def by_status(self, programs: Sequence[Program]) -> tuple[Program, ...]:
         """実施中, then 開始予定, then 終了; the site's order within each."""
