@@ -98,6 +98,7 @@ def jsonld(data: Any) -> Markup:
 
 
 def install(env: jinja2.Environment) -> None:
+    phrases = Phrases()
     env.filters.update(
         flexdate=flexdate,
         wareki=wareki,
@@ -107,5 +108,6 @@ def install(env: jinja2.Environment) -> None:
         yes_no=yes_no,
         label=label,
         jsonld=jsonld,
-        phrases=Phrases(),
+        phrases=phrases,
+        phrase_parts=phrases.parts,
     )

@@ -19,7 +19,7 @@ from ..config import BuildOptions
 from ..content.dates import format_seireki
 from ..content.sources import cover_label
 from ..freshness import elapsed_text, months_between
-from ..model import PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
+from ..model import COLLECTION_LABELS, KIND_LABELS, PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
 from ..problems import Problem, error
 from . import decide
 from .cards import Cards, Stored
@@ -146,6 +146,15 @@ class Helpers:
     def compare_values(self, program: Program) -> dict[str, tuple[str, ...]]:
         """Facet → the program's values, for the comparison's filters."""
         return decide.row_values(self.site, program)
+
+    def facet_values(self) -> tuple[str, ...]:
+        """Every value the search page's facets can show (for their phrase breaks)."""
+        site = self.site
+        values = {*COLLECTION_LABELS.values(), "サイトの案内", *(a.name for a in site.archetypes), *KIND_LABELS.values()}
+        values.update(p for program in site.programs for p in program.provider)
+        values.update(e.prefecture for e in (*site.cases, *site.roles) if getattr(e, "prefecture", None))
+        values.update(self.status_facet(e) for e in (*site.programs, *site.roles))
+        return tuple(sorted(values))
 
     def by_status(self, programs: Sequence[Program]) -> tuple[Program, ...]:
         """実施中, then 開始予定, then 終了; the site's order within each."""

@@ -123,6 +123,15 @@ class Phrases:
 
         self._parse = budoux.load_default_japanese_parser().parse
         self._done: dict[str, Markup] = {}
+        self._split: dict[str, tuple[str, ...]] = {}
+
+    def parts(self, text: object) -> tuple[str, ...]:
+        """``text`` as its phrases (the ``phrase_parts`` filter: for values a script shows)."""
+        value = "" if text is None else str(text)
+        found = self._split.get(value)
+        if found is None:
+            found = self._split[value] = split(value, self._parse)
+        return found
 
     def __call__(self, text: object) -> Markup:
         if isinstance(text, Markup):
@@ -130,7 +139,7 @@ class Phrases:
         value = "" if text is None else str(text)
         found = self._done.get(value)
         if found is None:
-            found = self._done[value] = join(split(value, self._parse))
+            found = self._done[value] = join(self.parts(value))
         return found
 
 

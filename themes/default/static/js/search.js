@@ -232,6 +232,22 @@ function sortedValues(name, values) {
   });
 }
 
+// The phrases of each facet value, worked out when the site was built (BudouX): a label breaks
+// between them, never inside a word (プロジェクトマネージャー) or a count.
+const PHRASES = (() => {
+  try {
+    return JSON.parse(document.querySelector("[data-search-phrases]")?.textContent || "{}");
+  } catch {
+    return {};
+  }
+})();
+
+function withBreaks(value) {
+  const parts = PHRASES[value];
+  if (!Array.isArray(parts)) return [value];
+  return parts.flatMap((part, index) => (index ? [document.createElement("wbr"), part] : [part]));
+}
+
 function buildFacets(box, facets, requested) {
   const checkboxes = [];
   let serial = 0;
@@ -256,7 +272,7 @@ function buildFacets(box, facets, requested) {
       const label = document.createElement("label");
       label.htmlFor = id;
       const text = document.createElement("span");
-      text.textContent = value;
+      text.append(...withBreaks(value));
       const count = document.createElement("span");
       count.className = "search-facet__count";
       label.append(text, count);
