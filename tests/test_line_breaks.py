@@ -57,6 +57,8 @@ CASES = [
     ("/", ".global-nav a", "the main navigation"),
     ("/programs/prefectural-support-fiscal-measure/", "h1", "a long program title"),
     ("/programs/prefectural-support-fiscal-measure/", ".facts th", "table headers of the facts"),
+    ("/programs/chiiki-kasseika-kigyoujin/", ".facts .chips a", "pills in the facts table"),
+    ("/cases/nagano-prefecture/", ".facts .chips a", "pills of a case"),
     ("/programs/compare/", ".compare thead th", "the comparison's column headers (wide screens)"),
     ("/programs/compare/", ".compare-card__title", "the comparison's cards (phones)"),
     ("/programs/find/project_manager/any/", ".finder-option__label", "the answers of 制度を探す"),
@@ -105,8 +107,9 @@ def test_the_measure_sees_line_boxes(a11y_origin, a11y_browser):
         context.close()
 
 
-def test_search_facet_labels_break_between_phrases(a11y_origin, a11y_browser):
-    context = a11y_browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 812})
+@pytest.mark.parametrize("width", [375, 1280])
+def test_search_facet_labels_break_between_phrases(a11y_origin, a11y_browser, width):
+    context = a11y_browser.new_context(locale="ja-JP", viewport={"width": width, "height": HEIGHT[width]})
     try:
         page = context.new_page()
         page.goto(a11y_origin + "/search/?q=" + quote("人材"))
