@@ -70,6 +70,25 @@ def row_values(site: Site, program: Program) -> dict[str, tuple[str, ...]]:
     }
 
 
+def sort_values(site: Site, program: Program) -> dict[str, str]:
+    """Column key → what the comparison sorts the program by; empty when it has no value
+    (compare.js puts those last either way)."""
+    terms, period, reviewed = program.terms, program.period, program.reviewed
+    return {
+        "status": str(status_rank(site, program)),
+        "period": period.end.value.isoformat() if period.end else "",
+        "cost": terms.cost_coverage or "",
+        "rate": "" if terms.fiscal_rate is None else f"{terms.fiscal_rate:g}",
+        "cap": "" if terms.annual_cap_yen is None else str(terms.annual_cap_yen),
+        "reviewed": reviewed.value.isoformat() if reviewed else "",
+        "provider": "、".join(program.provider),
+        "kinds": "、".join(KIND_LABELS.get(k, k) for k in program.kinds),
+        "archetypes": str(len(program.archetypes)),
+        "modes": "、".join(MODE_LABELS.get(m, m) for m in program.modes),
+        "limits": terms.limits or "",
+    }
+
+
 def compare_facets(site: Site, programs: tuple[Program, ...]) -> tuple[Facet, ...]:
     """The comparison's filters, each option with the number of programs it keeps.
 

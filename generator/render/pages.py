@@ -38,6 +38,8 @@ class Helpers:
     _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """URLs already made in this build: every page links the same menus and sections."""
     _covered: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, compare=False, repr=False)
+    _once: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    """What ``once`` rendered in this build (and process), by (part, entry key)."""
     """Per entry, each field its sources cover → their numbers (see ``cites``)."""
 
     def url(self, path: str) -> str:
@@ -136,12 +138,26 @@ class Helpers:
         """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
         return tuple(cover_label(entry.collection, path) for path in source.covers)
 
+    def once(self, part: str, entry: Entry, render: Any) -> Any:
+        """``render(entry)`` (a macro) the first time a page asks for this part of this entry in
+        this build; the same markup after that. For a part that shows only its entry and site-wide
+        values (the contract of cards, see cards.py)."""
+        key = (part, entry.key)
+        found = self._once.get(key)
+        if found is None:
+            found = self._once[key] = render(entry)
+        return found
+
     def status_rank(self, program: Program) -> int:
         """The comparison's first order (decide.status_rank): 実施中 0 … 終了 4."""
         return decide.status_rank(self.site, program)
 
     def any_stale(self, entries: Sequence[Entry]) -> bool:
         return any(self.site.stale(e) for e in entries)
+
+    def compare_sorts(self, program: Program) -> dict[str, str]:
+        """Column key → what the comparison sorts the program by (decide.sort_values)."""
+        return decide.sort_values(self.site, program)
 
     def compare_values(self, program: Program) -> dict[str, tuple[str, ...]]:
         """Facet → the program's values, for the comparison's filters."""

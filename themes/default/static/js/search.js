@@ -234,13 +234,12 @@ function sortedValues(name, values) {
 
 // The phrases of each facet value, worked out when the site was built (BudouX): a label breaks
 // between them, never inside a word (プロジェクトマネージャー) or a count.
-const PHRASES = (() => {
-  try {
-    return JSON.parse(document.querySelector("[data-search-phrases]")?.textContent || "{}");
-  } catch {
-    return {};
-  }
-})();
+const PHRASES = Object.fromEntries(
+  [...document.querySelectorAll("[data-search-phrases] [data-value]")].map((span) => [
+    span.dataset.value,
+    [...span.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.data),
+  ]),
+);
 
 function withBreaks(value) {
   const parts = PHRASES[value];
