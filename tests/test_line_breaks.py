@@ -16,14 +16,16 @@ from a11y_pages import HEIGHT
 pytestmark = pytest.mark.browser
 
 # For each element: its characters, the indexes where a line starts (after the first), and the
-# indexes where a line may start (after a <wbr> or a space, after or before punctuation).
+# indexes where a line may start (after a <wbr> or a space, after or before punctuation, at the
+# start of a block inside it).
 LINES = """(selector) => [...document.querySelectorAll(selector)].filter((el) => el.offsetParent !== null).map((el) => {
   const chars = [];
   const allowed = new Set();
   const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node.nodeType === Node.ELEMENT_NODE) {
-      if (node.localName === "wbr") allowed.add(chars.length);
+      // a <wbr>, or the start of a block of its own (a note under a badge)
+      if (node.localName === "wbr" || !getComputedStyle(node).display.startsWith("inline")) allowed.add(chars.length);
       continue;
     }
     for (let i = 0; i < node.data.length; i += 1) {
@@ -61,6 +63,9 @@ CASES = [
     ("/cases/nagano-prefecture/", ".facts .chips a", "pills of a case"),
     ("/programs/compare/", ".compare thead th", "the comparison's column headers (wide screens)"),
     ("/programs/compare/", ".compare-card__title", "the comparison's cards (phones)"),
+    ("/programs/compare/", ".compare td.col-status", "状況 in the comparison (wide screens)"),
+    ("/programs/compare/", ".compare td.col-period", "期間 in the comparison (wide screens)"),
+    ("/programs/compare/", ".compare td.col-date", "最終確認日 in the comparison (wide screens)"),
     ("/programs/find/project_manager/any/", ".finder-option__label", "the answers of 制度を探す"),
     ("/partners/", ".card__title", "partner names (株式会社)"),
     ("/roles/", ".card__title", "role titles"),

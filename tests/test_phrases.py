@@ -84,3 +84,8 @@ def test_each_string_is_parsed_once_per_build():
         phrases("制度を探す")
         phrases.parts("制度を探す")
     assert calls == ["制度を探す"]
+
+
+def test_a_range_may_break_after_its_wave_dash(phrases):
+    assert breaks(phrases, "令和5年度〜令和7年度末")[0].endswith("〜")
+    assert breaks(phrases, "〜令和7年度末（2026年3月31日）")[0].startswith("〜令和"), "never a line of 〜 alone"

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import BuildOptions
-from ..content.dates import format_seireki
+from ..content.dates import format_flexdate, format_seireki
 from ..content.sources import cover_label
 from ..freshness import elapsed_text, months_between
 from ..model import COLLECTION_LABELS, KIND_LABELS, PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
@@ -68,6 +68,21 @@ class Helpers:
         if role.kind == "model" or role.status is None:
             return ROLE_KIND_LABELS["model"]
         return ROLE_STATUS_LABELS.get(role.status, role.status) + self.as_of_check(role)
+
+    def status_word(self, program: Program) -> str:
+        """実施中 / 終了 / 開始予定 as the site states it, without the day of the check."""
+        return PROGRAM_STATUS_LABELS[self.site.status(program)]
+
+    def period_text(self, period: Any) -> str:
+        """The period as the ``period`` macro of _macros.html writes it, as a string (for ``phrases``)."""
+        start, end = period.start, period.end
+        if start and end:
+            return f"{format_flexdate(start)}〜{format_flexdate(end)}"
+        if start:
+            return f"{format_flexdate(start)}〜（終了時期の定めなし）"
+        if end:
+            return f"〜{format_flexdate(end)}"
+        return "定めなし"
 
     def status_facet(self, entry: Entry) -> str:
         """The search facet 状況: a few values, so a stale entry is 最新の状況は未確認, not a date."""

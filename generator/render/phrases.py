@@ -35,6 +35,9 @@ _NO_LINE_END = frozenset("（([［｛{〔〈《「『【〘〖")
 _PARTICLE_ENDS = frozenset("のにはをがとでもへやかよねりてた")
 """Hiragana that end a phrase (particles, verb endings): a break after them reads naturally."""
 _SPACE = re.compile(r"(\s+)")
+_RANGE_MARKS = "〜～"
+_RANGE = re.compile(f"(?<=[^{_RANGE_MARKS}\\s][{_RANGE_MARKS}])(?=.)")
+"""A line may break after the 〜 of a range (令和5年度〜｜令和7年度末), whatever BudouX says."""
 _COUNTER_KANA = frozenset("かヶヵケ")
 """The か of 1か月 (and its katakana forms): part of the count."""
 
@@ -103,11 +106,14 @@ def split(text: str, parse: Callable[[str], list[str]]) -> tuple[str, ...]:
             else:
                 pieces.append(chunk)
             continue
-        for phrase in parse(chunk) if not chunk.isascii() else (chunk,):
-            if pieces and not pieces[-1][-1].isspace() and not _may_break(pieces[-1], phrase):
-                pieces[-1] += phrase
-            else:
-                pieces.append(phrase)
+        for part in _RANGE.split(chunk):
+            start = len(pieces)
+            for phrase in parse(part) if not part.isascii() else (part,):
+                joined = len(pieces) > start or (pieces and not pieces[-1][-1].isspace() and pieces[-1][-1] not in _RANGE_MARKS)
+                if joined and not _may_break(pieces[-1], phrase):
+                    pieces[-1] += phrase
+                else:
+                    pieces.append(phrase)
     return tuple(part for piece in pieces for part in _long(piece))
 
 
