@@ -32,6 +32,16 @@ class License:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Where readers can ask the publisher (site.yaml's ``contact``)."""
+
+    name: str
+    url: str
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     title: str
     prefecture: str
@@ -48,6 +58,8 @@ class Config:
     (see ``freshness``): past it, pages state facts as of the review and ``check`` warns."""
     summary_search_max: int = 120
     """A summary longer than this is cut in search snippets: a warning."""
+    contact: Contact | None = None
+    """The publisher's contact, shown on the about and accessibility pages and in the footer."""
 
     def with_overrides(self, *, base_url: str | None = None, base_path: str | None = None) -> "Config":
         """Command-line options (already resolved by ``site_address``) beat site.yaml."""
@@ -162,6 +174,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> Config:
         publisher=data.get("publisher", data["prefecture"]),
         review_interval_months=int(data.get("review_interval_months", 12)),
         summary_search_max=int(data.get("summary_search_max", 120)),
+        contact=Contact(**data["contact"]) if data.get("contact") else None,
     )
 
 

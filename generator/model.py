@@ -78,6 +78,16 @@ ROLE_KIND_LABELS: Mapping[str, str] = MappingProxyType(
     {"model": "モデル（典型例）", "real": "実例"}
 )
 
+MODE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "dispatch": "派遣を受ける",
+        "appointment": "任用・雇用",
+        "advice": "助言を受ける",
+        "outsourcing": "委託",
+    }
+)
+"""How a program lets a municipality work with the person (``modes`` of a program)."""
+
 PROGRAM_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
     {"active": "実施中", "ended": "終了", "upcoming": "開始予定"}
 )
@@ -184,6 +194,8 @@ class Program(Entry):
     level: str
     kinds: tuple[str, ...]
     archetypes: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    """How the person would work: dispatch, appointment, advice, outsourcing (MODE_LABELS)."""
     terms: Terms = field(default_factory=Terms)
     period: Period = field(default_factory=Period)
     aliases: tuple[str, ...] = ()

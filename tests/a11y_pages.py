@@ -44,6 +44,8 @@ PAGES: tuple[PageType, ...] = (
     PageType("支援制度の一覧", "/programs/"),
     PageType("支援制度", "/programs/chiiki-johoka-advisor/"),
     PageType("制度の比較", "/programs/compare/"),
+    PageType("制度を探す", "/programs/find/"),
+    PageType("制度を探す（答えたあと）", "/programs/find/project_manager/advice/"),
     PageType("連携企業の一覧", "/partners/"),
     PageType("連携企業", "/partners/hitachi/"),
     PageType("事例の一覧", "/cases/"),

@@ -85,15 +85,34 @@ def test_text_spacing(a11y_origin, spaced, page_type):
     assert widths[0] <= widths[1], f"{page_type.path}: {spaced.evaluate(TOO_WIDE)}"
 
 
-def test_comparison_table_scrolls_in_its_own_container(a11y_origin, narrow):
-    """比較表は、狭い画面では表の枠の中だけが横にスクロールし、制度名の列は見えたままになる"""
+def test_comparison_table_scrolls_in_its_own_container(a11y_origin, a11y_browser):
+    """比較表は、表が画面より広いときは表の枠の中だけが横にスクロールし、制度名の列と表の題は見えたままになる"""
+    context = a11y_browser.new_context(locale="ja-JP", viewport={"width": 900, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(a11y_origin + "/programs/compare/")
+        box = page.locator(".table-scroll").first
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+        first = page.locator(".compare tbody th[scope=row]").first
+        caption = page.locator(".compare__caption")
+        before, caption_before = first.bounding_box(), caption.bounding_box()
+        box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        assert first.bounding_box()["x"] == pytest.approx(before["x"], abs=1)
+        assert caption.bounding_box()["x"] == pytest.approx(caption_before["x"], abs=1), "the caption's text stays in view"
+    finally:
+        context.close()
+
+
+def test_comparison_is_one_card_per_program_on_a_phone(a11y_origin, narrow):
+    """比較表は、スマートフォンの幅では制度ごとに1枚のカードになり、表と同じ項目を示す"""
     narrow.goto(a11y_origin + "/programs/compare/")
-    box = narrow.locator(".table-scroll").first
-    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
-    first = narrow.locator(".compare tbody th[scope=row]").first
-    before = first.bounding_box()
-    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    assert first.bounding_box()["x"] == pytest.approx(before["x"], abs=1)
+    assert not narrow.locator(".compare-wrap").is_visible()
+    cards = narrow.locator(".compare-card")
+    rows = narrow.locator(".compare tbody tr")
+    assert cards.count() == rows.count() >= 2
+    headers = narrow.eval_on_selector_all(".compare thead th", "els => els.slice(1).map(el => el.textContent.trim())")
+    facts = cards.first.locator("dt").all_text_contents()
+    assert [f.strip() for f in facts] == headers
 
 
 def test_forced_colors(a11y_origin, context):

@@ -59,7 +59,7 @@ def test_renaming_an_archetype_updates_the_role_cards(project: Path, tmp_path: P
     edit(project / "content/archetypes.yaml", "name: サービスデザイナー", "name: 改名した人材像")
     run(project, out)
     roles_index = (out / "roles/index.html").read_text("utf-8")
-    assert "改名した人材像" in roles_index
+    assert "改名した人材像" in roles_index.replace("<wbr>", "")
     assert tree(out) == cold(project, tmp_path)
 
 
@@ -74,7 +74,7 @@ def test_cards_rendered_by_workers_are_kept_and_stay_correct(project: Path, tmp_
     edit(case, title_line, "title: 改名した事例")
     edit(files_of(project, "cases")[1], "\n---\n", "\n---\n本文の先頭に足した段落です。\n\n")
     run(project, out)
-    assert "改名した事例" in (out / "cases/index.html").read_text("utf-8")
+    assert "改名した事例" in (out / "cases/index.html").read_text("utf-8").replace("<wbr>", "")
     assert tree(out) == cold(project, tmp_path)
     shutil.rmtree(project / ".catalog-cache")
     run(project, out)

@@ -255,7 +255,7 @@ def test_formula_injection_is_neutralised(exported):
         if f.format == "CSV":
             for row in read_csv(f):
                 assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
-    assert "'" in exported["data/programs.csv"].description, "the data page explains the apostrophe"
+    assert "'" in exported["data/programs.csv"].format_note, "the data page explains the apostrophe"
 
 
 def test_csv_cell_formats():
@@ -415,7 +415,7 @@ def test_data_file_descriptions(exported):
     for f in exported.values():
         assert f.title and f.description
         assert f.size == len(f.file.data) > 0
-    assert "BOM" in exported["data/programs.csv"].description
+    assert "BOM" in exported["data/programs.csv"].format_note
     assert exported["data/programs.ics"].records == 3
     assert exported["data/programs.csv"].path == "data/programs.csv"
     assert exported["data/programs.csv"].encoding == "UTF-8（BOM付き）"

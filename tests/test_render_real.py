@@ -31,7 +31,7 @@ def test_no_broken_links_and_no_render_errors(built):
 
 def test_every_page_type_exists(built):
     site, files, _problems = built
-    expected = {"index.html", "programs/compare/index.html", "archetypes/index.html", "search/index.html",
+    expected = {"index.html", "programs/compare/index.html", "programs/find/index.html", "archetypes/index.html", "search/index.html",
                 "data/index.html", "about/index.html", "accessibility/index.html", "404.html", "sitemap.xml",
                 "robots.txt"}
     for collection in COLLECTIONS:
@@ -97,3 +97,42 @@ def test_the_link_finder_agrees_with_an_html_parser_on_every_page(built):
         parser = Links()
         parser.feed(page.data.decode("utf-8"))
         assert list(links_of(page.data.decode("utf-8"))) == parser.found, page.path
+
+
+def test_one_search_box_a_page_and_the_roles_in_the_main_navigation(built):
+    _site, files, _problems = built
+    for path in ("index.html", "search/index.html", "programs/index.html", "404.html"):
+        html = files[path].data.decode("utf-8")
+        assert html.count('type="search"') == 1, path
+        nav = html.split('aria-label="主なメニュー"', 1)[1].split("</nav>", 1)[0]
+        assert "/roles/" in nav, path
+
+
+def test_without_a_published_contact_the_pages_say_so_and_where_to_ask(built):
+    """content/site.yaml has no contact: no official source states one (docs/content-audit.md)."""
+    site, files, _problems = built
+    assert site.config.contact is None
+    for path in ("about/index.html", "accessibility/index.html"):
+        html = files[path].data.decode("utf-8").replace("<wbr>", "")
+        assert "問い合わせ先（窓口のページ・メール・電話）は、まだ掲載していません" in html, path
+        assert "所管の省庁・団体の窓口" in html, path
+
+
+def test_a_case_states_its_prefecture_and_municipalities_once(built):
+    site, files, _problems = built
+    for case in site.cases:
+        html = files[f"{case.key}/index.html"].data.decode("utf-8").replace("<wbr>", "")
+        article = html.split("<article>", 1)[1].split("</table>", 1)[0]
+        assert article.count(">都道府県<") == 1, case.key
+        if case.municipalities is not None:
+            assert article.count(f"{case.municipalities}団体") == 1, case.key
+
+
+def test_the_finder_has_a_page_for_every_answer(built):
+    site, files, _problems = built
+    archetypes = [a.id for a in site.archetypes] + ["any"]
+    modes = ["dispatch", "appointment", "advice", "outsourcing", "any"]
+    pages = {f"programs/find/{a}/{m}/index.html" for a in archetypes for m in modes} - {"programs/find/any/any/index.html"}
+    assert pages <= set(files)
+    home = files["index.html"].data.decode("utf-8")
+    assert 'href="/programs/find/"' in home or 'href="/dx-catalog/programs/find/"' in home

@@ -93,7 +93,7 @@ def test_unknown_fields_with_did_you_mean():
         f"{P}:13:1: error[unknown-field]: 知らない項目「sumary」があります。「summary」の間違いではありませんか？",
         f"{P}:14:1: error[unknown-field]: 知らない項目「provder」があります。「provider」の間違いではありませんか？",
         f"{P}:15:1: error[unknown-field]: 知らない項目「foo」があります。使える項目: title, summary, tags, draft, updated, "
-        "provider, level, kinds, archetypes, terms, period, aliases, url, sources, reviewed",
+        "provider, level, kinds, archetypes, modes, terms, period, aliases, url, sources, reviewed",
     ]
 
 

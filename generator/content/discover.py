@@ -31,7 +31,7 @@ ENTRY_FOLDERS: tuple[str, ...] = (*COLLECTIONS, "pages")
 
 RESERVED_SLUGS: dict[str, frozenset[str]] = {
     # Pages the generator makes itself at these paths: an entry there would replace them.
-    "programs": frozenset({"compare"}),
+    "programs": frozenset({"compare", "find"}),
     "pages": frozenset(
         {*COLLECTIONS, "archetypes", "providers", "kinds", "prefectures", "models", "tags",
          "search", "data", "static", "pagefind", "index", "404", "atom", "sitemap", "robots", "_catalog"}

@@ -148,6 +148,7 @@ def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Pro
         level=d["level"],
         kinds=tuple(d["kinds"]),
         archetypes=tuple(d.get("archetypes", ())),
+        modes=tuple(d.get("modes", ())),
         terms=Terms(
             cost_coverage=terms.get("cost_coverage"),
             fiscal_rate=terms.get("fiscal_rate"),

@@ -9,7 +9,7 @@ the entry's collection, after the schema itself:
 - a source with a URL needs the day it was read (``accessed``);
 - a ``covers`` path naming a field this entry leaves empty is a warning (``covers-empty``);
 - a filled ``terms.*`` or ``period.*`` value of a program that no source covers is a
-  warning (``unsourced-fact``), at the line of that value.
+  warning (``unsourced-fact``), at the line of that value; so is a program's ``modes``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ UNCOVERABLE: frozenset[str] = frozenset({"sources", "draft", "updated", "reviewe
 
 SOURCED_GROUPS: Mapping[str, tuple[str, ...]] = {"programs": ("terms", "period")}
 """Per collection, the objects each of whose filled values a source must cover."""
+SOURCED_FIELDS: Mapping[str, tuple[str, ...]] = {"programs": ("modes",)}
+"""Per collection, the fields outside those objects that a source must cover when filled."""
 
 
 @cache
@@ -114,16 +116,20 @@ def source_warnings(parsed: Parsed, collection: str, sources: tuple[Source, ...]
                 problems.append(
                     warning(parsed.path, line, col, "covers-empty", f"出典「{source.title}」が{field_label(schema, path.split('.'))}を示すとしていますが、この項目にはその値が書かれていません。値を書くか、covers から外してください")
                 )
-    for group in SOURCED_GROUPS.get(collection, ()):
-        values = parsed.data.get(group)
-        for key in values if isinstance(values, dict) else ():
-            path = f"{group}.{key}"
-            if _filled(values[key]) and not any(s.states(path) for s in sources):
-                line, col = parsed.where((group, key))
-                problems.append(
-                    warning(parsed.path, line, col, "unsourced-fact", f"{field_label(schema, (group, key))}の値を示す出典がありません。この値を述べている資料を sources に書き、その covers に {path} を加えてください")
-                )
+    filled = [(group, key) for group in SOURCED_GROUPS.get(collection, ()) for key in _keys(parsed.data.get(group))]
+    filled += [(key,) for key in SOURCED_FIELDS.get(collection, ()) if key in parsed.data]
+    for at in filled:
+        path = ".".join(at)
+        if _filled(_value(parsed.data, path)) and not any(s.states(path) for s in sources):
+            line, col = parsed.where(at)
+            problems.append(
+                warning(parsed.path, line, col, "unsourced-fact", f"{field_label(schema, at)}の値を示す出典がありません。この値を述べている資料を sources に書き、その covers に {path} を加えてください")
+            )
     return problems
+
+
+def _keys(values: Any) -> tuple[str, ...]:
+    return tuple(values) if isinstance(values, dict) else ()
 
 
 def _value(data: Any, path: str) -> Any:

@@ -65,6 +65,9 @@ class DataFile:
     """Rows without the header, array items or events; None when it has no such count."""
     columns: tuple[Column, ...]
     description: str
+    """What the file holds (the data page shows it in the file's row)."""
+    format_note: str = ""
+    """How every file of its format is written (CSV_NOTE, JSON_NOTE): the data page says it once."""
     updated: date | None = None
     """Latest ``updated`` of the entries in the file (None for schemas): from content, not the clock."""
     encoding: str = "UTF-8"
@@ -219,7 +222,8 @@ def _csv_file(run: _Run, table: Table) -> DataFile:
         format="CSV",
         records=count,
         columns=table.columns,
-        description=f"{table.description}{CSV_NOTE}",
+        description=table.description,
+        format_note=CSV_NOTE,
         updated=run.updated[table.dated_by],
         encoding="UTF-8（BOM付き）",
         layout=built.layout,
@@ -267,7 +271,8 @@ def _json_file(run: _Run, table: Table) -> DataFile:
         format="JSON",
         records=count,
         columns=(),
-        description=f"{table.description}{JSON_NOTE}",
+        description=table.description,
+        format_note=JSON_NOTE,
         updated=run.updated[table.dated_by],
         layout=built.layout,
     )

@@ -6,7 +6,7 @@ the exact class the export stage uses. Known fields: ``path`` (site path,
 required), ``title``, ``description``, ``media_type`` or ``format``, ``size``
 or ``bytes`` (bytes), ``records`` or ``record_count``, ``updated`` (date or
 FlexDate), ``encoding``, ``columns`` (items with ``name`` and ``description``,
-or pairs).
+or pairs), ``format_note`` (how every file of its format is written).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class DataFileView:
     updated: date | None
     encoding: str
     columns: tuple[Column, ...]
+    format_note: str = ""
 
     @property
     def size_text(self) -> str:
@@ -89,6 +90,7 @@ def data_file_views(items: Iterable[Any]) -> tuple[DataFileView, ...]:
                 updated=updated if isinstance(updated, date) else None,
                 encoding=str(_field(item, "encoding") or ""),
                 columns=_columns(_field(item, "columns")),
+                format_note=str(_field(item, "format_note") or ""),
             )
         )
     return tuple(views)

@@ -61,7 +61,7 @@ class Dependencies:
                 for keys in mentions.values():
                     refs += keys
             return refs
-        if path == "programs/compare/":
+        if path == "programs/compare/" or path.startswith("programs/find/"):
             return self.collections["programs"]
         if path[:-1] in self.collections and path.endswith("/"):
             return self.collections[path[:-1]]

@@ -1,7 +1,8 @@
 """Jinja filters that format values for Japanese readers.
 
 They depend on nothing but the value: site-dependent helpers (URLs, status)
-are passed to each template by ``pages.py``.
+are passed to each template by ``pages.py``. ``phrases`` (phrases.py) keeps what it
+worked out for the environment it is installed in, i.e. for one build.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import jinja2
 from markupsafe import Markup
 
 from ..content.dates import format_flexdate, format_wareki
+from .phrases import Phrases
 from ..model import (
     COLLECTION_LABELS,
     FORM_LABELS,
     HOST_LABELS,
     KIND_LABELS,
     LEVEL_LABELS,
+    MODE_LABELS,
     MODEL_LABELS,
     PROGRAM_STATUS_LABELS,
     ROLE_STATUS_LABELS,
@@ -30,6 +33,7 @@ LABELS = {
     "collection": COLLECTION_LABELS,
     "level": LEVEL_LABELS,
     "kind": KIND_LABELS,
+    "mode": MODE_LABELS,
     "model": MODEL_LABELS,
     "host": HOST_LABELS,
     "form": FORM_LABELS,
@@ -94,6 +98,7 @@ def jsonld(data: Any) -> Markup:
 
 
 def install(env: jinja2.Environment) -> None:
+    phrases = Phrases()
     env.filters.update(
         flexdate=flexdate,
         wareki=wareki,
@@ -103,4 +108,6 @@ def install(env: jinja2.Environment) -> None:
         yes_no=yes_no,
         label=label,
         jsonld=jsonld,
+        phrases=phrases,
+        phrase_parts=phrases.parts,
     )

@@ -16,11 +16,12 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import BuildOptions
-from ..content.dates import format_seireki
+from ..content.dates import format_flexdate, format_seireki
 from ..content.sources import cover_label
 from ..freshness import elapsed_text, months_between
-from ..model import PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
+from ..model import COLLECTION_LABELS, KIND_LABELS, PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
 from ..problems import Problem, error
+from . import decide
 from .cards import Cards, Stored
 from .jsonld import graph
 from .markdown import markdown_to_html
@@ -37,6 +38,8 @@ class Helpers:
     _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """URLs already made in this build: every page links the same menus and sections."""
     _covered: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, compare=False, repr=False)
+    _once: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    """What ``once`` rendered in this build (and process), by (part, entry key)."""
     """Per entry, each field its sources cover → their numbers (see ``cites``)."""
 
     def url(self, path: str) -> str:
@@ -65,6 +68,21 @@ class Helpers:
         if role.kind == "model" or role.status is None:
             return ROLE_KIND_LABELS["model"]
         return ROLE_STATUS_LABELS.get(role.status, role.status) + self.as_of_check(role)
+
+    def status_word(self, program: Program) -> str:
+        """実施中 / 終了 / 開始予定 as the site states it, without the day of the check."""
+        return PROGRAM_STATUS_LABELS[self.site.status(program)]
+
+    def period_text(self, period: Any) -> str:
+        """The period as the ``period`` macro of _macros.html writes it, as a string (for ``phrases``)."""
+        start, end = period.start, period.end
+        if start and end:
+            return f"{format_flexdate(start)}〜{format_flexdate(end)}"
+        if start:
+            return f"{format_flexdate(start)}〜（終了時期の定めなし）"
+        if end:
+            return f"〜{format_flexdate(end)}"
+        return "定めなし"
 
     def status_facet(self, entry: Entry) -> str:
         """The search facet 状況: a few values, so a stale entry is 最新の状況は未確認, not a date."""
@@ -134,6 +152,40 @@ class Helpers:
     def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
         """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
         return tuple(cover_label(entry.collection, path) for path in source.covers)
+
+    def once(self, part: str, entry: Entry, render: Any) -> Any:
+        """``render(entry)`` (a macro) the first time a page asks for this part of this entry in
+        this build; the same markup after that. For a part that shows only its entry and site-wide
+        values (the contract of cards, see cards.py)."""
+        key = (part, entry.key)
+        found = self._once.get(key)
+        if found is None:
+            found = self._once[key] = render(entry)
+        return found
+
+    def status_rank(self, program: Program) -> int:
+        """The comparison's first order (decide.status_rank): 実施中 0 … 終了 4."""
+        return decide.status_rank(self.site, program)
+
+    def any_stale(self, entries: Sequence[Entry]) -> bool:
+        return any(self.site.stale(e) for e in entries)
+
+    def compare_sorts(self, program: Program) -> dict[str, str]:
+        """Column key → what the comparison sorts the program by (decide.sort_values)."""
+        return decide.sort_values(self.site, program)
+
+    def compare_values(self, program: Program) -> dict[str, tuple[str, ...]]:
+        """Facet → the program's values, for the comparison's filters."""
+        return decide.row_values(self.site, program)
+
+    def facet_values(self) -> tuple[str, ...]:
+        """Every value the search page's facets can show (for their phrase breaks)."""
+        site = self.site
+        values = {*COLLECTION_LABELS.values(), "サイトの案内", *(a.name for a in site.archetypes), *KIND_LABELS.values()}
+        values.update(p for program in site.programs for p in program.provider)
+        values.update(e.prefecture for e in (*site.cases, *site.roles) if getattr(e, "prefecture", None))
+        values.update(self.status_facet(e) for e in (*site.programs, *site.roles))
+        return tuple(sorted(values))
 
     def by_status(self, programs: Sequence[Program]) -> tuple[Program, ...]:
         """実施中, then 開始予定, then 終了; the site's order within each."""

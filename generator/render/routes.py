@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping, Sequence
 from urllib.parse import unquote
 
+from . import decide
 from .datafiles import DataCatalog, data_file_views
 from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
 
@@ -103,6 +104,7 @@ def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
         routes.append(_collection_index(site, collection))
         if collection == "programs":
             routes.append(_compare(site))
+            routes.extend(_finder(site))
         routes.extend(map(_entry_route(collection), site.collection(collection)))
     routes.append(_archetype_index(site))
     routes.extend(_archetype(site, archetype) for archetype in site.archetypes)
@@ -208,15 +210,58 @@ def _collection_index(site: Site, collection: str) -> Route:
 
 
 def _compare(site: Site) -> Route:
+    def context() -> Mapping[str, Any]:
+        programs = decide.compare_order(site, site.programs)
+        return {"programs": programs, "facets": decide.compare_facets(site, programs)}
+
     return Route(
         path="programs/compare/",
         template="compare.html",
         title="支援制度の比較",
-        description="すべての支援制度の所管・種類・費用負担・措置率・期間などを一つの表で比べられます。",
+        description="支援制度の状況・期間・費用負担・措置率・上限を一つの表で比べ、並べ替えや絞り込みができます。",
         crumbs=(Crumb(HOME, ""), Crumb(COLLECTION_LABELS["programs"], "programs/"), Crumb("制度の比較", "programs/compare/")),
-        context=MappingProxyType({"programs": site.programs}),
+        context=Deferred(context),
         feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
     )
+
+
+FINDER_TITLE = "制度を探す"
+
+
+def _finder(site: Site) -> list[Route]:
+    """「制度を探す」: the start page and one page per answer to its two questions."""
+    archetypes, modes = decide.archetype_choices(site), decide.mode_choices()
+    shared = Deferred(lambda: _finder_shared(site))
+    crumbs = (_HOME_CRUMB, Crumb(COLLECTION_LABELS["programs"], "programs/"), Crumb(FINDER_TITLE, "programs/find/"))
+    routes = []
+    for a in archetypes:
+        for m in modes:
+            path = decide.finder_path(a.value, m.value)
+            start = path == "programs/find/"
+            title = FINDER_TITLE if start else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × {m.label if m.value != decide.ANY else '関わり方を問わない'}"
+            routes.append(Route(
+                path=path,
+                template="finder.html",
+                title=title,
+                description="必要な人材像と、その人にどう関わってもらうかを選ぶと、使える支援制度と、合う理由・制限を示します。",
+                crumbs=crumbs if start else (*crumbs, Crumb(title.split(": ", 1)[1], path)),
+                context=MappingProxyType({"archetype": a, "mode": m, "finder": shared, "start": start}),
+                feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
+            ))
+    return routes
+
+
+def _finder_shared(site: Site) -> Mapping[str, Any]:
+    programs = decide.compare_order(site, site.programs)
+    return {
+        "archetypes": decide.archetype_choices(site),
+        "modes": decide.mode_choices(),
+        "programs": programs,
+        "counts": decide.counts(site, programs),
+        "fits": lambda a, m: decide.fits(site, programs, a, m),
+        "path": decide.finder_path,
+        "any": decide.ANY,
+    }
 
 
 def _entry_route(collection: str) -> Callable[[Any], Route]:

@@ -232,6 +232,21 @@ function sortedValues(name, values) {
   });
 }
 
+// The phrases of each facet value, worked out when the site was built (BudouX): a label breaks
+// between them, never inside a word (プロジェクトマネージャー) or a count.
+const PHRASES = Object.fromEntries(
+  [...document.querySelectorAll("[data-search-phrases] [data-value]")].map((span) => [
+    span.dataset.value,
+    [...span.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.data),
+  ]),
+);
+
+function withBreaks(value) {
+  const parts = PHRASES[value];
+  if (!Array.isArray(parts)) return [value];
+  return parts.flatMap((part, index) => (index ? [document.createElement("wbr"), part] : [part]));
+}
+
 function buildFacets(box, facets, requested) {
   const checkboxes = [];
   let serial = 0;
@@ -256,7 +271,7 @@ function buildFacets(box, facets, requested) {
       const label = document.createElement("label");
       label.htmlFor = id;
       const text = document.createElement("span");
-      text.textContent = value;
+      text.append(...withBreaks(value));
       const count = document.createElement("span");
       count.className = "search-facet__count";
       label.append(text, count);
