@@ -212,7 +212,7 @@ def test_programs_index_groups_by_status_and_unconfirmed_programs_apart():
 def test_dates_show_wareki_with_seireki():
     html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
     assert "令和7年度末（2026年3月31日）" in html
-    assert "0.7（経費の70%）" in html
+    assert "<td>0.7 <a class=\"fn\"" in html and "経費の70%" not in html  # a rate in a formula, never a share of the cost
 
 
 def test_sub_path_links_resolve():

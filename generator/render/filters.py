@@ -61,12 +61,14 @@ def yen(amount: int | None) -> str:
 
 
 def rate(value: float | None) -> str:
-    """0.7 → 0.7（経費の70%）."""
+    """0.7 → 0.7, as the sources write it.
+
+    A 措置率 is a rate in the formula of 特別交付税, not the share of the cost that is paid back:
+    it is never shown as a percentage of the cost.
+    """
     if value is None:
         return ""
-    percent = round(value * 100, 1)
-    shown = int(percent) if percent == int(percent) else percent
-    return f"{value:g}（経費の{shown}%）"
+    return f"{value:g}"
 
 
 def hours(value: float | None) -> str:
