@@ -10,9 +10,10 @@ To add a case: create tests/fixtures/invalid/<new-case>/ with the overlay files,
 
     UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/test_check_cli.py -k new-case
 
-which writes its expected.txt. READ the regenerated file and confirm each message is right
-(path, line, column, code and wording) before committing it: a wrong message is a bug to fix
-in the generator, not an expectation to freeze. Binary inputs (Shift_JIS, UTF-16, NUL bytes,
+which writes its expected.txt and fails, naming it (under CI=true it refuses to write). READ
+the regenerated file and confirm each message is right (path, line, column, code and wording)
+before committing it and running the test again without the variable: a wrong message is a
+bug to fix in the generator, not an expectation to freeze. Binary inputs (Shift_JIS, UTF-16, NUL bytes,
 huge files) are generated in tests/test_bad_inputs.py instead.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHECK_AS_OF, FIXTURES, check_lines, copy_minimal_project, write_files
+from expected_files import rewrite, update_requested
 
 from generator.cli import main
 
@@ -60,8 +62,8 @@ def test_there_are_invalid_cases():
 def test_invalid_fixture_site(case, tmp_path):
     lines = check_lines(invalid_project(case, tmp_path / "project"))
     expected_file = INVALID / case / "expected.txt"
-    if os.environ.get("UPDATE_EXPECTED") == "1":
-        expected_file.write_text("".join(f"{line}\n" for line in lines), "utf-8")
+    if update_requested("UPDATE_EXPECTED"):
+        rewrite("UPDATE_EXPECTED", {expected_file: "".join(f"{line}\n" for line in lines).encode("utf-8")})
     expected = expected_file.read_text("utf-8").splitlines()
     assert lines == expected
     assert lines, "an invalid case must produce at least one problem"
