@@ -104,20 +104,24 @@ def test_the_real_content_passes_check(capsys, monkeypatch):
     assert capsys.readouterr().err.splitlines()[-1].endswith("問題はありません")
 
 
-def test_check_writes_nothing_but_its_cache(tmp_path):
+def test_check_writes_nothing_at_all(tmp_path):
+    """Not the validation cache either: every file and folder keeps its bytes and its time,
+    whether or not a build left a cache for check to read (tests/test_user_paths.py runs the
+    command from the project folder)."""
     project = invalid_project("warnings", tmp_path / "project")
 
-    def tree() -> dict[str, bytes]:
-        return {
-            str(p.relative_to(project)): p.read_bytes()
-            for p in project.rglob("*")
-            if p.is_file() and ".catalog-cache" not in p.parts
-        }
+    def listing() -> dict[str, tuple[int, bytes]]:
+        return {str(p.relative_to(tmp_path)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"") for p in [tmp_path, *tmp_path.rglob("*")]}
 
-    before = tree()
+    before = listing()
     main(["check", "--project", str(project), *AS_OF_ARG])
-    assert tree() == before
-    assert not (project / "site").exists()
+    assert listing() == before
+    assert not (project / ".catalog-cache").exists() and not (project / "site").exists()
+    assert main(["build", "--project", str(project), "--no-search", "--quiet", *AS_OF_ARG]) == 0
+    write_files(project, {"content/programs/advisor.md": (project / "content/programs/advisor.md").read_text("utf-8") + "\n変えた本文。\n"})
+    before = listing()
+    main(["check", "--project", str(project), *AS_OF_ARG])
+    assert listing() == before
 
 
 def test_strict_fails_on_warnings(tmp_path, capsys):
