@@ -50,6 +50,12 @@ def test_every_command_gets_the_same_defaults() -> None:
         assert (options.base_url, options.base_path) == (None, None)
 
 
+def test_the_output_is_the_projects_site_wherever_the_command_runs() -> None:
+    assert resolve_options(Path("some/project")).output == Path("some/project/site")
+    assert resolve_options(Path("some/project"), output=Path("public")).output == Path("public")
+    assert cli_options("--project", "../p").output == Path("../p/site")
+
+
 def test_the_build_date() -> None:
     assert build_date(date(2020, 1, 2), {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2020, 1, 2)
     assert build_date(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2023, 11, 15)  # 07:13 in Japan
