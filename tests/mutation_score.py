@@ -8,6 +8,7 @@ harmless: the script lists those that are not and exits 1 if there are any.
 
     .venv/bin/python tests/mutation_score.py            # the table, and the unexplained survivors
     .venv/bin/python tests/mutation_score.py --all      # every survivor, explained or not
+    .venv/bin/python tests/mutation_score.py --results DIR   # results copied elsewhere (*.py.meta)
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ DOC = ROOT / "docs" / "testing.md"
 KILLED = {"killed", "timeout"}
 
 
-def statuses() -> dict[str, str]:
+def statuses(results: Path = MUTANTS) -> dict[str, str]:
     from mutmut.stats import status_by_exit_code
 
     found = {}
-    for meta in sorted(MUTANTS.rglob("*.py.meta")):
+    for meta in sorted(results.rglob("*.py.meta")):
         for name, code in json.loads(meta.read_text("utf-8"))["exit_code_by_key"].items():
             found[name] = status_by_exit_code[code]
     return found
@@ -50,7 +51,8 @@ def is_explained(mutant: str, names: set[str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    found = statuses()
+    results = Path(argv[argv.index("--results") + 1]) if "--results" in argv else MUTANTS
+    found = statuses(results)
     if not found:
         print("No results: run `make mutate` first.", file=sys.stderr)
         return 2
