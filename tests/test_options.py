@@ -50,6 +50,21 @@ def test_every_command_gets_the_same_defaults() -> None:
         assert (options.base_url, options.base_path) == (None, None)
 
 
+def test_resolve_options_defaults_and_every_field_passed_on() -> None:
+    assert resolve_options(Path("p"), as_of=CHECK_AS_OF) == BuildOptions(Path("p"), Path("p/site"), CHECK_AS_OF)
+    assert resolve_options(Path("p"), as_of=CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True) == BuildOptions(
+        Path("p"), Path("p/site"), CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True
+    )
+
+
+def test_absolute_urls_of_site_paths() -> None:
+    from generator.config import Config
+
+    config = Config(title="t", prefecture="長野県", base_url="https://example.jp", base_path="/dx/")
+    assert config.absolute_url("/programs/x/") == config.absolute_url("programs/x/") == "https://example.jp/dx/programs/x/"
+    assert config.url("/data/") == "/dx/data/"
+
+
 def test_the_output_is_the_projects_site_wherever_the_command_runs() -> None:
     assert resolve_options(Path("some/project")).output == Path("some/project/site")
     assert resolve_options(Path("some/project"), output=Path("public")).output == Path("public")

@@ -303,7 +303,7 @@ def test_every_keyword_of_a_schema_is_found_and_values_are_not_keywords():
 
     schema = {
         "type": "object",
-        "properties": {"a": {"type": "array", "items": {"dependentSchemas": {}}}, "b": {"anyOf": [{"not": {}}]}},
+        "properties": {"a": {"type": "array", "items": {"dependentSchemas": {}}}, "b": {"anyOf": [{"not": {}}, {"type": "null"}]}},
         "required": ["a"],
         "examples": [{"exampleKey": 1}],
         "enum": [{"enumKey": 1}],
