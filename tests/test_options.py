@@ -230,3 +230,28 @@ def test_serve_prints_only_the_problems_that_changed(tmp_path: Path) -> None:
     assert report(old, other) == ["直った問題 1 件、前回と同じ問題 2 件（表示は省きます）"]  # and not new again
     assert report() == ["直った問題 2 件"]
     assert report() == []
+
+
+def test_the_license_in_site_yaml() -> None:
+    from generator.config import License, config_from_mapping
+
+    site = {"title": "t", "prefecture": "長野県", "base_url": "https://example.jp"}
+    assert config_from_mapping(site).license == License()
+    assert config_from_mapping({**site, "license": "CC0 1.0"}).license == License(name="CC0 1.0")
+    assert config_from_mapping({**site, "license": {"name": "CC0 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/deed.ja", "note": "x"}}).license == License(
+        "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.ja"
+    )
+
+
+@pytest.mark.parametrize(("text", "field"), [("/../", "path"), ("//", "path"), ("ftp://x", "url"), ("https://x.jp/a/b/c/../", "url")])
+def test_an_address_error_says_which_part_is_wrong(text: str, field: str) -> None:
+    with pytest.raises(AddressError) as refused:
+        site_address(text, None) if field == "url" else site_address(None, text)
+    assert refused.value.field == field
+
+
+def test_a_base_path_keeps_every_letter_of_its_folders() -> None:
+    from generator.config import parse_base_path
+
+    assert parse_base_path("X") == "/X/"
+    assert parse_base_path("/Xroad/X/") == "/Xroad/X/"
