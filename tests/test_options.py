@@ -255,3 +255,32 @@ def test_a_base_path_keeps_every_letter_of_its_folders() -> None:
 
     assert parse_base_path("X") == "/X/"
     assert parse_base_path("/Xroad/X/") == "/Xroad/X/"
+
+
+def test_site_yaml_defaults_and_every_field_read() -> None:
+    from generator.config import Config, License, config_from_mapping
+
+    assert config_from_mapping({"title": "t", "prefecture": "長野県"}) == Config(
+        title="t", prefecture="長野県", base_url="http://localhost:8000", base_path="/", description="", language="ja",
+        license=License(), publisher="長野県", review_interval_months=12, summary_search_max=120,
+    )
+    given = {
+        "title": "t", "prefecture": "長野県", "base_url": "https://example.jp", "base_path": "/dx/", "description": "説明",
+        "language": "ja-JP", "publisher": "長野県企画振興部", "review_interval_months": "6", "summary_search_max": "90",
+    }
+    assert config_from_mapping(given) == Config(
+        title="t", prefecture="長野県", base_url="https://example.jp", base_path="/dx/", description="説明", language="ja-JP",
+        license=License(), publisher="長野県企画振興部", review_interval_months=6, summary_search_max=90,
+    )
+
+
+def test_a_base_url_keeps_every_letter_of_its_path_and_refuses_queries() -> None:
+    assert site_address("https://example.jp/X/", None) == ("https://example.jp", "/X/")
+    assert site_address("https://example.jp/X", None) == ("https://example.jp", "/X/")
+    for bad in ("https://example.jp/a?b", "https://example.jp/#x"):
+        with pytest.raises(AddressError) as refused:
+            site_address(bad, None)
+        assert refused.value.field == "url"
+    with pytest.raises(AddressError) as refused:
+        site_address("https://example.jp/.git/", None)
+    assert refused.value.field == "url"
