@@ -188,7 +188,12 @@ def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     options = _options(args)
-    result = build(options, progress=_progress(options.quiet))
+    progress = _progress(options.quiet)
+    try:
+        result = build(options, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()  # the problems and the last line start on a line of their own
     report(result.problems, quiet=options.quiet)
     if not result.ok:
         # A search-index failure is not the content's fault: exit 3, not 1.
@@ -269,14 +274,31 @@ def _review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress(quiet: bool):
+class _Progress:
+    """Progress of a long build on a terminal: one line, rewritten in place, erased when the build ends."""
+
+    LABELS = {"render": "ページを作成しています", "write": "ファイルを書き込んでいます"}
+    ERASE = "\r\x1b[2K"
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        label = self.LABELS.get(stage, stage)
+        counted = f" {done}/{total}" if total > 1 else ""
+        print(f"{self.ERASE}{label}…{counted}", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            print(self.ERASE, end="", file=sys.stderr, flush=True)
+            self.shown = False
+
+
+def _progress(quiet: bool) -> _Progress | None:
     if quiet or not sys.stderr.isatty():
         return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    return show
+    return _Progress()
 
 
 if __name__ == "__main__":  # pragma: no cover

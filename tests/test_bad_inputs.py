@@ -266,9 +266,6 @@ CASES: tuple[Bad, ...] = (
         ("content/pages/search.md:0:0: error[reserved-slug]: ファイル名「search.md」はサイトが自動で作るページ（/search/）と重なるため使えません",)),
 )
 
-KNOWN_GAPS: tuple[Bad, ...] = ()
-"""Bad inputs that are not refused yet; strict xfail, so fixing one makes the suite say so."""
-
 ACCEPTED: Mapping[str, Mapping[str, Content]] = {
     "utf-8-bom": {P: b"\xef\xbb\xbf" + PROGRAM.encode()},
     "crlf": {P: PROGRAM.replace("\n", "\r\n").encode()},
@@ -339,12 +336,7 @@ def test_the_corpus_is_large_and_distinct():
     assert {"programs", "partners", "cases", "roles", "pages", S, A} <= touched
 
 
-GAP = pytest.mark.xfail(strict=True, reason="route collisions are not detected yet (render/routes.py): reported to the lead")
-
-
-@pytest.mark.parametrize(
-    "bad", [*CASES, *(pytest.param(b, marks=GAP) for b in KNOWN_GAPS)], ids=lambda b: b.name
-)
+@pytest.mark.parametrize("bad", CASES, ids=lambda b: b.name)
 def test_bad_input_is_refused_and_the_site_is_untouched(bad, tmp_path, published, capsys, monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     project = bad_project(bad, tmp_path)

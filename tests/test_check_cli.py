@@ -10,9 +10,10 @@ To add a case: create tests/fixtures/invalid/<new-case>/ with the overlay files,
 
     UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/test_check_cli.py -k new-case
 
-which writes its expected.txt. READ the regenerated file and confirm each message is right
-(path, line, column, code and wording) before committing it: a wrong message is a bug to fix
-in the generator, not an expectation to freeze. Binary inputs (Shift_JIS, UTF-16, NUL bytes,
+which writes its expected.txt and fails, naming it (under CI=true it refuses to write). READ
+the regenerated file and confirm each message is right (path, line, column, code and wording)
+before committing it and running the test again without the variable: a wrong message is a
+bug to fix in the generator, not an expectation to freeze. Binary inputs (Shift_JIS, UTF-16, NUL bytes,
 huge files) are generated in tests/test_bad_inputs.py instead.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHECK_AS_OF, FIXTURES, check_lines, copy_minimal_project, write_files
+from expected_files import rewrite, update_requested
 
 from generator.cli import main
 
@@ -60,8 +62,8 @@ def test_there_are_invalid_cases():
 def test_invalid_fixture_site(case, tmp_path):
     lines = check_lines(invalid_project(case, tmp_path / "project"))
     expected_file = INVALID / case / "expected.txt"
-    if os.environ.get("UPDATE_EXPECTED") == "1":
-        expected_file.write_text("".join(f"{line}\n" for line in lines), "utf-8")
+    if update_requested("UPDATE_EXPECTED"):
+        rewrite("UPDATE_EXPECTED", {expected_file: "".join(f"{line}\n" for line in lines).encode("utf-8")})
     expected = expected_file.read_text("utf-8").splitlines()
     assert lines == expected
     assert lines, "an invalid case must produce at least one problem"
@@ -102,20 +104,24 @@ def test_the_real_content_passes_check(capsys, monkeypatch):
     assert capsys.readouterr().err.splitlines()[-1].endswith("問題はありません")
 
 
-def test_check_writes_nothing_but_its_cache(tmp_path):
+def test_check_writes_nothing_at_all(tmp_path):
+    """Not the validation cache either: every file and folder keeps its bytes and its time,
+    whether or not a build left a cache for check to read (tests/test_user_paths.py runs the
+    command from the project folder)."""
     project = invalid_project("warnings", tmp_path / "project")
 
-    def tree() -> dict[str, bytes]:
-        return {
-            str(p.relative_to(project)): p.read_bytes()
-            for p in project.rglob("*")
-            if p.is_file() and ".catalog-cache" not in p.parts
-        }
+    def listing() -> dict[str, tuple[int, bytes]]:
+        return {str(p.relative_to(tmp_path)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"") for p in [tmp_path, *tmp_path.rglob("*")]}
 
-    before = tree()
+    before = listing()
     main(["check", "--project", str(project), *AS_OF_ARG])
-    assert tree() == before
-    assert not (project / "site").exists()
+    assert listing() == before
+    assert not (project / ".catalog-cache").exists() and not (project / "site").exists()
+    assert main(["build", "--project", str(project), "--no-search", "--quiet", *AS_OF_ARG]) == 0
+    write_files(project, {"content/programs/advisor.md": (project / "content/programs/advisor.md").read_text("utf-8") + "\n変えた本文。\n"})
+    before = listing()
+    main(["check", "--project", str(project), *AS_OF_ARG])
+    assert listing() == before
 
 
 def test_strict_fails_on_warnings(tmp_path, capsys):

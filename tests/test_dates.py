@@ -123,6 +123,7 @@ def test_fiscal_years_by_role(text, start, end):
     ("text", "start", "end"),
     [
         ("2023年10月", date(2023, 10, 1), date(2023, 10, 31)),
+        ("2024年1月", date(2024, 1, 1), date(2024, 1, 31)),  # the first month of the year
         ("令和5年2月", date(2023, 2, 1), date(2023, 2, 28)),
         ("2024年2月", date(2024, 2, 1), date(2024, 2, 29)),
         ("2023年12月", date(2023, 12, 1), date(2023, 12, 31)),

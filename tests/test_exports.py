@@ -464,3 +464,43 @@ def test_real_content_exports_match_content_and_schemas(real_site):
     assert case_programs == {(c.slug, p) for c in real_site.cases for p in c.programs}
     events = sum((p.period.start is not None) + (p.period.end is not None) for p in real_site.programs)
     assert exported["data/programs.ics"].records == events
+
+
+# --- what each data file says about itself (the data page lists it) ------------------------------
+
+
+def test_each_data_file_has_its_media_type_format_and_record_count(exported):
+    kinds = {".csv": ("text/csv; charset=utf-8", "CSV"), ".ics": ("text/calendar", "iCalendar")}
+    for path, f in exported.items():
+        if path.startswith("data/schema/"):
+            media, form = "application/schema+json", "JSON Schema"
+        elif path.endswith(".json"):
+            media, form = "application/json", "JSON"
+        else:
+            media, form = kinds[path[path.rindex("."):]]
+        assert (f.path, f.file.media_type, f.format) == (path, media, form), path
+        if form == "CSV":
+            assert f.records == len(read_csv(f)), path
+        elif form == "JSON":
+            assert f.records == len(json.loads(f.file.data)), path
+        elif form == "JSON Schema":
+            assert f.records is None and f.updated is None and f.columns == ()
+            assert json.loads(f.file.data)["$id"] == f"https://example.jp/dx-catalog/{path}"
+
+
+def test_encode_json_one_record_a_line_or_indented():
+    from generator.output.exports import encode_json
+
+    assert encode_json([]) == b"[]\n"
+    assert encode_json([{"b": 1, "a": "日本"}, {"c": None}]) == '[\n{"a": "日本", "b": 1},\n{"c": null}\n]\n'.encode()
+    assert encode_json({"b": [1], "a": "日本"}) == '{\n  "a": "日本",\n  "b": [\n    1\n  ]\n}\n'.encode()
+
+
+def test_csv_cell_of_a_text_subclass():
+    class Text(str):
+        pass
+
+    assert csv_cell(Text("=1+1")) == "'=1+1"
+    assert csv_cell(Text("a\nb")) == "a b"
+    assert csv_cell(Text("ok")) == "ok"
+    assert csv_cell(False) == "false"

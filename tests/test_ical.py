@@ -85,4 +85,6 @@ def test_encode_calendar_deterministic_and_uses_stamp():
     assert one == encode_calendar([event], name="n", description="d")
     assert b"DTSTAMP:20250102T000000Z\r\n" in one
     assert b"DTEND;VALUE=DATE:20260401\r\n" in one
+    two = encode_calendar([event, event], name="n", description="d")
+    assert two.count(b"END:VEVENT\r\nBEGIN:VEVENT\r\n") == 1 and two.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert program_events(make_site()) == program_events(make_site())

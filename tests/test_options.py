@@ -50,6 +50,27 @@ def test_every_command_gets_the_same_defaults() -> None:
         assert (options.base_url, options.base_path) == (None, None)
 
 
+def test_resolve_options_defaults_and_every_field_passed_on() -> None:
+    assert resolve_options(Path("p"), as_of=CHECK_AS_OF) == BuildOptions(Path("p"), Path("p/site"), CHECK_AS_OF)
+    assert resolve_options(Path("p"), as_of=CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True) == BuildOptions(
+        Path("p"), Path("p/site"), CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True
+    )
+
+
+def test_absolute_urls_of_site_paths() -> None:
+    from generator.config import Config
+
+    config = Config(title="t", prefecture="長野県", base_url="https://example.jp", base_path="/dx/")
+    assert config.absolute_url("/programs/x/") == config.absolute_url("programs/x/") == "https://example.jp/dx/programs/x/"
+    assert config.url("/data/") == "/dx/data/"
+
+
+def test_the_output_is_the_projects_site_wherever_the_command_runs() -> None:
+    assert resolve_options(Path("some/project")).output == Path("some/project/site")
+    assert resolve_options(Path("some/project"), output=Path("public")).output == Path("public")
+    assert cli_options("--project", "../p").output == Path("../p/site")
+
+
 def test_the_build_date() -> None:
     assert build_date(date(2020, 1, 2), {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2020, 1, 2)
     assert build_date(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2023, 11, 15)  # 07:13 in Japan
@@ -209,3 +230,57 @@ def test_serve_prints_only_the_problems_that_changed(tmp_path: Path) -> None:
     assert report(old, other) == ["直った問題 1 件、前回と同じ問題 2 件（表示は省きます）"]  # and not new again
     assert report() == ["直った問題 2 件"]
     assert report() == []
+
+
+def test_the_license_in_site_yaml() -> None:
+    from generator.config import License, config_from_mapping
+
+    site = {"title": "t", "prefecture": "長野県", "base_url": "https://example.jp"}
+    assert config_from_mapping(site).license == License()
+    assert config_from_mapping({**site, "license": "CC0 1.0"}).license == License(name="CC0 1.0")
+    assert config_from_mapping({**site, "license": {"name": "CC0 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/deed.ja", "note": "x"}}).license == License(
+        "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.ja"
+    )
+
+
+@pytest.mark.parametrize(("text", "field"), [("/../", "path"), ("//", "path"), ("ftp://x", "url"), ("https://x.jp/a/b/c/../", "url")])
+def test_an_address_error_says_which_part_is_wrong(text: str, field: str) -> None:
+    with pytest.raises(AddressError) as refused:
+        site_address(text, None) if field == "url" else site_address(None, text)
+    assert refused.value.field == field
+
+
+def test_a_base_path_keeps_every_letter_of_its_folders() -> None:
+    from generator.config import parse_base_path
+
+    assert parse_base_path("X") == "/X/"
+    assert parse_base_path("/Xroad/X/") == "/Xroad/X/"
+
+
+def test_site_yaml_defaults_and_every_field_read() -> None:
+    from generator.config import Config, License, config_from_mapping
+
+    assert config_from_mapping({"title": "t", "prefecture": "長野県"}) == Config(
+        title="t", prefecture="長野県", base_url="http://localhost:8000", base_path="/", description="", language="ja",
+        license=License(), publisher="長野県", review_interval_months=12, summary_search_max=120,
+    )
+    given = {
+        "title": "t", "prefecture": "長野県", "base_url": "https://example.jp", "base_path": "/dx/", "description": "説明",
+        "language": "ja-JP", "publisher": "長野県企画振興部", "review_interval_months": "6", "summary_search_max": "90",
+    }
+    assert config_from_mapping(given) == Config(
+        title="t", prefecture="長野県", base_url="https://example.jp", base_path="/dx/", description="説明", language="ja-JP",
+        license=License(), publisher="長野県企画振興部", review_interval_months=6, summary_search_max=90,
+    )
+
+
+def test_a_base_url_keeps_every_letter_of_its_path_and_refuses_queries() -> None:
+    assert site_address("https://example.jp/X/", None) == ("https://example.jp", "/X/")
+    assert site_address("https://example.jp/X", None) == ("https://example.jp", "/X/")
+    for bad in ("https://example.jp/a?b", "https://example.jp/#x"):
+        with pytest.raises(AddressError) as refused:
+            site_address(bad, None)
+        assert refused.value.field == "url"
+    with pytest.raises(AddressError) as refused:
+        site_address("https://example.jp/.git/", None)
+    assert refused.value.field == "url"

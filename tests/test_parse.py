@@ -320,3 +320,38 @@ def test_the_missing_closing_fence_is_reported_where_the_body_starts():
 )
 def test_values_that_only_look_like_slips_are_accepted(raw):
     parsed(raw)
+
+
+def test_an_off_block_is_told_the_files_usual_indentation_step():
+    """The step the file uses most (2 spaces, four times here; 3 once) is the one the hint asks for,
+    however the blocks that use it are ordered."""
+    text = (
+        "---\ntitle: x\nterms:\n   cost_coverage: a\n  fiscal_rate: 0.5\nurl:\naliases:\n"
+        "period:\n  start: 令和5年度\n  end: 令和9年度\nsources:\n  - title: 資料\n    covers:\n      - period.start\n"
+        "  - title: 資料2\n    covers:\n      - period.end\n---\n"
+    )
+    result = parse_entry(text.encode(), "content/programs/x.md")
+    assert isinstance(result, tuple)
+    assert [p.format() for p in result] == [
+        "content/programs/x.md:4:1: error[yaml-syntax]: YAML の書き方に誤りがあります: 字下げ（3文字）が同じ段の 5行目（2文字）とそろっていません。"
+        "ほかの段と同じく 2文字ずつ下げてください"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        ("---\n# はじめに\n\n本文: x: y\n", 2),  # nothing but a comment before the line libyaml stops at
+        ("---\ntitle: a\x07b\n## 本文\n", 3),  # a character libyaml's reader refuses: no position to start from
+        ('---\ntitle: "abc\n本文\n', 4),
+        ("---\ntitle: x\n- a\n本文\n", 3),
+        ("---\ntitle: x\nsummary: [a, b\n## 本文\n", 4),
+    ],
+)
+def test_the_missing_closing_fence_is_placed_where_the_body_starts(raw: str, line: int):
+    result = parse_entry(raw.encode(), "content/programs/x.md")
+    assert isinstance(result, tuple)
+    assert [p.format() for p in result] == [
+        f"content/programs/x.md:{line}:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。"
+        "この行（本文の始まり）の前に --- だけの行を入れてください"
+    ]

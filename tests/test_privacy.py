@@ -122,6 +122,17 @@ def test_headings_naming_a_personal_history_are_errors(body, line, shown, what):
     ]
 
 
+def test_headings_after_a_code_block_and_at_the_very_end_are_found():
+    """A closed code block does not end the search; a heading on the body's last line (no line break after it) is read too."""
+    assert role_problems("", "```\n## 経歴\n```\n\n## 前職\n") == [
+        f"{PATH}:15:1: error[privacy-history]: 見出し「前職」{HISTORY}書くためのものなので、{HINT}"
+    ]
+    assert role_problems("", "主な仕事\n学歴\n====") == [
+        f"{PATH}:12:1: error[privacy-history]: 見出し「学歴」{HISTORY}書くためのものなので、{HINT}"
+    ]
+    assert role_problems("", "本文です。\n経歴") == []  # a last line alone is text, not a heading
+
+
 def test_headings_about_the_position_and_code_blocks_are_not_flagged():
     body = (
         "## どんな役割か\n\n## 主な仕事\n\n## 求める経験とスキル\n\n## 関わり方\n\n"

@@ -183,3 +183,31 @@ def test_any_site_or_archetypes_yaml_gives_a_value_or_problems(value):
     assert site.config is not None or site.problems
     archetypes, problems = validate_archetypes(SourceFile("content/archetypes.yaml", "archetypes", "archetypes", raw))
     assert archetypes or problems
+
+
+# --- valid YAML, as an editor writes it, is accepted ----------------------------------------------
+
+TEXT = st.text(
+    st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x85\u2028\u2029\ufeff"),
+    max_size=24,
+)
+KEY = st.from_regex(r"[a-z][a-z_]{0,10}", fullmatch=True)
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False), TEXT)
+DOCUMENTS = st.dictionaries(
+    KEY,
+    st.recursive(LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEY, inner, max_size=4)), max_leaves=10),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS, st.sampled_from([False, None, True]))
+def test_valid_yaml_is_accepted_with_the_values_written(document, flow):
+    """Front matter written by a YAML emitter (block, flow or mixed style; values on one line, as
+    editors write them) is accepted, with every value as written: the parser refuses only what
+    tests/test_validation_speed.py lists as refused on purpose, and none of that is here."""
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=float("inf"), default_flow_style=flow)
+    result = parse_entry(f"---\n{text}---\n本文\n".encode("utf-8"), "content/programs/x.md")
+    assert isinstance(result, Parsed), (text, [p.format() for p in result])
+    assert result.data == document
+    assert all((key,) in result.positions for key in document)

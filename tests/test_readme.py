@@ -130,13 +130,25 @@ def check_make_site_for_a_url(project: Path, command: str) -> None:
     assert f"<loc>{url}programs/</loc>" in (project / "site/sitemap.xml").read_text("utf-8")
 
 
+def project_listing(project: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder of the project but its .venv (the test run's own): time and size."""
+    found = {".": (project.stat().st_mtime_ns, 0)}
+    for path in project.iterdir():
+        if path.name != ".venv":
+            for item in [path, *(path.rglob("*") if path.is_dir() else ())]:
+                found[str(item.relative_to(project))] = (item.lstat().st_mtime_ns, item.lstat().st_size)
+    return found
+
+
 def check_check(project: Path, command: str) -> None:
+    before = project_listing(project)
     result = run(command, project)
     assert result.returncode == 0, result.stderr
     last = result.stderr.splitlines()[-1]
     assert re.fullmatch(r"検証: \d+ ファイル、エラー 0 件、警告 \d+ 件（[0-9.]+ 秒）— 問題はありません", last), last
     assert "placeholder-origin" not in result.stderr  # a check publishes nothing
     assert not (project / "site").exists(), "check wrote the site"
+    assert project_listing(project) == before, "check wrote something (it promises to write nothing, not even a cache)"
 
 
 def check_new(project: Path, command: str) -> None:

@@ -3,19 +3,23 @@
 tests/fixtures/site-basic/ is built (pages, sitemap.xml, robots.txt: the
 render stage's own files) into a temporary folder and compared byte for byte
 with tests/golden/site-basic/. After an intended change to templates or
-render code, regenerate the golden files and review the diff:
+render code, regenerate the golden files, review the diff and run the test again:
 
-    UPDATE_GOLDEN=1 pytest tests/test_render_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render_golden.py   # rewrites, then fails
     git diff tests/golden/
+    .venv/bin/python -m pytest tests/test_render_golden.py
+
+The rewriting run fails on purpose, naming the files it changed (tests/expected_files.py);
+under CI=true it refuses to rewrite anything.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
-import shutil
 from datetime import date
 from pathlib import Path
+
+from expected_files import rewrite, update_requested
 
 from generator.config import BuildOptions
 from generator.pipeline import load
@@ -49,9 +53,9 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_fixture_site_matches_golden_output(tmp_path: Path):
     build_fixture(tmp_path / "site")
     built = tree(tmp_path / "site")
-    if os.environ.get("UPDATE_GOLDEN"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(tmp_path / "site", GOLDEN)
+    if update_requested("UPDATE_GOLDEN"):
+        stale = {GOLDEN / path: None for path in tree(GOLDEN) if path not in built}
+        rewrite("UPDATE_GOLDEN", {**stale, **{GOLDEN / path: data for path, data in built.items()}})
     golden = tree(GOLDEN)
     assert sorted(built) == sorted(golden), "the set of pages changed; see the docstring to update"
     for path in sorted(built):

@@ -291,3 +291,37 @@ def test_schema_files_are_utf8_json_with_japanese_text():
     for name in SCHEMA_NAMES:
         text = json.dumps(load_schema(name), ensure_ascii=False)
         assert any("\u3040" <= ch <= "\u9fff" for ch in text), name
+
+
+# --- which schemas the compiled check may run (schema._keywords) --------------------------------
+
+
+def test_every_keyword_of_a_schema_is_found_and_values_are_not_keywords():
+    """The compiled check runs only when every keyword is one it handles as jsonschema does: a
+    keyword missed here could let it accept what jsonschema refuses."""
+    from generator.content.schema import _keywords
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "array", "items": {"dependentSchemas": {}}}, "b": {"anyOf": [{"not": {}}, {"type": "null"}]}},
+        "required": ["a"],
+        "examples": [{"exampleKey": 1}],
+        "enum": [{"enumKey": 1}],
+        "const": {"constKey": 1},
+    }
+    assert _keywords(schema) == {"type", "properties", "items", "dependentSchemas", "anyOf", "not", "required", "examples", "enum", "const"}
+    assert _keywords({"properties": {"type": {"type": "string"}}}) == {"properties", "type"}
+
+
+def test_a_reference_that_is_not_a_file_name():
+    text = ROLE.replace("kind: real\n", "kind: real\nprograms:\n  - Advisor_Program\n") + "---\n"
+    (line,) = check("roles", text)
+    assert line.endswith("の書き方が正しくありません（いまは「Advisor_Program」）。ファイル名（半角英小文字・数字・ハイフン）で書いてください"), line
+
+
+def test_a_source_that_covers_a_field_covers_the_fields_inside_it():
+    from generator.model import Source
+
+    source = Source("資料", covers=("terms", "period.end"))
+    assert source.states("terms") and source.states("terms.fiscal_rate") and source.states("period.end")
+    assert not source.states("period") and not source.states("period.start") and not source.states("terms_note")
