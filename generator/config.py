@@ -32,6 +32,19 @@ class License:
 
 
 @dataclass(frozen=True)
+class Cms:
+    """The browser editor published at ``/admin/`` (site.yaml's ``cms:``; see generator/cms/)."""
+
+    backend: str
+    """``github``, ``gitlab`` or ``git-gateway``: where Decap CMS commits."""
+    repo: str
+    branch: str
+    base_url: str | None = None
+    """The OAuth server that signs editors in (None: Decap's default, Netlify's)."""
+    editorial_workflow: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     title: str
     prefecture: str
@@ -48,6 +61,8 @@ class Config:
     (see ``freshness``): past it, pages state facts as of the review and ``check`` warns."""
     summary_search_max: int = 120
     """A summary longer than this is cut in search snippets: a warning."""
+    cms: Cms | None = None
+    """The browser editor, when site.yaml asks for one; None: no /admin/ is published."""
 
     def with_overrides(self, *, base_url: str | None = None, base_path: str | None = None) -> "Config":
         """Command-line options (already resolved by ``site_address``) beat site.yaml."""
@@ -162,6 +177,19 @@ def config_from_mapping(data: Mapping[str, Any]) -> Config:
         publisher=data.get("publisher", data["prefecture"]),
         review_interval_months=int(data.get("review_interval_months", 12)),
         summary_search_max=int(data.get("summary_search_max", 120)),
+        cms=_cms(data.get("cms")),
+    )
+
+
+def _cms(data: Mapping[str, Any] | None) -> Cms | None:
+    if not data:
+        return None
+    return Cms(
+        backend=data["backend"],
+        repo=data["repo"],
+        branch=data["branch"],
+        base_url=data.get("base_url"),
+        editorial_workflow=bool(data.get("editorial_workflow", False)),
     )
 
 

@@ -29,6 +29,8 @@ _PATTERNS = {
     "^https?://[^/\\s\"'<>\\\\]+/?$": "https://example.jp のように、パスを含まないURL（空白・引用符・< > \\ は使えません）",
     "^/([A-Za-z0-9._~-]+/)*$": "/ で始まり / で終わるパス（半角英数字と . _ ~ -）",
     "^[a-z0-9][a-z0-9-]*$": "ファイル名（半角英小文字・数字・ハイフン）",
+    "^https://[^/\\s\"'<>\\\\]+/?$": "https://auth.example.jp のように、https:// で始まりパスを含まないURL",
+    "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$": "所有者/名前（半角英数字と . _ -。例: nagano-pref/dx-catalog）",
 }
 """Patterns of the schemas in words an editor reads."""
 
