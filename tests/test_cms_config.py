@@ -28,11 +28,13 @@ CONFIG = Config(title="テスト県 DX人材支援カタログ", prefecture="長
 GITHUB = Cms("github", "nagano-pref/dx-catalog", "main", base_url="https://auth.example.jp/")
 
 
-def _schema_fields(node: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any], bool]]:
-    required = set(node.get("required", ()))
+def _schema_fields(node: Mapping[str, Any], prefix: str = "", optional: bool = False) -> Iterator[tuple[str, Mapping[str, Any], bool]]:
+    """(path, schema, required in the form): what an optional object holds is never required in the form
+    (Decap would then refuse every file without the object); an item of a list, once added, is whole."""
+    required = set(node.get("required", ())) if not optional else set()
     for key, child in node.get("properties", {}).items():
         yield prefix + key, child, key in required
-        yield from _schema_fields(child, f"{prefix}{key}.")
+        yield from _schema_fields(child, f"{prefix}{key}.", optional=key not in required)
         if child.get("type") == "array" and isinstance(child.get("items"), dict):
             yield from _schema_fields(child["items"], f"{prefix}{key}[].")
 
@@ -144,7 +146,7 @@ def test_the_body_is_markdown_kept_as_written() -> None:
     for name in FOLDERS:
         body = _collection(DOCUMENT, name)["fields"][-1]
         assert body == BODY
-        assert body["widget"] == "markdown" and body["modes"][0] == "raw" and body["editor_components"] == []
+        assert body["widget"] == "markdown" and body["modes"] == ["raw"] and body["editor_components"] == []
 
 
 def test_folder_collections_say_where_files_go_and_start_new_entries_as_drafts() -> None:
@@ -204,7 +206,7 @@ def test_the_policy_opens_only_what_the_backend_needs() -> None:
     github = admin_policy(GITHUB, local=False)
     assert f"script-src 'self' {BUNDLE_URL} 'unsafe-eval'" in github
     assert "connect-src 'self' https://api.github.com;" in github
-    assert "img-src 'self' data: blob: https://avatars.githubusercontent.com;" in github
+    assert "img-src 'self' https://avatars.githubusercontent.com;" in github
     assert "'unsafe-inline'" not in github.split("style-src")[0]  # never for scripts
     assert "frame-ancestors" not in github and "frame-ancestors 'none'" in admin_policy(GITHUB, local=False, header=True)
     gateway = admin_policy(replace(GITHUB, backend="git-gateway"), local=False)
@@ -238,3 +240,11 @@ def test_labels_read_as_names() -> None:
     assert label({"description": "一覧や検索結果に表示する要約（200文字以内。検索結果では…）"}) == "一覧や検索結果に表示する要約"
     assert label({}) == ""
 
+
+
+def test_what_an_optional_object_holds_is_not_required_in_the_form() -> None:
+    cms = next(f for f in _fields_of(DOCUMENT, "site") if f["name"] == "cms")
+    assert cms["required"] is False and [f["required"] for f in cms["fields"]] == [False] * 5
+    assert set(load_schema("site")["properties"]["cms"]["required"]) == {"backend", "repo", "branch"}  # the check requires them
+    engagement = next(f for f in _fields_of(DOCUMENT, "roles") if f["name"] == "engagement")
+    assert engagement["required"] is True and next(f for f in engagement["fields"] if f["name"] == "form")["required"] is True

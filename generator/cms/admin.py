@@ -130,12 +130,12 @@ BODY: dict[str, Any] = {
     "required": False,
     "hint": "見出しは「## 」で始めます。ほかの項目へのリンクは [地域情報化アドバイザー制度](../programs/chiiki-johoka-advisor.md) のようにファイルへの相対リンクで書きます",
     "widget": "markdown",
-    "modes": ["raw", "rich_text"],
-    "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "bulleted-list", "numbered-list", "quote"],
+    "modes": ["raw"],
     "editor_components": [],
 }
-"""Raw Markdown first: it is saved as written (the rich-text mode rewrites the whole body in
-its own Markdown style on every change). No images or code blocks: the catalog has none."""
+"""Markdown as written, beside its preview. Decap's rich-text mode would save the whole body again
+in its own Markdown style on any change (every "- " list item became "* "), so it is not offered.
+No images or code blocks (whose editor Decap loads from the CDN apart): the catalog has none."""
 
 
 def file_collection(name: str) -> dict[str, Any]:

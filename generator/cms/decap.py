@@ -42,7 +42,7 @@ def admin_policy(cms: Cms | None, *, local: bool, header: bool = False) -> str:
         "default-src 'self'",
         f"script-src 'self' {BUNDLE_URL} 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
-        " ".join(("img-src 'self' data: blob:", *images)),
+        " ".join(("img-src 'self'", *images)),
         " ".join(("connect-src 'self'", *api)),
         "base-uri 'self'",
         "form-action 'self'",

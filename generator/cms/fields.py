@@ -48,8 +48,10 @@ def collection_fields(name: str) -> list[dict[str, Any]]:
     return _fields(schema, (), name)
 
 
-def _fields(node: Mapping[str, Any], at: tuple[str, ...], collection: str) -> list[dict[str, Any]]:
-    required = set(node.get("required", ()))
+def _fields(node: Mapping[str, Any], at: tuple[str, ...], collection: str, *, optional: bool = False) -> list[dict[str, Any]]:
+    """``optional``: the fields of an optional object (``cms``), which the form cannot require:
+    Decap would refuse to save any file without the object. The check requires them when it is written."""
+    required = set(node.get("required", ())) if not optional else set()
     return [_field(key, child, key in required, (*at, key), collection) for key, child in node.get("properties", {}).items()]
 
 
@@ -59,7 +61,7 @@ def _field(key: str, node: Mapping[str, Any], required: bool, at: tuple[str, ...
     description = node.get("description", "")
     if description and description != name:
         field["hint"] = description
-    field.update(_widget(node, at, collection))
+    field.update(_widget(node, at, collection, required))
     return field
 
 
@@ -86,7 +88,7 @@ def _kind(node: Mapping[str, Any]) -> str:
     return str(kind)
 
 
-def _widget(node: Mapping[str, Any], at: tuple[str, ...], collection: str) -> dict[str, Any]:
+def _widget(node: Mapping[str, Any], at: tuple[str, ...], collection: str, required: bool) -> dict[str, Any]:
     kind = _kind(node)
     if node.get("x-format") == "flexdate":
         role = DATE_ROLES.get(at, "day")
@@ -109,7 +111,7 @@ def _widget(node: Mapping[str, Any], at: tuple[str, ...], collection: str) -> di
     if kind == "string":
         return _string(node)
     if kind == "object" and "properties" in node:
-        return {"widget": "object", "collapsed": False, "fields": _fields(node, at, collection)}
+        return {"widget": "object", "collapsed": False, "fields": _fields(node, at, collection, optional=not required)}
     if kind == "array":
         return _array(node, at, collection)
     raise Unsupported(f"{'.'.join(at)}: 型「{kind}」の項目には入力欄を作れません")
