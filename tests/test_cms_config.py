@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import pytest
@@ -248,3 +249,12 @@ def test_what_an_optional_object_holds_is_not_required_in_the_form() -> None:
     assert set(load_schema("site")["properties"]["cms"]["required"]) == {"backend", "repo", "branch"}  # the check requires them
     engagement = next(f for f in _fields_of(DOCUMENT, "roles") if f["name"] == "engagement")
     assert engagement["required"] is True and next(f for f in engagement["fields"] if f["name"] == "form")["required"] is True
+
+
+def test_the_documented_policy_of_the_editor_is_the_one_it_is_built_with() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "hosting.md").read_text("utf-8")
+    section = text[text.index("### 編集画面の Content-Security-Policy") :]
+    policy = admin_policy(GITHUB, local=False, header=True)
+    assert re.search(r"```text\n(.+?)\n```", section, re.S).group(1) == policy  # type: ignore[union-attr]
+    assert f"/admin/*\n  Content-Security-Policy: {policy}\n" in section
+    assert BUNDLE_SRI in text and BUNDLE_URL in text and DECAP_VERSION in text

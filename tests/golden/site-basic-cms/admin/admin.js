@@ -14,12 +14,16 @@
   }
   CMS.registerPreviewStyle(script.getAttribute("data-site-css"));
 
-  /* Words Decap's Japanese interface lacks (it would show them in English). */
+  /* Words Decap's Japanese interface lacks (it would show them in English), and one it gets wrong
+     (an entry being edited is not being created). */
   var ja = CMS.getLocale && CMS.getLocale("ja");
   var widgets = ja && ja.editor && ja.editor.editorWidgets;
   if (widgets) {
     widgets.list = Object.assign({add: "%{item}を追加", addType: "%{item}を追加"}, widgets.list || {});
     widgets.object = Object.assign({expand: "開く", collapse: "閉じる"}, widgets.object || {});
+  }
+  if (ja && ja.editor && ja.editor.editorToolbar) {
+    ja.editor.editorToolbar.backCollection = "%{collectionLabel}の一覧へ";
   }
 
   var h = window.h;
