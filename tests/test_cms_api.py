@@ -335,3 +335,18 @@ def test_the_api_is_off_for_other_clients(project: Path) -> None:
     instance.headers = {"Host": "192.168.1.5:8000", "Content-Type": "application/json"}  # type: ignore[assignment]
     assert "このパソコン" in (instance._refused() or "")
     assert os.path.exists(project / ADVISOR)
+
+
+def test_a_file_changed_by_another_program_since_it_was_read_is_not_saved_over(backend: LocalBackend, project: Path) -> None:
+    status, entry = ask(backend, "getEntry", path=ADVISOR)
+    read = entry["data"]
+    (project / ADVISOR).write_text(read.replace("title: アドバイザー派遣制度", "title: テキストエディタで直した題名"), "utf-8")
+    on_disk = (project / ADVISOR).read_bytes()
+    status, body = persist(backend, ADVISOR, read.replace("level: national", "level: prefecture"))
+    assert status == 409 and "ほかの方法で書き換えられています" in body["error"]
+    assert (project / ADVISOR).read_bytes() == on_disk
+    ask(backend, "getEntry", path=ADVISOR)  # opened again: the editor now has what is on disk
+    status, _ = persist(backend, ADVISOR, on_disk.decode().replace("level: national", "level: prefecture"))
+    assert status == 200 and b"title: \xe3\x83\x86" in (project / ADVISOR).read_bytes()
+    status, _ = persist(backend, ADVISOR, (project / ADVISOR).read_text("utf-8").replace("level: prefecture", "level: municipal"))
+    assert status == 200  # its own saves do not count as changes by another program

@@ -258,3 +258,29 @@ def test_the_documented_policy_of_the_editor_is_the_one_it_is_built_with() -> No
     assert re.search(r"```text\n(.+?)\n```", section, re.S).group(1) == policy  # type: ignore[union-attr]
     assert f"/admin/*\n  Content-Security-Policy: {policy}\n" in section
     assert BUNDLE_SRI in text and BUNDLE_URL in text and DECAP_VERSION in text
+
+
+def test_a_build_publishes_the_editor_only_while_site_yaml_asks_for_it(tmp_path: Path) -> None:
+    """The real build path (pipeline.build, writer): added with cms:, gone when cms: goes, under the base path."""
+    import shutil
+
+    from conftest import CHECK_AS_OF, FIXTURES
+    from generator.config import BuildOptions
+    from generator.pipeline import build
+
+    project = Path(shutil.copytree(FIXTURES / "site-basic", tmp_path / "project"))
+    site_yaml = project / "content" / "site.yaml"
+    plain = site_yaml.read_text("utf-8")
+    options = BuildOptions(project, tmp_path / "site", CHECK_AS_OF, search=False, base_path="/dx/")
+    site_yaml.write_text(plain + "cms:\n  backend: github\n  repo: nagano-pref/dx-catalog\n  branch: main\n", "utf-8")
+    assert build(options).ok
+    admin = tmp_path / "site" / "admin"
+    assert sorted(p.name for p in admin.iterdir()) == ["admin.css", "admin.js", "config.yml", "index.html"]
+    page = (admin / "index.html").read_text("utf-8")
+    assert 'data-site-css="/dx/static/css/site.css"' in page and (tmp_path / "site" / "static/css/site.css").is_file()
+    config = yaml.safe_load((admin / "config.yml").read_text("utf-8"))
+    assert config["site_url"] == "https://example.jp/dx/" and config["collections"][0]["preview_path"] == "programs/{{slug}}/"
+    assert "Disallow: /dx/admin/" in (tmp_path / "site" / "robots.txt").read_text("utf-8")
+    site_yaml.write_text(plain, "utf-8")
+    assert build(options).ok
+    assert not admin.exists() and "Disallow" not in (tmp_path / "site" / "robots.txt").read_text("utf-8")

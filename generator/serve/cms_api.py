@@ -13,7 +13,9 @@ of a refused request; /admin/admin.js also keeps the ``problems`` on screen.
   would have an error, or another file an error it did not have (a reference to a
   deleted entry), nothing is written and the messages are returned (422).
 - What is written keeps every line of the file the editor did not change
-  (generator/cms/merge.py); a file is replaced whole (written beside, renamed over).
+  (generator/cms/merge.py); a file is replaced whole (written beside, renamed over). A file
+  another program changed since the editor read it is not saved over (409): Decap would send
+  back the values it read, undoing that change.
 
 The HTTP side (loopback only, same origin, JSON only) is in handler.py.
 """
@@ -70,6 +72,9 @@ class LocalBackend:
         self.project = options.project.resolve()
         self.content = self.project / "content"
         self._lock = threading.Lock()
+        self._known: dict[str, str] = {}
+        """The digest of each file as the editor last read it (or as it was last saved here):
+        a save over a file changed since by another program is refused, not merged over it."""
 
     def answer(self, request: Any) -> Answer:
         action = request.get("action") if isinstance(request, dict) else None
@@ -113,10 +118,11 @@ class LocalBackend:
         path = self.path(rel)
         data = _read(path, self.content)
         label = item.get("label") if isinstance(item, dict) and isinstance(item.get("label"), str) else None
-        return {
-            "data": data.decode("utf-8", errors="replace") if data is not None else None,
-            "file": {"path": rel, "label": label, "id": hashlib.sha256(data).hexdigest() if data is not None else None},
-        }
+        digest = hashlib.sha256(data).hexdigest() if data is not None else None
+        if digest is not None:
+            with self._lock:
+                self._known[rel] = digest
+        return {"data": data.decode("utf-8", errors="replace") if data is not None else None, "file": {"path": rel, "label": label, "id": digest}}
 
     def get_media(self, params: Mapping[str, Any]) -> Any:
         return []
@@ -148,6 +154,9 @@ class LocalBackend:
                 if not isinstance(raw, str):
                     raise Refused(422, "保存する内容がありません")
                 old = _read(path, self.content)
+                known = self._known.get(rel)
+                if old is not None and known is not None and hashlib.sha256(old).hexdigest() != known:
+                    raise Refused(409, f"{rel} は、編集画面で開いたあとにほかの方法で書き換えられています。上書きしないよう、保存しませんでした。入力した内容を控えてから、ページを読み込み直して開き直してください")
                 new = self._merged(rel, old, raw)
                 if new != old:
                     changes[rel] = new
@@ -155,6 +164,7 @@ class LocalBackend:
                 self._check(changes)
                 for rel, data in changes.items():
                     _write(self.project / rel, data)
+                    self._known[rel] = hashlib.sha256(data).hexdigest()
         return {"message": "entry persisted"}
 
     def delete_files(self, params: Mapping[str, Any]) -> Any:
@@ -168,8 +178,9 @@ class LocalBackend:
             present = {rel: path for rel, path in targets.items() if path.exists()}
             if present:
                 self._check(dict.fromkeys(present, None))
-                for path in present.values():
+                for rel, path in present.items():
                     path.unlink()
+                    self._known.pop(rel, None)
         return {"message": f"deleted files {', '.join(map(str, paths))}"}
 
     # --- the rules ------------------------------------------------------------------------------
