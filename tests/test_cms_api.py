@@ -350,3 +350,18 @@ def test_a_file_changed_by_another_program_since_it_was_read_is_not_saved_over(b
     assert status == 200 and b"title: \xe3\x83\x86" in (project / ADVISOR).read_bytes()
     status, _ = persist(backend, ADVISOR, (project / ADVISOR).read_text("utf-8").replace("level: prefecture", "level: municipal"))
     assert status == 200  # its own saves do not count as changes by another program
+
+
+def test_the_editor_asked_for_under_another_name_is_sent_to_the_server_s_address(server: DevServer) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        connection.request("GET", "/admin/?x=1", headers={"Host": f"localhost:{server.port}"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 302 and response.getheader("Location") == f"http://127.0.0.1:{server.port}/admin/?x=1"
+        connection.request("GET", "/", headers={"Host": f"localhost:{server.port}"})
+        home = connection.getresponse()
+        home.read()
+        assert home.status == 200  # the site itself answers under any name
+    finally:
+        connection.close()

@@ -259,6 +259,11 @@ def test_a_partner_is_edited_and_only_its_changed_lines_change(editor: Editor, s
     old = path.read_bytes()
     editor.open("partners", "hitachi", project=project)
     assert editor.saved()
+    # The preview beside the form: the site's own stylesheet, the entry's title as its heading.
+    preview = editor.page.frame_locator("iframe").first
+    preview.locator("h1", has_text="株式会社日立製作所").wait_for(timeout=WAIT_MS)
+    assert preview.locator("link[href$='/static/css/site.css']").count() == 1
+    assert preview.locator("p.lead").inner_text().strip() != ""
     editor.set(editor.field("協定を結んだ部門（unit）"), "編集画面で書いた部門")
     editor.page.get_by_role("button", name="自由なタグを追加").click()
     editor.field("自由なタグ").last.fill("編集画面")

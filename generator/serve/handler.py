@@ -184,6 +184,10 @@ def is_loopback(address: str) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     live: LiveState
     cms: LocalBackend | None
+    origin: str | None = None
+    """The server's own address (``http://127.0.0.1:8000``), set once it is bound: the editor is
+    sent there when asked for under another name (``localhost``), since its configuration saves
+    to that address and the browser would refuse a save to another origin."""
     server_version = "catalog-serve"
     timeout = 10
     """Seconds a client may stay silent; bounds how long shutdown waits for a slow client."""
@@ -208,6 +212,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if snapshot.root is None:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", placeholder_page(), head)
+            return
+        if path.startswith(EDITOR) and self.origin and f"http://{self.headers.get('Host', '')}".lower() != self.origin:
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", self.origin + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         found = resolve(snapshot.root, self.path)
         if isinstance(found, Refused):
