@@ -6,7 +6,7 @@ PIP_FLAGS ?= --quiet --disable-pip-version-check
 BUILD_FLAGS ?=
 SERVE_FLAGS ?=
 
-.PHONY: site test check serve clean screenshots a11y-report bench lock mutate
+.PHONY: site test check serve clean screenshots editor-screenshots a11y-report bench lock mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ test: $(VENV)/.installed-test
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python tests/screenshots.py screenshots
+
+# The editor's screenshots in docs/editing.md (docs/screenshots/editor-*.png); needs npm once (tests/decap_bundle.py).
+editor-screenshots: $(VENV)/.installed-test
+	$(BIN)/python tests/editor_screenshots.py
 
 a11y-report: $(VENV)/.installed-test
 	$(BIN)/python tests/a11y_report.py

@@ -28,13 +28,18 @@ _MAC_SIZE = 32
 """Bytes of the HMAC-SHA256 signature after the format line."""
 
 
+FINGERPRINTED = (".py", ".json", ".js", ".css")
+"""The generator's files that decide what a build writes."""
+
+
 @cache
 def generator_fingerprint() -> str:
-    """Hash of the generator's code and schemas: a new version invalidates every cache."""
+    """Hash of the generator's code, schemas and the assets it writes into a site (the editor's
+    admin.js and admin.css): a new version invalidates every cache."""
     root = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+        if path.suffix in FINGERPRINTED and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

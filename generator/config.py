@@ -39,6 +39,16 @@ class Contact:
     url: str
     email: str = ""
     phone: str = ""
+class Cms:
+    """The browser editor published at ``/admin/`` (site.yaml's ``cms:``; see generator/cms/)."""
+
+    backend: str
+    """``github``, ``gitlab`` or ``git-gateway``: where Decap CMS commits."""
+    repo: str
+    branch: str
+    base_url: str | None = None
+    """The OAuth server that signs editors in (None: Decap's default, Netlify's)."""
+    editorial_workflow: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,8 @@ class Config:
     """A summary longer than this is cut in search snippets: a warning."""
     contact: Contact | None = None
     """The publisher's contact, shown on the about and accessibility pages and in the footer."""
+    cms: Cms | None = None
+    """The browser editor, when site.yaml asks for one; None: no /admin/ is published."""
 
     def with_overrides(self, *, base_url: str | None = None, base_path: str | None = None) -> "Config":
         """Command-line options (already resolved by ``site_address``) beat site.yaml."""
@@ -175,6 +187,19 @@ def config_from_mapping(data: Mapping[str, Any]) -> Config:
         review_interval_months=int(data.get("review_interval_months", 12)),
         summary_search_max=int(data.get("summary_search_max", 120)),
         contact=Contact(**data["contact"]) if data.get("contact") else None,
+        cms=_cms(data.get("cms")),
+    )
+
+
+def _cms(data: Mapping[str, Any] | None) -> Cms | None:
+    if not data:
+        return None
+    return Cms(
+        backend=data["backend"],
+        repo=data["repo"],
+        branch=data["branch"],
+        base_url=data.get("base_url"),
+        editorial_workflow=bool(data.get("editorial_workflow", False)),
     )
 
 

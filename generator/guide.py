@@ -17,7 +17,7 @@ from .content.discover import SourceFile
 from .content.privacy import FORBIDDEN_KEYS, HISTORY_WORDS
 from .content.schema import load_schema
 from .content.validate import validate_file
-from .guide_text import CODES, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, SOURCES, WORKFLOW
+from .guide_text import CODES, EDITOR, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, SOURCES, WORKFLOW
 from .model import COLLECTIONS
 from .scaffold import scaffold
 
@@ -29,6 +29,8 @@ _PATTERNS = {
     "^https?://[^/\\s\"'<>\\\\]+/?$": "https://example.jp のように、パスを含まないURL（空白・引用符・< > \\ は使えません）",
     "^/([A-Za-z0-9._~-]+/)*$": "/ で始まり / で終わるパス（半角英数字と . _ ~ -）",
     "^[a-z0-9][a-z0-9-]*$": "ファイル名（半角英小文字・数字・ハイフン）",
+    "^https://[^/\\s\"'<>\\\\]+/?$": "https://auth.example.jp のように、https:// で始まりパスを含まないURL",
+    "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$": "所有者/名前（半角英数字と . _ -。例: nagano-pref/dx-catalog）",
 }
 """Patterns of the schemas in words an editor reads."""
 
@@ -48,6 +50,7 @@ def render_guide() -> str:
         ),
         READING_ERRORS.format(anatomy=_anatomy(), examples=_error_examples(), codes=_code_table()),
         PREVIEW,
+        EDITOR,
         LAYOUT,
         "## 項目の一覧\n\n各ファイルに書ける項目です。JSON Schema（`generator/content/schemas/`）から自動で作っています。"
         "「必須」の項目は必ず書きます。「任意」の項目は、使わなければ書かなくてかまいません。",

@@ -19,6 +19,7 @@ from typing import Callable, Mapping
 
 from . import cache, collector
 from .aside import Aside
+from .cms.admin import admin_files
 from .config import PLACEHOLDER_ORIGIN, BuildOptions, Config
 from .content.batch import validate_files
 from .content.discover import Discovery, discover
@@ -234,7 +235,7 @@ def render(
     feeds = build_feeds(site, cache.load(options.project, "feeds", global_key) or {})
     if feeds.reused < len(feeds.files):  # the memo holds bytes by input digest: valid whatever the output folder holds
         cache.save(options.project, "feeds", global_key, feeds.memo)
-    others = (*site_files(site, routes), *feeds.files, *exported.files, *static_files(options.project))
+    others = (*site_files(site, routes), *feeds.files, *exported.files, *static_files(options.project), *admin_files(site.config, local=options.serve))
     pages = tuple(page.file for page in batch.pages)
     kept = (*(path for path, _ in todo.kept), *exported.kept)
     exports_cache = (cache_key, exported.layouts)

@@ -1,4 +1,4 @@
-"""The Debian packages the browser and print tests need, checked once when `make test` starts.
+"""The Debian packages the browser, print and editor tests need, checked once when `make test` starts.
 
 `.ci/run` installs them. On a machine without them, pytest says at its start, in
 one message, which are missing and how to install them; it then skips the tests
@@ -24,6 +24,13 @@ def _noto_cjk() -> bool:
     return FONTS.is_dir() and any(FONTS.rglob("Noto*CJK*"))
 
 
+def _decap_fetched() -> bool:
+    """Decap's bundle is already in tests/.decap/ (fetched earlier): npm is not needed again."""
+    from decap_bundle import BUNDLE
+
+    return BUNDLE.is_file()
+
+
 @dataclass(frozen=True)
 class Package:
     name: str
@@ -35,8 +42,9 @@ PACKAGES = (
     Package("chromium", f"ブラウザ（{CHROMIUM}）", lambda: CHROMIUM.is_file()),
     Package("poppler-utils", "PDF を読む pdftotext と pdfinfo", lambda: bool(shutil.which("pdftotext") and shutil.which("pdfinfo"))),
     Package("fonts-noto-cjk", "日本語のフォント（ページの配置と axe の測定が実際の画面と同じになるように）", _noto_cjk),
+    Package("npm", "編集画面のテストで Decap CMS の本体を npm レジストリから取得する npm", lambda: bool(shutil.which("npm")) or _decap_fetched()),
 )
-NEEDED_BY = {"browser": ("chromium", "fonts-noto-cjk"), "print": ("poppler-utils",)}
+NEEDED_BY = {"browser": ("chromium", "fonts-noto-cjk"), "print": ("poppler-utils",), "cms": ("chromium", "fonts-noto-cjk", "npm")}
 """Marker → the packages its tests need."""
 
 

@@ -131,3 +131,11 @@ def test_every_error_code_in_use_is_explained() -> None:
 
 def test_no_code_is_explained_that_is_not_in_use() -> None:
     assert sorted(codes_explained() - _codes_in_use()) == []
+
+
+def test_the_editor_chapter_shows_screenshots_that_exist(guide: str) -> None:
+    chapter = guide[guide.index("## ブラウザの編集画面で編集する") : guide.index("## ファイルの置き場所")]
+    images = re.findall(r"!\[[^\]]+\]\((screenshots/[^)]+\.png)\)", chapter)
+    assert len(images) >= 4
+    for image in images:
+        assert (COMMITTED.parent / image).is_file(), image

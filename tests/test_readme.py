@@ -250,6 +250,13 @@ def check_serve(project: Path, command: str) -> None:
         assert status == 200 and "長野県 自治体DX人材支援カタログ" in home
         page = PREVIEW + "programs/chiiki-johoka-advisor/"
         assert fetch(page)[0] == 200
+        # The editor the README points to: its page, its configuration, its local backend.
+        status, editor = fetch(PREVIEW + "admin/")
+        assert status == 200 and "decap-cms@" in editor and 'integrity="sha384-' in editor
+        assert f"url: {PREVIEW}api/v1" in fetch(PREVIEW + "admin/config.yml")[1]
+        info = urllib.request.Request(PREVIEW + "api/v1", data=b'{"action": "info"}', headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(info, timeout=30) as answer:
+            assert answer.status == 200 and b'"publish_modes": ["simple"]' in answer.read()
         warnings_first = [line for line in served.seen if PROBLEM.match(line)]
         # An edit: the page changes by itself, and the same warnings are not printed again.
         source = project / "content/programs/chiiki-johoka-advisor.md"

@@ -11,11 +11,16 @@ render code, regenerate the golden files, review the diff and run the test again
 
 The rewriting run fails on purpose, naming the files it changed (tests/expected_files.py);
 under CI=true it refuses to rewrite anything.
+
+The same site with a ``cms:`` block in site.yaml renders the same files plus
+the editor's (tests/golden/site-basic-cms/: /admin/ and robots.txt, which keeps
+crawlers out of it); the site without one has no trace of the editor.
 """
 
 from __future__ import annotations
 
 import difflib
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -32,12 +37,16 @@ GOLDEN = HERE / "golden" / "site-basic"
 AS_OF = date(2026, 11, 26)
 
 
-def build_fixture(output: Path) -> None:
-    loaded = load(PROJECT, as_of=AS_OF, use_cache=False)
+GOLDEN_CMS = HERE / "golden" / "site-basic-cms"
+CMS_BLOCK = "cms:\n  backend: github\n  repo: nagano-pref/dx-catalog\n  branch: main\n  base_url: https://auth.example.jp\n"
+
+
+def build_fixture(output: Path, project: Path = PROJECT) -> None:
+    loaded = load(project, as_of=AS_OF, use_cache=False)
     assert loaded.site is not None, [p.format() for p in loaded.problems]
-    env, problems = make_environment(PROJECT)
+    env, problems = make_environment(project)
     assert env is not None and not problems
-    options = BuildOptions(project=PROJECT, output=output, as_of=AS_OF)
+    options = BuildOptions(project=project, output=output, as_of=AS_OF)
     files, problems = render_site(loaded.site, env, options, {})
     assert problems == ()
     for file in files:
@@ -69,3 +78,21 @@ def test_fixture_site_matches_golden_output(tmp_path: Path):
                 )
             )
             raise AssertionError(f"{path} differs from the golden output:\n{diff}")
+
+
+def test_with_cms_the_editor_is_added_and_nothing_else_changes(tmp_path: Path):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    site_yaml = project / "content" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8") + CMS_BLOCK, "utf-8")
+    build_fixture(tmp_path / "site", project)
+    built = tree(tmp_path / "site")
+    editor = {path: data for path, data in built.items() if path.startswith("admin/") or path == "robots.txt"}
+    if update_requested("UPDATE_GOLDEN"):
+        stale = {GOLDEN_CMS / path: None for path in tree(GOLDEN_CMS) if path not in editor}
+        rewrite("UPDATE_GOLDEN", {**stale, **{GOLDEN_CMS / path: data for path, data in editor.items()}})
+    assert editor == tree(GOLDEN_CMS), "the editor's files changed; see the docstring to update"
+    golden = tree(GOLDEN)
+    assert {p: d for p, d in built.items() if p not in editor} == {p: d for p, d in golden.items() if p != "robots.txt"}
+    assert b"Disallow: /admin/" in editor["robots.txt"] and b"Disallow" not in golden["robots.txt"]
+    assert not any(path.startswith("admin/") for path in golden)

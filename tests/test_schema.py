@@ -229,7 +229,7 @@ def test_site_yaml():
         "https://example.org や https://example.org/dx-catalog/ のように、http:// か https:// で始めて書いてください（? や # は付けられません）",
         "content/site.yaml:4:1: error[invalid-value]: base_path の「/../x/」はパスとして使えません。"
         "/ や /dx-catalog/ のように、半角英数字と - _ . ~ のフォルダ名を / で区切って書いてください（「.」で始まるフォルダ名は使えません）",
-        "content/site.yaml:7:20: error[invalid-value]: 「license.url」の書き方が正しくありません（いまは「b」）。URL は http:// か https:// で始めてください",
+        "content/site.yaml:7:20: error[invalid-value]: 「license.url」（ライセンスの説明ページの URL）の書き方が正しくありません（いまは「b」）。URL は http:// か https:// で始めてください",
         "content/site.yaml:8:1: error[out-of-range]: 「review_interval_months」（確認の間隔）は1以上にしてください（いまは0）",
     ]
 

@@ -151,6 +151,30 @@ def _month(raw: str, year: int, month: int, role: Role) -> FlexDate | str:
     return FlexDate(date.fromordinal(next_first.toordinal() - 1), raw, "date")
 
 
+# --- the shapes, for a form ---------------------------------------------------------
+
+_DAY_SHAPES = (_ISO, _SEIREKI, _WAREKI, _WAREKI_SHORT)
+_PERIOD_SHAPES = (*_DAY_SHAPES, _FY_WAREKI, _FY_SEIREKI, _SEIREKI_MONTH, _WAREKI_MONTH)
+_WIDE = (("\\d", "[0-9０-９]"), ("[-/]", "[-/－／]"), ("[.．/]", "[.．/／]"), ("[RHS]", "[RHSＲＨＳ]"))
+"""What NFKC folds before parsing (full-width digits, letters, hyphens, slashes), spelled out."""
+
+
+def shape_pattern(role: Role) -> str:
+    """A regular expression (JavaScript and Python) for the shapes ``parse_flexdate`` reads in ``role``.
+
+    For a form's first check (the editor in the browser, docs/editing.md): it
+    knows the shapes, not the calendar, so 2023-02-30 fits; ``parse_flexdate``
+    has the last word. Spaces are allowed around the date, not inside it.
+    """
+    parts = []
+    for shape in _DAY_SHAPES if role == "day" else _PERIOD_SHAPES:
+        text = shape.pattern.removeprefix("^").removesuffix("$")
+        for narrow, wide in _WIDE:
+            text = text.replace(narrow, wide)
+        parts.append(text.replace("(", "(?:").replace("(?:?:", "(?:"))
+    return "^[ 　]*(?:" + "|".join(parts) + ")[ 　]*$"
+
+
 # --- formatting -----------------------------------------------------------------
 
 

@@ -34,7 +34,7 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
     "programs": frozenset({"compare", "find"}),
     "pages": frozenset(
         {*COLLECTIONS, "archetypes", "providers", "kinds", "prefectures", "models", "tags",
-         "search", "data", "static", "pagefind", "index", "404", "atom", "sitemap", "robots", "_catalog"}
+         "search", "data", "static", "pagefind", "index", "404", "atom", "sitemap", "robots", "_catalog", "admin", "api"}
     ),
 }
 SINGLE_FILES: tuple[str, ...] = ("site.yaml", "archetypes.yaml")
@@ -126,7 +126,7 @@ def _discover_folder(
         if not SLUG.match(slug):
             problems.append(error(rel, 0, 0, "invalid-slug", _slug_message(slug)))
         elif slug in RESERVED_SLUGS.get(kind, ()):
-            problems.append(error(rel, 0, 0, "reserved-slug", f"ファイル名「{entry.name}」はサイトが自動で作るページ（/{kind + '/' if kind != 'pages' else ''}{slug}/）と重なるため使えません。別の名前にしてください"))
+            problems.append(error(rel, 0, 0, "reserved-slug", _reserved_message(kind, entry.name)))
             continue
         folded = slug.lower()
         if folded in seen:
@@ -139,6 +139,22 @@ def _discover_folder(
             unreadable.add(f"{kind}/{slug}")
         elif SLUG.match(slug):
             files.append(SourceFile(rel, kind, slug, read, cache.digest(read)))
+
+
+def name_problem(kind: str, name: str) -> Problem | None:
+    """What discovery says of the name of a new entry file ``name`` (``x.md``) in content/<kind>/,
+    or None for a good name (a good name is lower case: it has no twin in another case)."""
+    rel, slug = f"content/{kind}/{name}", name[: -len(".md")]
+    if not SLUG.match(slug):
+        return error(rel, 0, 0, "invalid-slug", _slug_message(slug))
+    if slug in RESERVED_SLUGS.get(kind, ()):
+        return error(rel, 0, 0, "reserved-slug", _reserved_message(kind, name))
+    return None
+
+
+def _reserved_message(kind: str, name: str) -> str:
+    slug = name[: -len(".md")]
+    return f"ファイル名「{name}」はサイトが自動で作るページ（/{kind + '/' if kind != 'pages' else ''}{slug}/）と重なるため使えません。別の名前にしてください"
 
 
 def _slug_message(slug: str) -> str:

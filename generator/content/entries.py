@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from ..config import Config
@@ -38,6 +39,12 @@ from .sources import read_sources, source_errors
 
 REFERENCE_KEYS = frozenset({"programs", "partners", "archetypes", "archetype"})
 """Front-matter keys whose values the link stage checks (and so needs the lines of)."""
+
+DATE_ROLES: Mapping[tuple[str, ...], DateRole] = MappingProxyType(
+    {("period", "start"): "start", ("period", "end"): "end", ("since",): "start", ("started",): "start", ("timeline", "date"): "start"}
+)
+"""Date fields (keys from the root, list indexes left out) that may hold a fiscal year or a month,
+and which end of it they mean (``parse_flexdate``'s role). Every other date field is a day."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ class _Dates:
         self.parsed = parsed
         self.problems: list[Problem] = []
 
-    def get(self, at: Path_, role: DateRole = "day") -> FlexDate | None:
+    def get(self, at: Path_) -> FlexDate | None:
         value: Any = self.parsed.data
         for part in at:
             if isinstance(value, dict) and isinstance(part, str):
@@ -91,7 +98,7 @@ class _Dates:
                 return None
         if value is None:
             return None
-        result = parse_flexdate(value, role)
+        result = parse_flexdate(value, DATE_ROLES.get(tuple(p for p in at if isinstance(p, str)), "day"))
         if isinstance(result, str):
             line, col = self.parsed.where(at)
             self.problems.append(error(self.parsed.path, line, col, "invalid-date", result))
@@ -136,7 +143,7 @@ def _require_text(parsed: Parsed, dates: _Dates, keys: tuple[str, ...]) -> None:
 
 def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Program:
     terms = d.get("terms", {})
-    period = Period(dates.get(("period", "start"), "start"), dates.get(("period", "end"), "end"))
+    period = Period(dates.get(("period", "start")), dates.get(("period", "end")))
     if period.start and period.end and period.end.value < period.start.value:
         line, col = dates.parsed.where(("period", "end"))
         dates.problems.append(
@@ -165,7 +172,7 @@ def _partner(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Par
     return Partner(
         **common,
         agreement=d["agreement"],
-        since=dates.get(("since",), "start"),
+        since=dates.get(("since",)),
         fields=tuple(d.get("fields", ())),
         unit=d.get("unit"),
         url=d.get("url"),
@@ -185,7 +192,7 @@ def _prefecture(d: Mapping[str, Any], dates: _Dates) -> str | None:
 def _case(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Case:
     timeline = []
     for i, item in enumerate(d.get("timeline", ())):
-        when = dates.get(("timeline", i, "date"), "start")
+        when = dates.get(("timeline", i, "date"))
         if when is not None:
             timeline.append(TimelineEvent(when, item["event"]))
     return Case(
@@ -193,7 +200,7 @@ def _case(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Case:
         prefecture=_prefecture(d, dates),
         municipalities=d.get("municipalities"),
         models=tuple(d.get("models", ())),
-        started=dates.get(("started",), "start"),
+        started=dates.get(("started",)),
         programs=tuple(d.get("programs", ())),
         partners=tuple(d.get("partners", ())),
         archetypes=tuple(d.get("archetypes", ())),

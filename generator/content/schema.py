@@ -121,16 +121,29 @@ def validate(parsed: Parsed, schema_name: str, *, skip_keys: frozenset[Path_] = 
     return tuple(dict.fromkeys(problems))  # jsonschema reports `required` once per missing name
 
 
+def short_description(node: Mapping[str, Any] | None) -> str:
+    """The first words of a field's description (措置率, 制度の正式名称): a label, or "" when too long."""
+    description = node.get("description", "") if node else ""
+    short = re.split(r"[（(。:、]", description, maxsplit=1)[0].strip()
+    return short if len(short) <= 20 else ""
+
+
+_ENUM_LABEL = re.compile(r"([a-z][a-z0-9_-]*)（([^）]+)）")
+
+
+def enum_labels(description: str) -> dict[str, str]:
+    """The Japanese name of each value a description lists: ``national（国）`` → {"national": "国"}."""
+    return {code: label for code, label in _ENUM_LABEL.findall(description)}
+
+
 def field_label(schema: Mapping[str, Any], path: Iterable[str | int]) -> str:
     """「terms.fiscal_rate」（措置率） for messages."""
     parts = [p for p in path]
     name = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}番目]" for p in parts).replace(".[", "[")
-    node = _subschema(schema, parts)
-    description = node.get("description", "") if node else ""
-    short = re.split(r"[（(。:、]", description, maxsplit=1)[0].strip()
+    short = short_description(_subschema(schema, parts))
     if not name:
         return "この項目"
-    return f"「{name}」（{short}）" if short and len(short) <= 20 else f"「{name}」"
+    return f"「{name}」（{short}）" if short else f"「{name}」"
 
 
 def _subschema(schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str, Any] | None:
@@ -181,7 +194,7 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_],
         options = value if kind == "enum" else [value]
         described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
         text = " ".join(d.get("description", "") for d in described)
-        labels = {part: code for code, ja in re.findall(r"([a-z_]+)（([^）]+)）", text) for part in (ja, *ja.split("・"))}
+        labels = {part: code for code, ja in enum_labels(text).items() for part in (ja, *ja.split("・"))}
         known = isinstance(err.instance, str) and err.instance in labels  # a list or mapping is not hashable
         close = difflib.get_close_matches(err.instance, [str(o) for o in options], n=1, cutoff=0.6) if isinstance(err.instance, str) else []
         if known:
@@ -204,7 +217,7 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_],
     if kind in ("maximum", "exclusiveMaximum"):
         return one("out-of-range", f"{label}は{value}以下にしてください（いまは{err.instance}）")
     if kind == "pattern":
-        return one("invalid-value", f"{label}の書き方が正しくありません（いまは「{err.instance}」）。{_pattern_hint(value)}")
+        return one("invalid-value", f"{label}の書き方が正しくありません（いまは「{err.instance}」）。{pattern_hint(value)}")
     return one("invalid-value", f"{label}が正しくありません（{err.message}）")
 
 
@@ -227,9 +240,14 @@ def _describe(value: Any) -> str:
     return "「キー: 値」の組"
 
 
-def _pattern_hint(pattern: str) -> str:
+def pattern_hint(pattern: str) -> str:
+    """How to write a value that ``pattern`` accepts, in words."""
     if pattern.startswith("^https?://"):
         return "URL は http:// か https:// で始めてください"
+    if pattern.startswith("^https://"):
+        return "URL は https:// で始め、パスを付けずに書いてください（例: https://auth.example.jp）"
+    if pattern.startswith("^[A-Za-z0-9_.-]+(/"):
+        return "リポジトリは「所有者/名前」の形で、半角英数字と . _ - で書いてください（例: nagano-pref/dx-catalog）"
     if "a-z0-9" in pattern:
         return "ファイル名（半角英小文字・数字・ハイフン）で書いてください"
     if "都道府県" in pattern:

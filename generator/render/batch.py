@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 import jinja2
 
 from .. import collector
+from ..cms.admin import admin_files
 from ..config import BuildOptions
 from ..model import OutputFile, Sink, Site
 from ..problems import Problem
@@ -121,4 +122,5 @@ def render_site(
     (no cache, no workers): the whole render stage as one pure function."""
     routes = plan(site, extra)
     batch = render_routes(make_renderer(site, env, options), routes, workers=1)
-    return (*(page.file for page in batch.pages), *site_files(site, routes)), batch.problems
+    admin = admin_files(site.config, local=options.serve)
+    return (*(page.file for page in batch.pages), *site_files(site, routes), *admin), batch.problems

@@ -25,4 +25,6 @@ def sitemap_xml(site: Site, routes: Iterable[Route]) -> str:
 
 
 def robots_txt(site: Site) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site.config.absolute_url('sitemap.xml')}\n"
+    """Everything may be crawled but the editor's page (/admin/, published only with ``cms:``)."""
+    editor = f"Disallow: {site.config.url('admin/')}\n" if site.config.cms is not None else ""
+    return f"User-agent: *\nAllow: /\n{editor}\nSitemap: {site.config.absolute_url('sitemap.xml')}\n"

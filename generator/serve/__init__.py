@@ -1,7 +1,8 @@
 """The dev server: `catalog serve` builds, serves on loopback, rebuilds on change and reloads open pages.
 
 state.py    what is being served (the last good build) and the problems of the latest attempt
-handler.py  HTTP requests: files, the live-reload hook (/_catalog/…), server-sent events
+handler.py  HTTP requests: files, the live-reload hook (/_catalog/…), server-sent events, POST /api/v1
+cms_api.py  the editor's local backend (Decap CMS at /admin/): reads and checked saves of content/
 rebuild.py  builds through generator.pipeline.build, and the watcher that triggers them
 server.py   threads, start and a clean stop
 """

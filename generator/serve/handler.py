@@ -1,14 +1,23 @@
-"""HTTP requests of the dev server: files of the current build, the live-reload hook and its events.
+"""HTTP requests of the dev server: files of the current build, the live-reload hook and its events,
+and the editor's local backend.
 
-Only GET and HEAD. A request is answered from the current snapshot (a complete
-build folder that never changes), so a rebuild never shows a half-written
-site. Paths with ``..`` or ``.`` segments (also percent-encoded), backslashes
-or NUL bytes are refused; everything else is looked up inside the snapshot
-folder and must stay there after symbolic links are followed.
+GET and HEAD are answered from the current snapshot (a complete build folder
+that never changes), so a rebuild never shows a half-written site. Paths with
+``..`` or ``.`` segments (also percent-encoded), backslashes or NUL bytes are
+refused; everything else is looked up inside the snapshot folder and must stay
+there after symbolic links are followed. Pages get the live-reload hook, except
+the editor (/admin/), which must not reload while an entry is being edited.
+
+POST ``/api/v1`` is the editor's local backend (cms_api.py). It writes files, so
+it answers only this machine's own pages: a client on a loopback address, a
+``Host`` that names a loopback host (no DNS rebinding), an ``Origin`` (when a
+browser sends one) that is the server's own, and a JSON body (which a page of
+another site cannot send without a CORS preflight that this server never grants).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass
@@ -19,12 +28,18 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .cms_api import LocalBackend
 from .state import LiveState, Snapshot
 
 HOOK_PREFIX = "/_catalog/"
 EVENTS = "/_catalog/events"
 PROBLEMS = "/_catalog/problems.json"
 KEEPALIVE_SECONDS = 15.0
+CMS_API = "/api/v1"
+EDITOR = "/admin/"
+MAX_BODY = 16 * 1024 * 1024
+"""Bytes a request to the editor's backend may carry (an entry is a few kilobytes)."""
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -36,6 +51,7 @@ _TYPES = {
     ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".yml": "text/yaml; charset=utf-8",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -140,15 +156,38 @@ def event(name: str, snapshot: Snapshot) -> bytes:
     return f"event: {name}\ndata: {data}\n\n".encode()
 
 
-def make_handler(state: LiveState) -> type[BaseHTTPRequestHandler]:
+def make_handler(state: LiveState, backend: LocalBackend | None = None) -> type[BaseHTTPRequestHandler]:
     class Handler(_Handler):
         live = state
+        cms = backend
 
     return Handler
 
 
+def host_name(header: str | None) -> str:
+    """``127.0.0.1`` of a ``Host`` (or ``Origin`` authority) ``127.0.0.1:8000``, ``::1`` of ``[::1]:8000``."""
+    value = (header or "").strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else ""
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return bool((mapped or ip).is_loopback)
+
+
 class _Handler(BaseHTTPRequestHandler):
     live: LiveState
+    cms: LocalBackend | None
+    origin: str | None = None
+    """The server's own address (``http://127.0.0.1:8000``), set once it is bound: the editor is
+    sent there when asked for under another name (``localhost``), since its configuration saves
+    to that address and the browser would refuse a save to another origin."""
     server_version = "catalog-serve"
     timeout = 10
     """Seconds a client may stay silent; bounds how long shutdown waits for a slow client."""
@@ -174,6 +213,12 @@ class _Handler(BaseHTTPRequestHandler):
         if snapshot.root is None:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", placeholder_page(), head)
             return
+        if path.startswith(EDITOR) and self.origin and f"http://{self.headers.get('Host', '')}".lower() != self.origin:
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", self.origin + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         found = resolve(snapshot.root, self.path)
         if isinstance(found, Refused):
             self._send(HTTPStatus.FORBIDDEN, _TYPES[".txt"], "サイトの外のパスは開けません。\n".encode(), head)
@@ -188,7 +233,55 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found(snapshot, head)
 
     def _page(self, name: str, data: bytes, snapshot: Snapshot) -> bytes:
-        return inject_hook(data, snapshot.build) if name.endswith(".html") else data
+        if not name.endswith(".html") or urlsplit(self.path).path.startswith(EDITOR):
+            return data
+        return inject_hook(data, snapshot.build)
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        """The editor's local backend; see the module's docstring for who may call it."""
+        if urlsplit(self.path).path != CMS_API or self.cms is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": "ここには送れません"})
+            return
+        refusal = self._refused()
+        if refusal is not None:
+            self._json(HTTPStatus.FORBIDDEN, {"error": refusal})
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            self._json(HTTPStatus.LENGTH_REQUIRED, {"error": "Content-Length がありません"})
+            return
+        if not 0 <= length <= MAX_BODY:
+            self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "送られた内容が大きすぎます"})
+            return
+        try:
+            request = json.loads(self.rfile.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self._json(HTTPStatus.BAD_REQUEST, {"error": "JSON として読めません"})
+            return
+        answer = self.cms.answer(request)
+        self._json(HTTPStatus(answer.status), answer.body)
+
+    def _refused(self) -> str | None:
+        """Why this request may not use the backend, or None."""
+        if not is_loopback(self.client_address[0]):
+            return "編集の API は、このパソコン（127.0.0.1）からだけ使えます"
+        if host_name(self.headers.get("Host")) not in LOOPBACK_NAMES:
+            return "編集の API は 127.0.0.1 か localhost のアドレスでだけ使えます"
+        origin = self.headers.get("Origin")
+        if origin is not None:
+            own = f"{self.headers.get('Host', '')}".lower()
+            if origin.lower() not in (f"http://{own}",):
+                return "ほかのサイトのページからは編集の API を使えません"
+        if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            return "ほかのサイトのページからは編集の API を使えません"
+        if (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower() != "application/json":
+            return "編集の API には JSON（Content-Type: application/json）で送ってください"
+        return None
+
+    def _json(self, status: HTTPStatus, body: object) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self._send(status, "application/json; charset=utf-8", data, False)
 
     def _not_found(self, snapshot: Snapshot, head: bool) -> None:
         page = _read(snapshot.root / "404.html") if snapshot.root else None

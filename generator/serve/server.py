@@ -15,6 +15,7 @@ from http.server import ThreadingHTTPServer
 from typing import TextIO
 
 from ..config import BuildOptions
+from .cms_api import LocalBackend
 from .handler import make_handler
 from .rebuild import Rebuilder, Say, printer, watch
 from .state import LiveState
@@ -71,7 +72,9 @@ class DevServer:
     def start(self) -> None:
         """Bind the port (OSError when taken), build once, then serve and watch."""
         server_class = _Server6 if ":" in self.options.host else _Server
-        self._httpd = server_class((self.options.host, self.options.port), make_handler(self.state))
+        handler = make_handler(self.state, LocalBackend(self.options.build))
+        self._httpd = server_class((self.options.host, self.options.port), handler)
+        handler.origin = self.url.rstrip("/")
         project = self.options.build.project
         self.rebuilder = Rebuilder(self.options.build, self.url, self.state, say=self.say)
         self.rebuilder.build()
