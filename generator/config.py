@@ -39,6 +39,9 @@ class Contact:
     url: str
     email: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True)
 class Cms:
     """The browser editor published at ``/admin/`` (site.yaml's ``cms:``; see generator/cms/)."""
 
