@@ -397,3 +397,7 @@ class Sink(Protocol):
     place pages there, and the exports job its data files. True when the bytes were new."""
 
     def put(self, file: OutputFile) -> bool: ...
+
+    def has_output(self, path: str) -> bool:
+        """Whether the previous build's file at ``path`` is there to be kept."""
+        ...

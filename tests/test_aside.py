@@ -1,4 +1,4 @@
-"""A task run beside the build in a forked child (generator/aside.py)."""
+"""A task run beside the build in a forked child (generator/parallel/aside.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from generator import aside
-from generator.aside import Aside, AsideFailed
+from generator.parallel import forking
+from generator.parallel.aside import Aside, AsideFailed
 
 INHERITED = {"件数": 10_000}
 """Reached by the child through fork, not pickled."""
@@ -31,7 +31,7 @@ def dies() -> None:
 def forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Browser tests earlier in the run leave threads in this process, where Aside
     rightly does not fork; these tests' tasks hold no lock, so forking is safe here."""
-    monkeypatch.setattr(aside, "_can_fork", lambda: True)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)
 
 
 def test_the_task_runs_in_another_process_and_its_value_comes_back() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache
+from generator.incremental import store as cache
 
 
 @pytest.fixture(autouse=True)

@@ -288,7 +288,7 @@ def test_a_build_publishes_the_editor_only_while_site_yaml_asks_for_it(tmp_path:
 
 def test_the_editor_s_assets_count_in_the_generator_s_fingerprint() -> None:
     """A new admin.js must not be kept out of a site by the build that finds nothing changed."""
-    from generator.cache import FINGERPRINTED
+    from generator.incremental.store import FINGERPRINTED
     import generator.cms
 
     assets = [p for p in (Path(generator.cms.__file__).parent / "assets").iterdir() if p.is_file()]

@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.corpus import generate, write_corpus
 from generator.pipeline import load
-from generator.render.deps import Dependencies, plan_render, route_dependencies
+from generator.incremental.pages import Dependencies, plan_render, route_dependencies
 from generator.render.routes import Route, plan
 
 from test_incremental import cold, edit, project, run, tree  # noqa: F401 (fixture)

@@ -20,6 +20,7 @@ import pytest
 from benchmarks.corpus import generate, write_corpus
 from generator.config import BuildOptions
 from generator.pipeline import build
+from generator.parallel import forking
 from generator.render import batch
 
 AS_OF = date(2026, 11, 26)
@@ -221,6 +222,7 @@ def test_parallel_rendering_matches_serial(project: Path, tmp_path: Path, monkey
     serial = tmp_path / "serial"
     run(project, serial)
     monkeypatch.setattr(batch, "PARALLEL_MIN_ROUTES", 1)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)  # whatever threads earlier tests left
     copy = tmp_path / "parallel-project"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".catalog-cache"))
     parallel = tmp_path / "parallel"

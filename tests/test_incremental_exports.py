@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import cache
+from generator.incremental import store as cache
 from test_incremental import cold, edit, files_of, project, referenced_program, run, tree  # noqa: F401 (fixture)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.render.deps import known_links, links_digest
+from generator.incremental.pages import known_links, links_digest
 from tests.test_incremental import cold, files_of, run, tree
 from tests.test_incremental import project  # noqa: F401  (the fixture)
 

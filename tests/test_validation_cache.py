@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate, write_corpus
-from generator import cache
+from generator.incremental import store as cache
 from generator.content.batch import validate_files
 from generator.content.discover import SourceFile, discover
 from generator.content.validate import validate_site_config
@@ -107,7 +107,7 @@ def with_body(text: str, body: str) -> str:
 
 def same_shard(project: Path, count: int) -> list[Path]:
     """``count`` new case files that the cache keeps in one shard (one pickle)."""
-    from generator.content.batch import _shard
+    from generator.incremental.validation import _shard
 
     model = entry_files(project)[0].read_text(encoding="utf-8")
     by_shard: dict[int, list[Path]] = {}
@@ -141,9 +141,11 @@ def test_equal_bodies_in_one_shard(project: Path) -> None:
 
 def test_results_from_workers_equal_those_made_here(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.content import batch
+    from generator.parallel import forking
 
     monkeypatch.setattr(batch, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(forking, "cores", lambda: 2)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)  # whatever threads earlier tests left
     forked = validate(project, use_cache=False, parallel=True)
     here = validate(project, use_cache=False)
     assert forked.results == here.results

@@ -23,6 +23,7 @@ from generator.content.parse import Parsed, _NoDatesLoader, parse_entry, parse_y
 from generator.content.privacy import check_role
 from generator.content.schema import SCHEMA_NAMES, is_valid, load_schema
 from generator.content.validate import validate_file
+from generator.parallel import forking
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -215,7 +216,8 @@ def test_workers_give_what_one_process_gives(monkeypatch, tmp_path):
     files = _content_files()
     serial = batch.validate_files(tmp_path, files, None, AS_OF, use_cache=False, parallel=False)
     monkeypatch.setattr(batch, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(forking, "cores", lambda: 2)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)  # whatever threads earlier tests left
     forked = batch.validate_files(tmp_path, files, None, AS_OF, use_cache=False, parallel=True)
     assert [(r.source, r.located, r.problems) for r in forked.results] == [(r.source, r.located, r.problems) for r in serial.results]
     assert gc.isenabled()

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import cache
+from ..incremental import store
 from ..model import COLLECTIONS
 from ..problems import Problem, error, warning
 
@@ -51,12 +51,12 @@ class SourceFile:
     slug: str
     data: bytes
     digest: str = field(default="", compare=False, repr=False)
-    """``cache.digest(data)`` when discovery computed it (it does for every file it reads), else empty."""
+    """``store.digest(data)`` when discovery computed it (it does for every file it reads), else empty."""
 
     @property
     def content_hash(self) -> str:
-        """``cache.digest(data)``: what caches key this file on."""
-        return self.digest or cache.digest(self.data)
+        """``store.digest(data)``: what caches key this file on."""
+        return self.digest or store.digest(self.data)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def discover(project: Path) -> Discovery:
         if isinstance(read, Problem):
             problems.append(read)
         else:
-            files.append(SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, cache.digest(read)))
+            files.append(SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, store.digest(read)))
 
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         if entry.name.startswith(".") or entry.name in SINGLE_FILES:
@@ -138,7 +138,7 @@ def _discover_folder(
             problems.append(read)
             unreadable.add(f"{kind}/{slug}")
         elif SLUG.match(slug):
-            files.append(SourceFile(rel, kind, slug, read, cache.digest(read)))
+            files.append(SourceFile(rel, kind, slug, read, store.digest(read)))
 
 
 def name_problem(kind: str, name: str) -> Problem | None:

@@ -1,10 +1,9 @@
 """The data exports of one build, as one job that can run beside the page rendering.
 
-``export_job`` reads what it may reuse from the previous build (the layouts in the
-cache, the bytes of the previous ``data/`` files), encodes the data files, and
-either returns them or, with a sink (the writer's work folder), places them at
-once. It needs nothing the pages make, so an incremental build runs it in a forked
-child (see ``aside.py``) while the parent renders the pages that changed.
+``export_job`` encodes the data files, reusing what ``reuse`` allows from the
+previous build, and either returns them or, with a sink (the writer's work
+folder), places them at once. It needs nothing the pages make, so a build runs it
+in a forked child (see parallel/aside.py) while the pages are rendered.
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
-from .. import cache
 from ..model import OutputFile, Sink, Site
-from .export_rows import Reuse
+from .export_rows import Layout, Reuse
 from .exports import DataFile, export_data
 
 
@@ -32,12 +30,12 @@ class Exported:
     """How many of those had new bytes."""
     kept: tuple[str, ...]
     """Files kept as the previous build wrote them."""
-    layouts: Mapping[str, object]
+    layouts: Mapping[str, Layout]
     """Where each record is in each file, for the next build (the exports cache)."""
 
 
-def export_job(site: Site, project: Path, cache_key: str, hashes: Mapping[str, str], output: Path, sink: Sink | None) -> Exported:
-    data_files = export_data(site, previous_exports(project, cache_key, hashes, output))
+def export_job(site: Site, reuse: Reuse, sink: Sink | None) -> Exported:
+    data_files = export_data(site, reuse)
     layouts = {d.path: d.layout for d in data_files if d.layout is not None}
     kept = tuple(d.path for d in data_files if d.file is None)
     fresh = tuple(d.file for d in data_files if d.file is not None)
@@ -48,13 +46,12 @@ def export_job(site: Site, project: Path, cache_key: str, hashes: Mapping[str, s
     return Exported(described, (), tuple(f.path for f in fresh), written, kept, layouts)
 
 
-def previous_exports(project: Path, cache_key: str, hashes: Mapping[str, str], output: Path) -> Reuse:
+def previous_exports(layouts: Mapping[str, Layout], hashes: Mapping[str, str], output: Path) -> Reuse:
     """What export_data may reuse from the previous build into ``output``.
 
-    The cache holds only where each record's bytes are in each data file; the
-    bytes are read back from the output folder (export_data checks their hash).
+    ``layouts`` (the render state) say only where each record's bytes are in each
+    data file; the bytes are read back from the output folder (export_data checks their hash).
     """
-    layouts = (cache.load(project, "exports", cache_key) or {}) if output.is_dir() else {}
 
     def read(path: str) -> bytes | None:
         try:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Sequence
 
-from .. import cache
-from ..cache import CACHE_DIR
+from ..incremental import store
+from ..incremental.store import CACHE_DIR
 from ..config import BuildOptions
 from ..model import OutputFile
 from ..problems import Problem, error
@@ -204,7 +204,7 @@ class WorkFolder:
         _release(self.work, self.spare)  # it now holds the previous site: the next build's spare
         if not self.spare.exists():
             published = _fill_spare(self.out, self.spare, wanted)
-        cache.save(self.project, _published_name(self.out), str(self.out), published)
+        store.save(self.project, _published_name(self.out), str(self.out), published)
         return Written(len(files) + len(kept) + len(placed), written, search)
 
     def abort(self) -> None:
@@ -268,10 +268,10 @@ def _take_published(project: Path, out: Path) -> dict[str, int]:
     """The inode of each file the previous build published, forgotten as it is read: a
     build that fails or is killed may have changed the spare, and leaves nothing to trust."""
     name = _published_name(out)
-    published = cache.load(project, name, str(out))
+    published = store.load(project, name, str(out))
     if published is None:
         return {}
-    cache.save(project, name, "", None)
+    store.save(project, name, "", None)
     return published
 
 

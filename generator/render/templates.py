@@ -16,7 +16,7 @@ import jinja2.bccache
 
 import generator
 
-from .. import cache
+from ..incremental import store
 from ..model import OutputFile
 from ..problems import Problem, error
 from . import filters
@@ -56,15 +56,15 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self._project = project
 
     def _key(self, bucket: jinja2.bccache.Bucket) -> str:
-        return cache.digest(cache.generator_fingerprint(), jinja2.__version__, bucket.checksum)
+        return store.digest(store.generator_fingerprint(), jinja2.__version__, bucket.checksum)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = cache.load(self._project, f"template-{bucket.key}", self._key(bucket))
+        data = store.load(self._project, f"template-{bucket.key}", self._key(bucket))
         if isinstance(data, bytes):
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        cache.save(self._project, f"template-{bucket.key}", self._key(bucket), bucket.bytecode_to_string())
+        store.save(self._project, f"template-{bucket.key}", self._key(bucket), bucket.bytecode_to_string())
 
 
 def make_environment(project: Path, *, keep_compiled: bool = False) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .. import cache
+from ..incremental import store
 from ..cms.admin import MEDIA_FOLDER
 from ..cms.merge import Unreadable, emit_file, merge, read_saved
 from ..config import BuildOptions
@@ -320,14 +320,14 @@ def _overlay(found: Discovery, changes: Mapping[str, bytes | None]) -> Discovery
         if data is None:
             continue
         if rel in EDITED_FILES:
-            files.append(SourceFile(rel, "site", "site", data, cache.digest(data)))
+            files.append(SourceFile(rel, "site", "site", data, store.digest(data)))
             continue
         folder, name = rel.split("/")[1:]
         problem = None if any(f.path == rel for f in found.files) else name_problem(folder, name)
         if problem is not None:
             problems.append(problem)
         else:
-            files.append(SourceFile(rel, folder, name[: -len(".md")], data, cache.digest(data)))
+            files.append(SourceFile(rel, folder, name[: -len(".md")], data, store.digest(data)))
     order = {f.path: n for n, f in enumerate(found.files)}
     files.sort(key=lambda f: (order.get(f.path, len(order)), f.path))
     return Discovery(tuple(files), tuple(problems), found.unreadable)

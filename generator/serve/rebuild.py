@@ -20,7 +20,7 @@ from typing import Callable, Iterable, TextIO
 
 import watchfiles
 
-from ..cache import CACHE_DIR
+from ..incremental.store import CACHE_DIR
 from ..config import BuildOptions
 from ..problems import Problem
 from .state import LiveState, Snapshot

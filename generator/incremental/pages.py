@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..model import COLLECTIONS, Site
-from .routes import Route, term_path
+from ..render.routes import Route, term_path
 
 ALWAYS = None
 

@@ -9,9 +9,8 @@ exits at once: it never waits for the parent while holding copies of its files.
 A cold build runs the exports there too, beside its render workers.
 
 The task runs in this process, when it is started, where forking is not safe or
-not useful: not on Linux (no memfd), on a single core, in a process with other
-threads (the dev server: one of them may hold a lock the child would inherit), or
-when the caller says so.
+not useful (forking.py's rule: one core, other threads), without Linux's memfd,
+or when the caller says so.
 """
 
 from __future__ import annotations
@@ -19,11 +18,9 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import sys
-import threading
 from typing import Any, Callable, Generic, TypeVar
 
-from . import collector
+from . import collector, forking
 
 T = TypeVar("T")
 
@@ -31,10 +28,6 @@ T = TypeVar("T")
 class AsideFailed(RuntimeError):
     """No result: the child was killed or failed to send it, or ``result()`` was asked
     for by another process (a worker forked meanwhile), which must compute it itself."""
-
-
-def _can_fork() -> bool:
-    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
 class Aside(Generic[T]):
@@ -47,7 +40,7 @@ class Aside(Generic[T]):
     def __init__(self, task: Callable[..., T], *args: Any, fork: bool = True) -> None:
         self.owner = os.getpid()
         self._child: tuple[int, int] | None = None
-        if fork and _can_fork():
+        if fork and forking.can_fork():
             self._child = _start(task, args)
         if self._child is None:
             self._value = task(*args)
