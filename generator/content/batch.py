@@ -15,13 +15,15 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ..config import Config
+from ..config import PLACEHOLDER_ORIGIN, Config
 from ..incremental import validation
 from ..parallel import collector, map_ranges
-from ..problems import Problem
-from .discover import SourceFile
+from ..model import Archetype, Page
+from ..problems import Problem, has_errors
+from .discover import Discovery, SourceFile
 from .entries import Located
-from .validate import FileResult, validate_file
+from .link import Linked, link
+from .validate import FileResult, placeholder_origin, validate_archetypes, validate_file, validate_site_config
 
 PARALLEL_MIN_FILES = 400
 """Below this many files to validate, worker processes cost more than they save."""
@@ -61,6 +63,79 @@ def validate_files(
     if previous is not None and write_cache:
         validation.save(project, previous, ordered, todo)
     return Validated(ordered, hashes)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every content file validated, ready to be linked."""
+
+    config: Config | None
+    archetypes: tuple[Archetype, ...] | None
+    """None when archetypes.yaml has errors (nothing can be linked)."""
+    located: tuple[Located, ...]
+    pages: tuple[Page, ...]
+    failed: frozenset[str]
+    """Keys (``programs/x``) of the files that have errors of their own."""
+    hashes: Mapping[str, str]
+    """Content hash of each entry and archetype, by key (``programs/x``)."""
+    problems: tuple[Problem, ...]
+
+    def link(self, as_of: date, *, drafts: bool, unavailable: frozenset[str]) -> Linked | None:
+        """The content linked into a Site (content/link.py); None when site.yaml or archetypes.yaml has errors.
+        ``unavailable``: files that could not be read (their references are not reported again)."""
+        if self.config is None or self.archetypes is None:
+            return None
+        unavailable = unavailable | self.failed
+        return link(self.config, as_of, self.archetypes, self.located, self.pages, drafts=drafts, unavailable=unavailable)
+
+
+def validate_content(
+    project: Path,
+    found: Discovery,
+    as_of: date,
+    overrides: Mapping[str, str | None],
+    *,
+    publish: bool = False,
+    use_cache: bool = True,
+    write_cache: bool = True,
+    parallel: bool = True,
+) -> Content:
+    """site.yaml (with the command line's ``base_url``/``base_path`` overrides), archetypes.yaml,
+    then every entry and page. ``publish``: an example address is a warning."""
+    problems: list[Problem] = list(found.problems)
+    config: Config | None = None
+    for source in found.files:
+        if source.kind == "site":
+            result = validate_site_config(source)
+            problems.extend(result.problems)
+            config = result.config.with_overrides(**overrides) if result.config is not None else None
+            if publish and config is not None and config.base_url == PLACEHOLDER_ORIGIN:
+                problems.append(placeholder_origin(source.path, result.base_url_at))
+    hashes: dict[str, str] = {}
+    archetypes: tuple[Archetype, ...] | None = None
+    for source in found.files:
+        if source.kind == "archetypes":
+            found_archetypes, archetype_problems = validate_archetypes(source)
+            problems.extend(archetype_problems)
+            hashes.update((a.key, source.content_hash) for a in found_archetypes)
+            archetypes = None if has_errors(archetype_problems) else found_archetypes
+    entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
+    validated = validate_files(project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache, parallel=parallel)
+    located: list[Located] = []
+    pages: list[Page] = []
+    failed: set[str] = set()
+    for result in validated.results:  # one pass: 10,000 files and more
+        if result.problems:
+            problems.extend(result.problems)
+        item = result.located
+        if item is None:
+            failed.add(f"{result.source.kind}/{result.source.slug}")
+        elif result.source.kind == "pages":
+            pages.append(item.entry)
+        else:
+            located.append(item)
+            hashes[item.entry.key] = validated.hashes[result.source.path]
+    return Content(config, archetypes, tuple(located), tuple(pages), frozenset(failed), hashes, tuple(problems))
 
 
 Inputs = tuple[Sequence[SourceFile], Config | None, date]

@@ -27,9 +27,13 @@ from typing import Mapping
 from ..config import BuildOptions
 from ..model import Site
 from ..output.export_rows import Layout
+from ..output.dataset import Exported
+from ..output.feeds import Feeds
+from ..render.batch import Batch
 from ..render.cards import Stored as StoredCards
+from ..render.cards import keep as keep_cards
 from . import store
-from .pages import RenderPlan, known_links, links_digest
+from .pages import RenderPlan, encode_targets, known_links, links_digest
 
 PageState = Mapping[str, tuple[str, str]]
 """Output path → (fingerprint, digest of its internal links) of each page that can be kept."""
@@ -133,21 +137,18 @@ def kept_links(previous: Previous, plan: RenderPlan, existing: frozenset[str]) -
 def next_state(
     previous: Previous,
     plan: RenderPlan,
-    rendered: Mapping[str, str],
     links: KeptLinks,
     existing: frozenset[str],
-    *,
-    cards: StoredCards | None,
-    exports: Mapping[str, Layout],
-    feeds: Mapping[str, bytes] | None,
+    made: Made,
 ) -> Next:
-    """The state after this build: ``rendered`` is path → encoded internal links of each page rendered.
+    """The state after this build, which made ``made`` (what was rendered, exported and encoded).
 
     The link lists go to a new file only when some page's links changed; a kept
     page whose stored links cannot be read is left out, and so is not kept next time.
     Only pages with a fingerprint can be kept; the others are rendered every time.
     """
-    fresh = {path: blob for path, blob in rendered.items() if plan.fingerprints.get(path) is not None}
+    rendered = made.batch.pages
+    fresh = {p.file.path: encode_targets(p.targets) for p in rendered if plan.fingerprints.get(p.file.path) is not None}
     digests = {path: links_digest(blob) for path, blob in fresh.items()}
     kept = dict(plan.kept)  # path → digest of its links
     token = previous.links_token
@@ -158,7 +159,19 @@ def next_state(
         lists = {**known, **fresh}
     described = {**{p: d for p, d in kept.items() if lists is None or p in lists}, **digests}
     pages = {path: (fp, described[path]) for path, fp in plan.fingerprints.items() if fp is not None and path in described}
-    return Next(previous.keys, pages, existing, token, lists, cards, exports, feeds)
+    cards = keep_cards(previous.cards, made.hashes, made.batch.cards) if made.batch.cards else None
+    feeds = made.feeds.memo if made.feeds.reused < len(made.feeds.files) else None
+    return Next(previous.keys, pages, existing, token, lists, cards, made.exported.layouts, feeds)
+
+
+@dataclass(frozen=True)
+class Made:
+    """What this build made that the next one may reuse."""
+
+    hashes: Mapping[str, str]
+    batch: Batch
+    exported: Exported
+    feeds: Feeds
 
 
 def save(project: Path, state: Next) -> None:

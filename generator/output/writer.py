@@ -21,8 +21,9 @@ from typing import Callable, Sequence
 from ..incremental import store
 from ..incremental.store import CACHE_DIR
 from ..config import BuildOptions
-from ..model import OutputFile
+from ..model import OutputFile, Sink
 from ..problems import Problem, error
+from .search import Indexer, SearchIndexError, SearchStats
 from .tree import Listing, Tree, file_inode, linked_copy, same_bytes
 from .tree import process_alive as _alive
 
@@ -38,8 +39,17 @@ class Written:
     files: int
     written: int
     """Files whose bytes changed (the rest were linked from the previous build)."""
-    search: object | None
+    search: SearchStats | None
     problems: tuple[Problem, ...] = ()
+
+
+def keepable(sink: Sink | None, output: Path) -> Callable[[str], bool]:
+    """Whether the previous build's file at a path is there to be kept: in the sink
+    (the work folder) or, without one, in the output folder."""
+    if sink is not None:
+        return sink.has_output
+    base = f"{output.resolve()}/"
+    return lambda path: os.path.isfile(base + path)
 
 
 class UnsafeOutput(ValueError):
@@ -175,11 +185,10 @@ class WorkFolder:
     def finish(
         self,
         files: Sequence[OutputFile],
-        *,
         kept: Sequence[str] = (),
         placed: Sequence[str] = (),
         placed_written: int = 0,
-        index: Callable[[Path, Path | None], object] | None = None,
+        index: Indexer | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> Written:
         """Write ``files``, link ``kept``, drop stale files, index, swap in.
@@ -196,6 +205,9 @@ class WorkFolder:
         except UnsafeOutput as exc:
             self.abort()
             return Written(0, 0, None, (unsafe_path_problem(str(exc)),))
+        except SearchIndexError as exc:  # not the content's fault: the command exits 3
+            self.abort()
+            return Written(0, 0, None, (error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}"),))
         except BaseException:
             self.abort()
             raise

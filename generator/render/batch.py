@@ -15,7 +15,6 @@ from typing import Mapping, Sequence
 
 import jinja2
 
-from ..cms.admin import admin_files
 from ..config import BuildOptions
 from ..model import OutputFile, Sink, Site
 from ..parallel import map_ranges
@@ -112,5 +111,4 @@ def render_site(
     (no cache, no workers): the whole render stage as one pure function."""
     routes = plan(site, extra)
     batch = render_routes(make_renderer(site, env, options), routes, parallel=False)
-    admin = admin_files(site.config, local=options.serve)
-    return (*(page.file for page in batch.pages), *site_files(site, routes), *admin), batch.problems
+    return (*(page.file for page in batch.pages), *site_files(site, routes, serve=options.serve)), batch.problems

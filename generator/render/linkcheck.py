@@ -88,6 +88,13 @@ def check_links(files: Sequence[OutputFile], config: Config) -> tuple[Problem, .
     return tuple(problems)
 
 
+def site_links(
+    pages: Iterable[tuple[str, Sequence[tuple[str, str]]]], existing: frozenset[str], base_path: str
+) -> list[Problem]:
+    """Every broken link of the pages given as (path, their internal links), sorted."""
+    return sorted(p for path, targets in pages for p in broken_links(path, targets, existing, base_path))
+
+
 def internal_targets(page: OutputFile, base_path: str) -> tuple[tuple[str, str], ...]:
     """(href, output path) of each distinct internal link of a page.
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from ..cms.admin import admin_files
 from ..config import BuildOptions
 from ..content.dates import format_flexdate, format_seireki
 from ..content.sources import cover_label
@@ -262,11 +263,12 @@ def make_renderer(
     return Renderer(site, build_env, helpers, memo)
 
 
-def site_files(site: Site, routes: Sequence[Route]) -> tuple[OutputFile, ...]:
-    """sitemap.xml and robots.txt, which list every route."""
+def site_files(site: Site, routes: Sequence[Route], *, serve: bool) -> tuple[OutputFile, ...]:
+    """sitemap.xml and robots.txt, which list every route, and the editor at /admin/ (see cms/admin.py)."""
     return (
         OutputFile("sitemap.xml", sitemap_xml(site, routes).encode("utf-8"), "application/xml"),
         OutputFile("robots.txt", robots_txt(site).encode("utf-8"), "text/plain"),
+        *admin_files(site.config, local=serve),
     )
 
 
