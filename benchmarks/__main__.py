@@ -29,8 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                      help="only these of: cold noop edit-entry edit-template")
     run.add_argument("--workdir", type=Path, default=None, metavar="DIR", help="where corpora are written (default: a temporary folder, removed afterwards)")
     run.add_argument("--seed", type=int, default=1)
-    run.add_argument("--generator", type=Path, default=None, metavar="DIR",
-                     help="measure the generator in DIR (a checkout or `git archive` of a commit) instead of the installed one")
+    run.add_argument("--generator", type=Path, action="append", default=None, metavar="DIR",
+                     help="measure the generator in DIR (a checkout or `git archive` of a commit) instead of the installed one; "
+                          "twice: both, each scenario built by one then the other (a before/after table compares them)")
     run.add_argument("--label", default="", help="a note printed with the results and stored in the JSON (e.g. the commit)")
     run.set_defaults(run=_run)
 
@@ -95,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     return run_benchmarks(
         entries=args.entries, runs=args.runs, json_path=args.json, hugo=args.hugo,
         search_variant=args.search_variant, scenarios=scenarios, workdir=args.workdir, seed=args.seed,
-        checkout=args.generator, label=args.label,
+        checkouts=args.generator or (None,), label=args.label,
     )
 
 

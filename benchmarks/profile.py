@@ -28,7 +28,7 @@ from .corpus import generate, write_corpus
 # (label, module path suffix, function name): the stages as the pipeline calls them.
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("load: discover (read files)", "content/discover.py", "discover"),
-    ("load: validate files", "pipeline.py", "validate_files"),
+    ("load: validate files", "content/batch.py", "validate_files"),
     ("  parse YAML front matter", "content/parse.py", "parse_entry"),
     ("  JSON Schema validation", "content/schema.py", "validate"),
     ("  privacy guard (roles)", "content/privacy.py", "check_role"),
@@ -39,8 +39,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("  templates (Jinja2)", "render/pages.py", "render_route"),
     ("  data exports", "output/exports.py", "export_data"),
     ("  feeds", "output/feeds.py", "build_feeds"),
-    ("  link check", "render/linkcheck.py", "check_links"),
-    ("write (incl. search index when on)", "output/writer.py", "write_site"),
+    ("  link check", "render/linkcheck.py", "site_links"),
+    ("write (incl. search index when on)", "output/writer.py", "finish"),
     ("  search index (Pagefind)", "output/search.py", "build_index"),
 )
 

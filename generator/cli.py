@@ -262,10 +262,10 @@ def _review_command(sub: argparse._SubParsersAction) -> None:
 
 def _review(args: argparse.Namespace) -> int:
     """Print the entries due for review; content errors are reported and exit 1. Writes nothing."""
-    from .pipeline import load
+    from .pipeline import check
     from .review import review_report
 
-    loaded = load(args.project, as_of=build_date(args.as_of), write_cache=False)
+    loaded = check(resolve_options(args.project, as_of=args.as_of))  # the date as every command resolves it
     if loaded.site is None:
         report([p for p in loaded.problems if p.is_error])
         print(f"確認の一覧を作れませんでした: {summary_line(loaded.problems)}。catalog check で問題を直してください。", file=sys.stderr)

@@ -296,12 +296,10 @@ def test_feeds_are_linked_from_the_pages_they_concern():
 
 
 def test_data_page_lists_the_exported_files():
-    extra = {
-        "data_files": (
-            {"path": "data/programs.csv", "title": "支援制度（CSV）", "size": 2048, "records": 2,
-             "updated": date(2023, 10, 24), "columns": (("slug", "項目のID"),)},
-        )
-    }
+    from generator.render.datafiles import Column, DataFileView
+
+    listed = DataFileView("data/programs.csv", "支援制度（CSV）", "", "CSV", 2048, 2, date(2023, 10, 24), "UTF-8", (Column("slug", "項目のID"),))
+    extra = {"data_files": (listed,)}
     html = page(render(sample_site(), extra=extra), "data/index.html")
     assert 'href="/data/programs.csv"' in html
     assert "2.0KB" in html and "2件" in html and "令和5年10月24日" in html

@@ -9,19 +9,20 @@ in a forked child (see parallel/aside.py) while the pages are rendered.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from ..model import OutputFile, Sink, Site
+from ..render.datafiles import DataFileView
 from .export_rows import Layout, Reuse
-from .exports import DataFile, export_data
+from .exports import export_data
 
 
 @dataclass(frozen=True)
 class Exported:
-    data_files: tuple[DataFile, ...]
-    """What the data page says of every file; without bytes when a sink placed them."""
+    data_files: tuple[DataFileView, ...]
+    """What the data page says of every file."""
     files: tuple[OutputFile, ...]
     """Files to write (none when a sink placed them)."""
     placed: tuple[str, ...]
@@ -39,11 +40,11 @@ def export_job(site: Site, reuse: Reuse, sink: Sink | None) -> Exported:
     layouts = {d.path: d.layout for d in data_files if d.layout is not None}
     kept = tuple(d.path for d in data_files if d.file is None)
     fresh = tuple(d.file for d in data_files if d.file is not None)
+    views = tuple(d.view() for d in data_files)
     if sink is None:
-        return Exported(data_files, fresh, (), 0, kept, layouts)
+        return Exported(views, fresh, (), 0, kept, layouts)
     written = sum(sink.put(file) for file in fresh)
-    described = tuple(replace(d, file=None, layout=None) for d in data_files)
-    return Exported(described, (), tuple(f.path for f in fresh), written, kept, layouts)
+    return Exported(views, (), tuple(f.path for f in fresh), written, kept, layouts)
 
 
 def previous_exports(layouts: Mapping[str, Layout], hashes: Mapping[str, str], output: Path) -> Reuse:

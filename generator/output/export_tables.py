@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..render.datafiles import Column
 from ..content.dates import format_wareki
 from ..model import (
     FORM_LABELS,
@@ -28,13 +29,6 @@ from ..model import (
 
 Cell = str | int | float | bool | None
 Row = tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: str
-    """What the column holds, in Japanese, for the data page."""
 
 
 @dataclass(frozen=True)

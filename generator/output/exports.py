@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
+from ..render.datafiles import DataFileView, page_format
 from . import ical
 from .export_relations import RELATIONS
 from .export_rows import Assembled, Frame, Layout, Reuse, assemble, part_id, record_ids
@@ -73,6 +74,11 @@ class DataFile:
     encoding: str = "UTF-8"
     layout: Layout | None = field(default=None, compare=False, repr=False)
     """Where each record's bytes are, for the next incremental build."""
+
+    def view(self) -> DataFileView:
+        """What the data page says of the file."""
+        fields = (self.title, self.description, page_format(self.path, self.format), self.size, self.records)
+        return DataFileView(self.path, *fields, self.updated, self.encoding, self.columns, self.format_note)
 
 
 def export_data(site: Site, reuse: Reuse | None = None) -> tuple[DataFile, ...]:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from urllib.parse import unquote
 
 from . import decide
-from .datafiles import DataCatalog, data_file_views
+from .datafiles import DataCatalog, DataFileView
 from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
 
 HOME = "ホーム"
@@ -378,9 +378,9 @@ def _search(site: Site) -> Route:
     )
 
 
-def data_page(site: Site, data_files: Sequence[Any]) -> Route:
-    """The open-data page, listing ``data_files`` (``DataFile`` values or mappings with the same fields)."""
-    views = data_file_views(data_files)
+def data_page(site: Site, views: Sequence[DataFileView]) -> Route:
+    """The open-data page, listing the exported data files."""
+    views = tuple(views)
     return Route(
         path="data/",
         template="data.html",
