@@ -53,7 +53,9 @@ def profile_build(*, entries: int, search: bool, top: int, workdir: Path | None,
         write_corpus(generate(entries, seed), project, entries=entries, seed=seed)
         shutil.rmtree(project / "site", ignore_errors=True)
         shutil.rmtree(project / ".catalog-cache", ignore_errors=True)
-        options = BuildOptions(project=project, output=project / "site", as_of=date(2026, 11, 26), search=search, quiet=True)
+        options = BuildOptions(
+            project=project, output=project / "site", as_of=date(2026, 11, 26), search=search, quiet=True
+        )
         profiler = cProfile.Profile()
         started = time.perf_counter()
         # One process: the build's worker pools take their size from os.cpu_count(),
@@ -77,13 +79,25 @@ def report(stats: pstats.Stats, wall: float, top: int, pages: int) -> str:
     """Stage totals (cumulative time of the stage functions) and the top functions."""
     raw = stats.stats  # type: ignore[attr-defined]
     total = max(wall, 1e-9)
-    lines = [f"profiled cold build: {wall:.1f} s wall, {pages:,} HTML pages (cProfile overhead included)", "",
-             "| stage | cumulative s | % of build |", "|---|---:|---:|"]
+    lines = [
+        f"profiled cold build: {wall:.1f} s wall, {pages:,} HTML pages (cProfile overhead included)",
+        "",
+        "| stage | cumulative s | % of build |",
+        "|---|---:|---:|",
+    ]
     for label, suffix, name in STAGES:
-        seconds = sum(v[3] for (file, _, func), v in raw.items() if func == name and file.replace("\\", "/").endswith(suffix))
+        seconds = sum(
+            v[3] for (file, _, func), v in raw.items() if func == name and file.replace("\\", "/").endswith(suffix)
+        )
         if seconds:
             lines.append(f"| {label} | {seconds:.1f} | {100 * seconds / total:.0f} % |")
-    lines += ["", f"top {top} functions by own time:", "", "| function | own s | % | cumulative s |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        f"top {top} functions by own time:",
+        "",
+        "| function | own s | % | cumulative s |",
+        "|---|---:|---:|---:|",
+    ]
     ranked = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
     for (file, line, func), (_, _, own, cumulative, _) in ranked:
         lines.append(f"| `{_short(file)}:{line} {func}` | {own:.1f} | {100 * own / total:.0f} % | {cumulative:.1f} |")

@@ -72,8 +72,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     def project_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）")
-        p.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD", help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）")
+        p.add_argument(
+            "--project",
+            type=Path,
+            default=Path("."),
+            help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
+        )
+        p.add_argument(
+            "--as-of",
+            type=_as_of,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）",
+        )
         p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
         p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
         p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
@@ -86,10 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     project_options(build)
     build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
     build.add_argument(
-        "--base-url", type=_base_url, default=None,
+        "--base-url",
+        type=_base_url,
+        default=None,
         help="公開先の URL（例: https://example.org または https://example.org/dx-catalog/。パスまで書くとそれが公開先のパスになります）。site.yaml より優先",
     )
-    build.add_argument("--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
+    build.add_argument(
+        "--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先"
+    )
     build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
     build.set_defaults(run=_build, parser=build)
 
@@ -101,9 +116,16 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="プレビュー用のサーバーを起動し、変更を見て自動で再読み込みします")
     project_options(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1。このパソコンからだけ見られます）")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1。このパソコンからだけ見られます）"
+    )
     serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
-    serve.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません（再ビルドが速くなります）")
+    serve.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="検索インデックスを作りません（再ビルドが速くなります）",
+    )
     serve.set_defaults(run=_serve, parser=serve)
 
     _review_command(sub)
@@ -198,7 +220,9 @@ def _build(args: argparse.Namespace) -> int:
     if not result.ok:
         # A search-index failure is not the content's fault: exit 3, not 1.
         content_failed = has_errors([p for p in result.problems if p.code != "search-index"], strict=options.strict)
-        print(f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr)
+        print(
+            f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr
+        )
         return EXIT_CONTENT if content_failed else EXIT_FAILED
     warnings = sum(1 for p in result.problems if not p.is_error)
     search = ""
@@ -227,7 +251,10 @@ def _new(args: argparse.Namespace) -> int:
     if isinstance(result, Refused):
         print(f"作成できません: {result.message}", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"作成しました: {result.path}。「# ← 書き換えてください」の値を書き換えてその印を消し、make check（または .venv/bin/catalog check）で確かめてください", file=sys.stderr)
+    print(
+        f"作成しました: {result.path}。「# ← 書き換えてください」の値を書き換えてその印を消し、make check（または .venv/bin/catalog check）で確かめてください",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -254,9 +281,22 @@ def _guide(args: argparse.Namespace) -> int:
 
 
 def _review_command(sub: argparse._SubParsersAction) -> None:
-    review = sub.add_parser("review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）")
-    review.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）")
-    review.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD", help="この日付で確認の期限を判定します（既定: SOURCE_DATE_EPOCH または今日）")
+    review = sub.add_parser(
+        "review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）"
+    )
+    review.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
+    )
+    review.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="この日付で確認の期限を判定します（既定: SOURCE_DATE_EPOCH または今日）",
+    )
     review.set_defaults(run=_review)
 
 
@@ -268,7 +308,10 @@ def _review(args: argparse.Namespace) -> int:
     loaded = check(resolve_options(args.project, as_of=args.as_of))  # the date as every command resolves it
     if loaded.site is None:
         report([p for p in loaded.problems if p.is_error])
-        print(f"確認の一覧を作れませんでした: {summary_line(loaded.problems)}。catalog check で問題を直してください。", file=sys.stderr)
+        print(
+            f"確認の一覧を作れませんでした: {summary_line(loaded.problems)}。catalog check で問題を直してください。",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     sys.stdout.write(review_report(loaded.site))
     return EXIT_OK

@@ -232,7 +232,9 @@ class BuildOptions:
 
     def preview(self, url: str, output: Path) -> "BuildOptions":
         """The same run as the dev server builds it: for ``url`` (its root), drafts shown, into ``output``."""
-        return replace(self, output=output, drafts=True, serve=True, quiet=True, base_url=url.rstrip("/"), base_path="/")
+        return replace(
+            self, output=output, drafts=True, serve=True, quiet=True, base_url=url.rstrip("/"), base_path="/"
+        )
 
 
 def build_date(explicit: date | None = None, environ: Mapping[str, str] | None = None) -> date:

@@ -163,11 +163,24 @@ def _cell(text: str) -> str:
 
 # --- dates ----------------------------------------------------------------------------------------
 
-_DATE_EXAMPLES = ("2023-10-24", "2023年10月24日", "令和5年10月24日", "令和元年5月1日", "R5.10.24", "令和7年度", "R7年度", "2025年度", "令和元年度")
+_DATE_EXAMPLES = (
+    "2023-10-24",
+    "2023年10月24日",
+    "令和5年10月24日",
+    "令和元年5月1日",
+    "R5.10.24",
+    "令和7年度",
+    "R7年度",
+    "2025年度",
+    "令和元年度",
+)
 
 
 def _dates_section() -> str:
-    rows = ["| 書き方 | 日付として（updated など） | 期間の開始として（start） | 期間の終了として（end） |", "| --- | --- | --- | --- |"]
+    rows = [
+        "| 書き方 | 日付として（updated など） | 期間の開始として（start） | 期間の終了として（end） |",
+        "| --- | --- | --- | --- |",
+    ]
     for text in _DATE_EXAMPLES:
         cells = [f"`{text}`"] + [_date_cell(text, role) for role in ("day", "start", "end")]
         rows.append("| " + " | ".join(cells) + " |")
@@ -175,7 +188,7 @@ def _dates_section() -> str:
         "## 日付と年度の書き方\n\n"
         "日付は西暦（`2023-10-24`、`2023年10月24日`）でも和暦（`令和5年10月24日`）でも書けます。1年目は「元年」と書けます"
         "（`令和元年5月1日`）。数字は全角でもかまいません。西暦の `2023-10-24` は、YAML が日付として読まないよう"
-        "`\"2023-10-24\"` のように `\"` で囲むと確実です。\n\n"
+        '`"2023-10-24"` のように `"` で囲むと確実です。\n\n'
         "**年度**は4月1日から翌年の3月31日までです（令和7年度 = 2025年4月1日〜2026年3月31日）。年度は期間（`period` の"
         "`start`・`end`、事例の `started` など）にだけ書けます。開始に書くとその年度の4月1日、終了に書くと翌年3月31日の意味に"
         "なります。下の表は、このツールが実際にどう読むかです。\n\n" + "\n".join(rows)
@@ -204,7 +217,9 @@ def _valid(kind: str) -> str:
     """A valid entry as `catalog new` writes it, without its comments (shorter examples)."""
     text = scaffold(kind, "example", today=EXAMPLE_DAY, existing={})
     _, front, body = text.split("---\n", 2)
-    kept = [line.split("  # ", 1)[0] for line in front.split("\n") if not line.lstrip().startswith("#") and line.strip()]
+    kept = [
+        line.split("  # ", 1)[0] for line in front.split("\n") if not line.lstrip().startswith("#") and line.strip()
+    ]
     return "---\n" + "\n".join(kept) + "\n---\n" + body
 
 
@@ -215,18 +230,28 @@ def _broken_examples() -> Iterable[tuple[str, str, str]]:
     yield "決められた値の代わりに日本語で書いた", "programs", program.replace("level: national", "level: 国", 1)
     yield "ない日付を書いた", "programs", program.replace('reviewed: "2026-04-01"', "reviewed: 令和5年2月30日", 1)
     yield "期間の終わりが始まりより前になった", "programs", program.replace("end: 令和7年度", "end: 令和4年度", 1)
-    yield "値の中に「:」を書いた", "programs", program.replace("title: 地域情報化アドバイザー制度", "title: 地域情報化アドバイザー制度: 総務省", 1)
+    yield (
+        "値の中に「:」を書いた",
+        "programs",
+        program.replace("title: 地域情報化アドバイザー制度", "title: 地域情報化アドバイザー制度: 総務省", 1),
+    )
     yield "字下げにタブを使った", "programs", program.replace("  - 総務省", "\t- 総務省", 1)
     yield "「:」の後に半角スペースを入れなかった", "programs", program.replace("level: national", "level:national", 1)
     yield "「:」を全角で書いた", "programs", program.replace("level: national", "level： national", 1)
-    yield "引用符（\"）を閉じ忘れた", "programs", program.replace('updated: "2026-04-01"', 'updated: "2026-04-01', 1)
+    yield '引用符（"）を閉じ忘れた', "programs", program.replace('updated: "2026-04-01"', 'updated: "2026-04-01', 1)
     yield "リストの「-」の後に半角スペースを入れなかった", "programs", program.replace("  - 総務省", "  -総務省", 1)
     yield "字下げがそろっていない", "programs", program.replace("  cost_coverage:", "   cost_coverage:", 1)
     yield "フロントマターを閉じる --- を消した", "programs", program.replace("---\n## ", "## ", 1)
-    published = program.replace("draft: true", "draft: false", 1).replace("（申し込み先や手続きの流れを書きます）", "窓口は総務省です。", 1)
+    published = program.replace("draft: true", "draft: false", 1).replace(
+        "（申し込み先や手続きの流れを書きます）", "窓口は総務省です。", 1
+    )
     left = published.replace("level: national", "level: national  # ← 書き換えてください", 1)
     yield "例の値や例の文を残したまま下書きをやめた", "programs", left
-    yield "出典の covers に書いた項目名を間違えた", "programs", program.replace("covers: [terms.fiscal_rate", "covers: [terms.fiscal_rat", 1)
+    yield (
+        "出典の covers に書いた項目名を間違えた",
+        "programs",
+        program.replace("covers: [terms.fiscal_rate", "covers: [terms.fiscal_rat", 1),
+    )
 
 
 def _anatomy() -> str:

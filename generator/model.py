@@ -29,9 +29,7 @@ COLLECTION_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-LEVEL_LABELS: Mapping[str, str] = MappingProxyType(
-    {"national": "国", "prefecture": "都道府県", "municipal": "市町村"}
-)
+LEVEL_LABELS: Mapping[str, str] = MappingProxyType({"national": "国", "prefecture": "都道府県", "municipal": "市町村"})
 
 KIND_LABELS: Mapping[str, str] = MappingProxyType(
     {
@@ -70,13 +68,9 @@ FORM_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-ROLE_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
-    {"open": "募集中", "active": "活動中", "closed": "終了"}
-)
+ROLE_STATUS_LABELS: Mapping[str, str] = MappingProxyType({"open": "募集中", "active": "活動中", "closed": "終了"})
 
-ROLE_KIND_LABELS: Mapping[str, str] = MappingProxyType(
-    {"model": "モデル（典型例）", "real": "実例"}
-)
+ROLE_KIND_LABELS: Mapping[str, str] = MappingProxyType({"model": "モデル（典型例）", "real": "実例"})
 
 MODE_LABELS: Mapping[str, str] = MappingProxyType(
     {
@@ -353,7 +347,9 @@ class Site:
         found = memo.get(entry.key)
         if found is None:
             reviewed = entry.reviewed
-            found = memo[entry.key] = reviewed is not None and is_stale(reviewed.value, self.as_of, self.config.review_interval_months)
+            found = memo[entry.key] = reviewed is not None and is_stale(
+                reviewed.value, self.as_of, self.config.review_interval_months
+            )
         return found
 
     @cached_property

@@ -60,7 +60,12 @@ def scaffold(collection: str, slug: str, *, today: date, existing: Mapping[str, 
         field = _field(key, node, key in required, 0, today=today, existing=existing)
         if collection == "roles" and key == "status":
             # The example role is a model (kind: model), which has no status: shown, not set.
-            field = [line if line.startswith("#") else f"# {line.split('  #', 1)[0]}  ← kind: real（実際の募集・配置）にしたら、行頭の # を消して書きます" for line in field]
+            field = [
+                line
+                if line.startswith("#")
+                else f"# {line.split('  #', 1)[0]}  ← kind: real（実際の募集・配置）にしたら、行頭の # を消して書きます"
+                for line in field
+            ]
         lines.extend(field)
     lines.append("---")
     return "\n".join(lines) + "\n" + BODIES.get(collection, "")
@@ -74,11 +79,15 @@ def create_entry(project: Path, collection: str, slug: str, *, today: date) -> C
         return Refused(_slug_message(slug))
     content = project / "content"
     if not content.is_dir():
-        return Refused(f"content/ フォルダがありません（{project}）。プロジェクトのフォルダで実行するか --project で指定してください")
+        return Refused(
+            f"content/ フォルダがありません（{project}）。プロジェクトのフォルダで実行するか --project で指定してください"
+        )
     folder = content / collection
     taken = {p.stem.lower(): p.name for p in folder.glob("*.md")} if folder.is_dir() else {}
     if slug.lower() in taken:
-        return Refused(f"content/{collection}/{taken[slug.lower()]} はもうあります。別のファイル名にするか、そのファイルを編集してください")
+        return Refused(
+            f"content/{collection}/{taken[slug.lower()]} はもうあります。別のファイル名にするか、そのファイルを編集してください"
+        )
     existing = {name: _slugs(content / name) for name in NEW_COLLECTIONS}
     existing["archetypes"] = _archetype_ids(content / "archetypes.yaml")
     text = scaffold(collection, slug, today=today, existing=existing)

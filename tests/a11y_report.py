@@ -88,12 +88,12 @@ def replace_section(text: str, section: str) -> str:
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
         raise SystemExit(f"{POLICY.relative_to(ROOT)} に {START} と {END} の行がありません")
-    return text[:start] + section + text[end + len(END):]
+    return text[:start] + section + text[end + len(END) :]
 
 
 def committed_section(text: str) -> str:
     start, end = text.find(START), text.find(END)
-    return text[start:end + len(END)] if 0 <= start < end else ""
+    return text[start : end + len(END)] if 0 <= start < end else ""
 
 
 class _Outcomes:

@@ -59,14 +59,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not absent:
         return
     names = {p.name for p in absent}
-    affected = [i for i in items if any(set(system_packages.NEEDED_BY[m]) & names for m in markers if i.get_closest_marker(m))]
+    affected = [
+        i for i in items if any(set(system_packages.NEEDED_BY[m]) & names for m in markers if i.get_closest_marker(m))
+    ]
     text = system_packages.message(absent, len(affected))
     if system_packages.in_ci():
         pytest.exit(text, returncode=pytest.ExitCode.USAGE_ERROR)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(text, yellow=True, bold=True)
-    skip = pytest.mark.skip(reason="、".join(sorted(names)) + " がないため飛ばしました（テストの最初の表示を見てください）")
+    skip = pytest.mark.skip(
+        reason="、".join(sorted(names)) + " がないため飛ばしました（テストの最初の表示を見てください）"
+    )
     for item in affected:
         item.add_marker(skip)
 

@@ -25,7 +25,10 @@ def update_requested(variable: str) -> bool:
     if os.environ.get(variable, "") in ("", "0"):
         return False
     if in_ci():
-        pytest.fail(f"{variable} rewrites expected files and is refused under CI=true: CI compares, it never accepts", pytrace=False)
+        pytest.fail(
+            f"{variable} rewrites expected files and is refused under CI=true: CI compares, it never accepts",
+            pytrace=False,
+        )
     return True
 
 

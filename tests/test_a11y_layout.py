@@ -51,9 +51,7 @@ def narrow(a11y_browser):
 @pytest.fixture(scope="module")
 def spaced(a11y_browser):
     """At 320 px too; CSP off only so that the test can add the reader's style sheet, as an extension would."""
-    context = a11y_browser.new_context(
-        locale="ja-JP", viewport={"width": REFLOW_WIDTH, "height": 640}, bypass_csp=True
-    )
+    context = a11y_browser.new_context(locale="ja-JP", viewport={"width": REFLOW_WIDTH, "height": 640}, bypass_csp=True)
     yield context.new_page()
     context.close()
 
@@ -70,7 +68,9 @@ def test_reflow_at_320px(a11y_origin, narrow, page_type):
     """幅320px（400%拡大に相当）で、比較表などの表の中を除き、ページが横にスクロールしない"""
     open_page(narrow, a11y_origin, page_type)
     widths = narrow.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert widths[0] <= widths[1], f"{page_type.path}: 横幅 {widths[0]}px > 画面 {widths[1]}px: {narrow.evaluate(TOO_WIDE)}"
+    assert widths[0] <= widths[1], (
+        f"{page_type.path}: 横幅 {widths[0]}px > 画面 {widths[1]}px: {narrow.evaluate(TOO_WIDE)}"
+    )
     assert narrow.evaluate(TOO_WIDE) == []
 
 
@@ -98,7 +98,9 @@ def test_comparison_table_scrolls_in_its_own_container(a11y_origin, a11y_browser
         before, caption_before = first.bounding_box(), caption.bounding_box()
         box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
         assert first.bounding_box()["x"] == pytest.approx(before["x"], abs=1)
-        assert caption.bounding_box()["x"] == pytest.approx(caption_before["x"], abs=1), "the caption's text stays in view"
+        assert caption.bounding_box()["x"] == pytest.approx(caption_before["x"], abs=1), (
+            "the caption's text stays in view"
+        )
     finally:
         context.close()
 

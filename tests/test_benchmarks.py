@@ -26,7 +26,9 @@ def small_corpus() -> dict[str, str]:
 
 
 def _entry_files(files: dict[str, str]) -> dict[str, str]:
-    return {path: text for path, text in files.items() if path.count("/") == 2 and not path.startswith("content/pages/")}
+    return {
+        path: text for path, text in files.items() if path.count("/") == 2 and not path.startswith("content/pages/")
+    }
 
 
 def _body(text: str) -> str:
@@ -53,7 +55,12 @@ def test_requested_count_spread_over_the_four_collections(small_corpus):
         per_collection[path.split("/")[1]] += 1
     assert per_collection == counts(SMALL) == {"programs": 6, "partners": 4, "cases": 14, "roles": 16}
     assert counts(10_000) == {"programs": 1500, "partners": 1000, "cases": 3500, "roles": 4000}
-    assert {"content/site.yaml", "content/archetypes.yaml", "content/pages/about.md", "content/pages/accessibility.md"} <= set(small_corpus)
+    assert {
+        "content/site.yaml",
+        "content/archetypes.yaml",
+        "content/pages/about.md",
+        "content/pages/accessibility.md",
+    } <= set(small_corpus)
 
 
 def test_bodies_are_two_to_four_kilobytes(small_corpus):
@@ -64,7 +71,9 @@ def test_bodies_are_two_to_four_kilobytes(small_corpus):
 
 def test_entries_refer_to_each_other(small_corpus):
     entries = _entry_files(small_corpus)
-    cases = [yaml.safe_load(text.split("---\n", 2)[1]) for path, text in entries.items() if path.startswith("content/cases/")]
+    cases = [
+        yaml.safe_load(text.split("---\n", 2)[1]) for path, text in entries.items() if path.startswith("content/cases/")
+    ]
     assert all(case["programs"] for case in cases)
     assert any("](../programs/" in _body(text) for text in entries.values())
 
@@ -82,7 +91,19 @@ def test_small_corpus_loads_without_any_problem_and_builds(tmp_path, small_corpu
     assert [p.format() for p in loaded.problems] == []
     assert loaded.site is not None and len(loaded.site.entries()) == SMALL
 
-    code = catalog(["build", "--project", str(project), "--output", str(project / "site"), "--as-of", "2026-11-26", "--no-search", "--quiet"])
+    code = catalog(
+        [
+            "build",
+            "--project",
+            str(project),
+            "--output",
+            str(project / "site"),
+            "--as-of",
+            "2026-11-26",
+            "--no-search",
+            "--quiet",
+        ]
+    )
     assert code == 0
     first_case = sorted((project / "content" / "cases").glob("*.md"))[0].stem
     assert (project / "site" / "cases" / first_case / "index.html").is_file()
@@ -109,7 +130,12 @@ def test_hugo_entry_keeps_title_date_tags_and_links_to_hugo_urls():
     )
     converted = convert_entry(text)
     front = yaml.safe_load(converted.split("---\n", 2)[1])
-    assert front == {"title": "県と市町村の共同採用", "date": "2026-04-01", "summary": "要約です。", "tags": ["共同採用"]}
+    assert front == {
+        "title": "県と市町村の共同採用",
+        "date": "2026-04-01",
+        "summary": "要約です。",
+        "tags": ["共同採用"],
+    }
     assert converted.endswith("詳しくは[制度](/programs/nagano-dx-advisor-00001/)をご覧ください。\n")
 
 

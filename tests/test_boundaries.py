@@ -58,7 +58,12 @@ def with_period(project: Path, start: str, end: str, reviewed: date) -> None:
     ],
 )
 def test_a_period_includes_its_first_and_last_day(as_of: date, status: str) -> None:
-    for written in (("2026-04-01", "2027-03-31"), ("令和8年度", "令和8年度"), ("2026年度", "2026年度"), ("2026年4月", "2027年3月")):
+    for written in (
+        ("2026-04-01", "2027-03-31"),
+        ("令和8年度", "令和8年度"),
+        ("2026年度", "2026年度"),
+        ("2026年4月", "2027年3月"),
+    ):
         assert program_status(period(*written), as_of) == status, written
 
 
@@ -72,12 +77,20 @@ def test_an_open_period() -> None:
 
 def test_a_one_day_period() -> None:
     one = period("2026-04-01", "2026-04-01")
-    assert [program_status(one, d) for d in (date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 2))] == ["upcoming", "active", "ended"]
+    assert [program_status(one, d) for d in (date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 2))] == [
+        "upcoming",
+        "active",
+        "ended",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "first", "last"),
-    [("令和7年度", date(2025, 4, 1), date(2026, 3, 31)), ("平成31年度", date(2019, 4, 1), date(2020, 3, 31)), ("2027年度", date(2027, 4, 1), date(2028, 3, 31))],
+    [
+        ("令和7年度", date(2025, 4, 1), date(2026, 3, 31)),
+        ("平成31年度", date(2019, 4, 1), date(2020, 3, 31)),
+        ("2027年度", date(2027, 4, 1), date(2028, 3, 31)),
+    ],
 )
 def test_a_fiscal_year_starts_on_1_april_and_ends_on_31_march(text: str, first: date, last: date) -> None:
     fiscal = period(text, text)
@@ -99,14 +112,23 @@ def test_a_fiscal_year_starts_on_1_april_and_ends_on_31_march(text: str, first: 
         (date(2027, 4, 1), "ended", "終了"),
     ],
 )
-def test_the_status_on_the_page_and_in_the_data(minimal_project: Path, tmp_path: Path, as_of: date, status: str, label: str) -> None:
+def test_the_status_on_the_page_and_in_the_data(
+    minimal_project: Path, tmp_path: Path, as_of: date, status: str, label: str
+) -> None:
     with_period(minimal_project, "令和8年度", "令和8年度", reviewed=as_of)
     out = tmp_path / "site"
     result = build(BuildOptions(minimal_project, out, as_of, search=False))
     assert result.ok, [p.format() for p in result.problems]
     page = (out / "programs/advisor/index.html").read_text("utf-8")
-    assert f'<span class="badge badge--{status}"><span class="visually-hidden" data-pagefind-ignore>状況: </span>{label}</span>' in page
-    (record,) = [json.loads(line) for line in (out / "data/programs.json").read_text("utf-8").splitlines() if line.startswith("{")]
+    assert (
+        f'<span class="badge badge--{status}"><span class="visually-hidden" data-pagefind-ignore>状況: </span>{label}</span>'
+        in page
+    )
+    (record,) = [
+        json.loads(line)
+        for line in (out / "data/programs.json").read_text("utf-8").splitlines()
+        if line.startswith("{")
+    ]
     assert (record["status"], record["status_as_of"]) == (status, as_of.isoformat())
     rows = list(csv.DictReader(io.StringIO((out / "data/programs.csv").read_bytes().decode("utf-8-sig"))))
     assert (rows[0]["status"], rows[0]["status_label"], rows[0]["status_as_of"]) == (status, label, as_of.isoformat())
@@ -143,7 +165,9 @@ def epoch(year: int, month: int, day: int, hour: int, minute: int = 0, second: i
 def test_source_date_epoch_is_a_day_in_japan(utc: str, day_in_japan: date) -> None:
     assert build_date(None, {"SOURCE_DATE_EPOCH": utc}) == day_in_japan
     assert resolve_options(Path("p"), environ={"SOURCE_DATE_EPOCH": utc}).as_of == day_in_japan
-    assert resolve_options(Path("p"), as_of=date(2020, 1, 1), environ={"SOURCE_DATE_EPOCH": utc}).as_of == date(2020, 1, 1)
+    assert resolve_options(Path("p"), as_of=date(2020, 1, 1), environ={"SOURCE_DATE_EPOCH": utc}).as_of == date(
+        2020, 1, 1
+    )
 
 
 @pytest.mark.parametrize("value", ["", "  ", "-1", "1.5", "soon", "0x10"])

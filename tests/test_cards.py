@@ -21,16 +21,23 @@ class Entry:
 
 def environment() -> jinja2.Environment:
     macros = "{% macro card(entry, level=2, dated=False) %}<h{{ level }}>{{ entry.title }}{{ '（日付つき）' if dated }}</h{{ level }}>{% endmacro %}"
-    return jinja2.Environment(loader=jinja2.DictLoader({"_macros.html": macros}), autoescape=True, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.DictLoader({"_macros.html": macros}), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 
 
 def test_a_stored_card_is_reused_only_for_the_same_content_hash() -> None:
-    stored = {("cases/a", 2, False): ("h1", "<h2>保存した見出し</h2>"), ("cases/b", 2, False): ("old", "<h2>古い見出し</h2>")}
+    stored = {
+        ("cases/a", 2, False): ("h1", "<h2>保存した見出し</h2>"),
+        ("cases/b", 2, False): ("old", "<h2>古い見出し</h2>"),
+    }
     cards = Cards(environment(), {"cases/a": "h1", "cases/b": "h2"}, stored)
     assert cards(Entry("cases/a", "新しい見出し")) == "<h2>保存した見出し</h2>"
     assert cards(Entry("cases/b", "新しい見出し")) == "<h2>新しい見出し</h2>"
     assert cards(Entry("cases/b", "新しい見出し"), 3) == "<h3>新しい見出し</h3>"
-    assert cards(Entry("cases/a", "新しい見出し"), 2, True) == "<h2>新しい見出し（日付つき）</h2>", "the dated card is a card of its own"
+    assert cards(Entry("cases/a", "新しい見出し"), 2, True) == "<h2>新しい見出し（日付つき）</h2>", (
+        "the dated card is a card of its own"
+    )
     assert cards.drain() == {
         ("cases/b", 2, False): ("h2", "<h2>新しい見出し</h2>"),
         ("cases/b", 3, False): ("h2", "<h3>新しい見出し</h3>"),
@@ -46,7 +53,11 @@ def test_a_card_of_an_entry_without_a_content_hash_is_never_kept() -> None:
 
 
 def test_keep_drops_cards_of_changed_and_deleted_entries() -> None:
-    stored = {("cases/a", 2, False): ("h1", "A"), ("cases/b", 2, False): ("h2", "B"), ("cases/gone", 2, False): ("h3", "G")}
+    stored = {
+        ("cases/a", 2, False): ("h1", "A"),
+        ("cases/b", 2, False): ("h2", "B"),
+        ("cases/gone", 2, False): ("h3", "G"),
+    }
     fresh = {("cases/b", 2, False): ("h2new", "B2"), ("cases/c", 3, False): ("stale", "C")}
     kept = keep(stored, {"cases/a": "h1", "cases/b": "h2new", "cases/c": "h4"}, fresh)
     assert kept == {("cases/a", 2, False): ("h1", "A"), ("cases/b", 2, False): ("h2new", "B2")}
@@ -63,7 +74,9 @@ def test_renaming_an_archetype_updates_the_role_cards(project: Path, tmp_path: P
     assert tree(out) == cold(project, tmp_path)
 
 
-def test_cards_rendered_by_workers_are_kept_and_stay_correct(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cards_rendered_by_workers_are_kept_and_stay_correct(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(batch, "PARALLEL_MIN_ROUTES", 1)
     out = tmp_path / "site"
     run(project, out)

@@ -111,14 +111,23 @@ def test_check_writes_nothing_at_all(tmp_path):
     project = invalid_project("warnings", tmp_path / "project")
 
     def listing() -> dict[str, tuple[int, bytes]]:
-        return {str(p.relative_to(tmp_path)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"") for p in [tmp_path, *tmp_path.rglob("*")]}
+        return {
+            str(p.relative_to(tmp_path)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
+            for p in [tmp_path, *tmp_path.rglob("*")]
+        }
 
     before = listing()
     main(["check", "--project", str(project), *AS_OF_ARG])
     assert listing() == before
     assert not (project / ".catalog-cache").exists() and not (project / "site").exists()
     assert main(["build", "--project", str(project), "--no-search", "--quiet", *AS_OF_ARG]) == 0
-    write_files(project, {"content/programs/advisor.md": (project / "content/programs/advisor.md").read_text("utf-8") + "\n変えた本文。\n"})
+    write_files(
+        project,
+        {
+            "content/programs/advisor.md": (project / "content/programs/advisor.md").read_text("utf-8")
+            + "\n変えた本文。\n"
+        },
+    )
     before = listing()
     main(["check", "--project", str(project), *AS_OF_ARG])
     assert listing() == before
@@ -176,7 +185,9 @@ def test_hostile_keys_print_on_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     project = copy_minimal_project(tmp_path / "project")
     text = (project / "content/partners/example-corp.md").read_text("utf-8")
-    write_files(project, {"content/partners/example-corp.md": text.replace("agreement:", '"a\\nb\\e[2J": 1\nagreement:')})
+    write_files(
+        project, {"content/partners/example-corp.md": text.replace("agreement:", '"a\\nb\\e[2J": 1\nagreement:')}
+    )
     assert main(["check", "--project", str(project), *AS_OF_ARG]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith("content/partners/example-corp.md:4:1: error[")
@@ -194,7 +205,10 @@ def test_no_annotations_outside_github_actions(tmp_path, capsys, monkeypatch):
 
 def test_a_missing_project_folder(tmp_path, capsys):
     assert main(["check", "--project", str(tmp_path / "nowhere"), *AS_OF_ARG]) == 1
-    assert f"content:0:0: error[no-content]: content/ フォルダがありません（{tmp_path / 'nowhere'}）" in capsys.readouterr().err
+    assert (
+        f"content:0:0: error[no-content]: content/ フォルダがありません（{tmp_path / 'nowhere'}）"
+        in capsys.readouterr().err
+    )
 
 
 def test_wrong_command_lines_exit_2(capsys):

@@ -46,7 +46,13 @@ def ask(backend: LocalBackend, action: str, **params: Any) -> tuple[int, Any]:
 
 def persist(backend: LocalBackend, path: str, raw: str, **extra: Any) -> tuple[int, Any]:
     files = [{"slug": Path(path).stem, "path": path, "raw": raw, **extra}]
-    return ask(backend, "persistEntry", dataFiles=files, assets=[], options={"commitMessage": "x", "useWorkflow": False, "status": ""})
+    return ask(
+        backend,
+        "persistEntry",
+        dataFiles=files,
+        assets=[],
+        options={"commitMessage": "x", "useWorkflow": False, "status": ""},
+    )
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -60,7 +66,10 @@ def test_a_folder_lists_its_entries_with_their_text(backend: LocalBackend, proje
     status, entries = ask(backend, "entriesByFolder", folder="content/programs", extension="md", depth=1)
     assert status == 200
     assert [e["file"]["path"] for e in entries] == [
-        "content/programs/advisor.md", "content/programs/draft-program.md", "content/programs/fiscal-measure.md", "content/programs/future-pool.md",
+        "content/programs/advisor.md",
+        "content/programs/draft-program.md",
+        "content/programs/fiscal-measure.md",
+        "content/programs/future-pool.md",
     ]
     first = entries[0]
     assert first["data"] == (project / ADVISOR).read_text("utf-8")
@@ -116,7 +125,9 @@ def test_paths_outside_what_the_editor_edits_are_refused(backend: LocalBackend, 
     assert (project.parent / "secret.md").exists()
 
 
-@pytest.mark.parametrize("folder", ["content", "content/..", "content/programs/..", "/content/programs", "content/archetypes", "themes"])
+@pytest.mark.parametrize(
+    "folder", ["content", "content/..", "content/programs/..", "/content/programs", "content/archetypes", "themes"]
+)
 def test_only_entry_folders_are_listed(backend: LocalBackend, folder: str) -> None:
     status, body = ask(backend, "entriesByFolder", folder=folder, extension="md", depth=1)
     assert status == 403 and "error" in body
@@ -148,11 +159,15 @@ def test_symbolic_links_never_lead_out_of_content(backend: LocalBackend, project
 
 def test_a_valid_save_is_written_keeping_the_file_s_lines(backend: LocalBackend, project: Path) -> None:
     old = (project / ADVISOR).read_text("utf-8")
-    decap = re.sub(r'"(\d{4}-\d\d-\d\d)"', r"\1", old.replace("title: アドバイザー派遣制度", "title: アドバイザー派遣制度（改）"))
+    decap = re.sub(
+        r'"(\d{4}-\d\d-\d\d)"', r"\1", old.replace("title: アドバイザー派遣制度", "title: アドバイザー派遣制度（改）")
+    )
     assert decap.count('"') < old.count('"')  # dates unquoted, as Decap writes them
     status, body = persist(backend, ADVISOR, decap)
     assert (status, body) == (200, {"message": "entry persisted"})
-    assert (project / ADVISOR).read_text("utf-8") == old.replace("title: アドバイザー派遣制度", "title: アドバイザー派遣制度（改）")
+    assert (project / ADVISOR).read_text("utf-8") == old.replace(
+        "title: アドバイザー派遣制度", "title: アドバイザー派遣制度（改）"
+    )
     assert not [p for p in (project / "content/programs").iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
@@ -164,7 +179,10 @@ def test_a_refused_save_writes_nothing_and_says_why_in_japanese(backend: LocalBa
     assert body["error"].startswith("保存できませんでした。ファイルには何も書き込んでいません。")
     problem = body["problems"][0]
     assert problem["code"] == "invalid-value" and problem["path"] == ADVISOR
-    assert problem["shown"] == "「level」（制度の主体）に「国」は使えません。「国」なら national と書きます。使える値: national, prefecture, municipal"
+    assert (
+        problem["shown"]
+        == "「level」（制度の主体）に「国」は使えません。「国」なら national と書きます。使える値: national, prefecture, municipal"
+    )
     assert problem["text"].startswith(f"{ADVISOR}:")
 
 
@@ -172,10 +190,14 @@ def test_a_date_that_does_not_exist_is_named_with_its_field(backend: LocalBacken
     old = (project / ADVISOR).read_text("utf-8")
     status, body = persist(backend, ADVISOR, old.replace('updated: "2026-', 'updated: "2026-02-30" #', 1))
     assert status == 422
-    assert body["problems"][0]["shown"].startswith("「updated」（この項目の文章を最後に書き換えた日）: 「2026-02-30」という日はありません")
+    assert body["problems"][0]["shown"].startswith(
+        "「updated」（この項目の文章を最後に書き換えた日）: 「2026-02-30」という日はありません"
+    )
 
 
-def test_a_new_entry_is_written_in_the_catalog_s_style_and_passes_the_check(backend: LocalBackend, project: Path) -> None:
+def test_a_new_entry_is_written_in_the_catalog_s_style_and_passes_the_check(
+    backend: LocalBackend, project: Path
+) -> None:
     raw = (
         "---\ntitle: 新しい制度\nsummary: 新しい制度の要約です。\ndraft: true\nupdated: 2026-12-06\nprovider:\n  - 総務省\n"
         "level: national\nkinds:\n  - training\ntags: []\nsources:\n  - title: 資料\n    publisher: 総務省\n    covers:\n      - level\n"
@@ -184,9 +206,9 @@ def test_a_new_entry_is_written_in_the_catalog_s_style_and_passes_the_check(back
     status, _ = persist(backend, "content/programs/20261206-101500.md", raw)
     assert status == 200
     assert (project / "content/programs/20261206-101500.md").read_text("utf-8") == (
-        "---\ntitle: 新しい制度\nsummary: 新しい制度の要約です。\ndraft: true\nupdated: \"2026-12-06\"\nprovider:\n  - 総務省\n"
+        '---\ntitle: 新しい制度\nsummary: 新しい制度の要約です。\ndraft: true\nupdated: "2026-12-06"\nprovider:\n  - 総務省\n'
         "level: national\nkinds:\n  - training\nsources:\n  - title: 資料\n    publisher: 総務省\n    covers: [level]\n"
-        "reviewed: \"2026-12-06\"\n---\n本文です。\n"
+        'reviewed: "2026-12-06"\n---\n本文です。\n'
     )
     from generator.pipeline import load
 
@@ -195,10 +217,20 @@ def test_a_new_entry_is_written_in_the_catalog_s_style_and_passes_the_check(back
 
 @pytest.mark.parametrize(
     ("path", "code"),
-    [("content/programs/New_Program.md", "invalid-slug"), ("content/pages/admin.md", "reserved-slug"), ("content/programs/compare.md", "reserved-slug")],
+    [
+        ("content/programs/New_Program.md", "invalid-slug"),
+        ("content/pages/admin.md", "reserved-slug"),
+        ("content/programs/compare.md", "reserved-slug"),
+    ],
 )
-def test_a_new_file_name_follows_the_rules_of_the_check(backend: LocalBackend, project: Path, path: str, code: str) -> None:
-    raw = (project / ADVISOR).read_text("utf-8") if "programs" in path else "---\ntitle: 管理\nsummary: 管理のページ\n---\n"
+def test_a_new_file_name_follows_the_rules_of_the_check(
+    backend: LocalBackend, project: Path, path: str, code: str
+) -> None:
+    raw = (
+        (project / ADVISOR).read_text("utf-8")
+        if "programs" in path
+        else "---\ntitle: 管理\nsummary: 管理のページ\n---\n"
+    )
     status, body = persist(backend, path, raw)
     assert status == 422 and body["problems"][0]["code"] == code
     assert not (project / path).exists()
@@ -207,7 +239,13 @@ def test_a_new_file_name_follows_the_rules_of_the_check(backend: LocalBackend, p
 def test_uploads_and_renames_are_refused(backend: LocalBackend, project: Path) -> None:
     old = (project / ADVISOR).read_text("utf-8")
     asset = {"path": "content/media/a.png", "content": "aGk=", "encoding": "base64"}
-    status, body = ask(backend, "persistEntry", dataFiles=[{"slug": "advisor", "path": ADVISOR, "raw": old}], assets=[asset], options={})
+    status, body = ask(
+        backend,
+        "persistEntry",
+        dataFiles=[{"slug": "advisor", "path": ADVISOR, "raw": old}],
+        assets=[asset],
+        options={},
+    )
     assert status == 422 and "画像" in body["error"]
     status, body = persist(backend, ADVISOR, old, newPath="content/programs/renamed.md")
     assert status == 422 and "ファイル名" in body["error"]
@@ -233,8 +271,12 @@ def test_deleting_an_entry_others_refer_to_is_refused_with_where(backend: LocalB
 def test_site_settings_can_be_saved_but_not_deleted(backend: LocalBackend, project: Path) -> None:
     path = project / "content/site.yaml"
     old = path.read_text("utf-8")
-    status, _ = persist(backend, "content/site.yaml", old.replace("title: テスト県 DX人材支援カタログ", "title: テスト県 カタログ"))
-    assert status == 200 and path.read_text("utf-8") == old.replace("title: テスト県 DX人材支援カタログ", "title: テスト県 カタログ")
+    status, _ = persist(
+        backend, "content/site.yaml", old.replace("title: テスト県 DX人材支援カタログ", "title: テスト県 カタログ")
+    )
+    assert status == 200 and path.read_text("utf-8") == old.replace(
+        "title: テスト県 DX人材支援カタログ", "title: テスト県 カタログ"
+    )
     status, body = ask(backend, "deleteFile", path="content/site.yaml", options={"commitMessage": "x"})
     assert status == 403 and path.exists()
 
@@ -248,7 +290,13 @@ def test_an_unknown_action_is_refused(backend: LocalBackend) -> None:
 
 
 def test_loopback_names() -> None:
-    assert [host_name(h) for h in ("127.0.0.1:8000", "localhost", "[::1]:8000", "evil.example:80", None)] == ["127.0.0.1", "localhost", "::1", "evil.example", ""]
+    assert [host_name(h) for h in ("127.0.0.1:8000", "localhost", "[::1]:8000", "evil.example:80", None)] == [
+        "127.0.0.1",
+        "localhost",
+        "::1",
+        "evil.example",
+        "",
+    ]
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("::ffff:127.0.0.1")
     assert not is_loopback("192.168.1.2") and not is_loopback("::ffff:10.0.0.1") and not is_loopback("x")
 
@@ -287,7 +335,9 @@ def test_the_api_answers_the_server_s_own_pages_only(server: DevServer, project:
         status, body = _post(server, info, headers)
         assert status == 403 and body["error"], headers
     old = (project / ADVISOR).read_bytes()
-    write = json.dumps({"action": "deleteFile", "params": {"path": ADVISOR, "options": {"commitMessage": "x"}}}).encode()
+    write = json.dumps(
+        {"action": "deleteFile", "params": {"path": ADVISOR, "options": {"commitMessage": "x"}}}
+    ).encode()
     assert _post(server, write, {**good, "Content-Type": "text/plain"})[0] == 403
     assert (project / ADVISOR).read_bytes() == old
     assert _post(server, b"{not json", good)[0] == 400
@@ -316,12 +366,34 @@ def test_a_save_rebuilds_the_preview(server: DevServer, project: Path) -> None:
 
     version = server.state.snapshot.version
     old = (project / ADVISOR).read_text("utf-8")
-    body = json.dumps({"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"slug": "advisor", "path": ADVISOR, "raw": old.replace("title: アドバイザー派遣制度", "title: 編集画面で直した制度")}], "assets": [], "options": {"commitMessage": "x", "useWorkflow": False, "status": ""}}}).encode()
+    body = json.dumps(
+        {
+            "action": "persistEntry",
+            "params": {
+                "branch": "main",
+                "dataFiles": [
+                    {
+                        "slug": "advisor",
+                        "path": ADVISOR,
+                        "raw": old.replace("title: アドバイザー派遣制度", "title: 編集画面で直した制度"),
+                    }
+                ],
+                "assets": [],
+                "options": {"commitMessage": "x", "useWorkflow": False, "status": ""},
+            },
+        }
+    ).encode()
     assert _post(server, body, {"Content-Type": "application/json"})[0] == 200
     changed = server.state.wait_for_change(version, 60)
-    while changed is not None and changed.root is not None and not (changed.root / "programs/advisor/index.html").read_text("utf-8").count("編集画面で直した制度"):
+    while (
+        changed is not None
+        and changed.root is not None
+        and not (changed.root / "programs/advisor/index.html").read_text("utf-8").count("編集画面で直した制度")
+    ):
         changed = server.state.wait_for_change(changed.version, 60)
-    assert changed is not None and "編集画面で直した制度" in (changed.root / "programs/advisor/index.html").read_text("utf-8")
+    assert changed is not None and "編集画面で直した制度" in (changed.root / "programs/advisor/index.html").read_text(
+        "utf-8"
+    )
 
 
 def test_the_api_is_off_for_other_clients(project: Path) -> None:
@@ -337,10 +409,14 @@ def test_the_api_is_off_for_other_clients(project: Path) -> None:
     assert os.path.exists(project / ADVISOR)
 
 
-def test_a_file_changed_by_another_program_since_it_was_read_is_not_saved_over(backend: LocalBackend, project: Path) -> None:
+def test_a_file_changed_by_another_program_since_it_was_read_is_not_saved_over(
+    backend: LocalBackend, project: Path
+) -> None:
     status, entry = ask(backend, "getEntry", path=ADVISOR)
     read = entry["data"]
-    (project / ADVISOR).write_text(read.replace("title: アドバイザー派遣制度", "title: テキストエディタで直した題名"), "utf-8")
+    (project / ADVISOR).write_text(
+        read.replace("title: アドバイザー派遣制度", "title: テキストエディタで直した題名"), "utf-8"
+    )
     on_disk = (project / ADVISOR).read_bytes()
     status, body = persist(backend, ADVISOR, read.replace("level: national", "level: prefecture"))
     assert status == 409 and "ほかの方法で書き換えられています" in body["error"]
@@ -348,7 +424,9 @@ def test_a_file_changed_by_another_program_since_it_was_read_is_not_saved_over(b
     ask(backend, "getEntry", path=ADVISOR)  # opened again: the editor now has what is on disk
     status, _ = persist(backend, ADVISOR, on_disk.decode().replace("level: national", "level: prefecture"))
     assert status == 200 and b"title: \xe3\x83\x86" in (project / ADVISOR).read_bytes()
-    status, _ = persist(backend, ADVISOR, (project / ADVISOR).read_text("utf-8").replace("level: prefecture", "level: municipal"))
+    status, _ = persist(
+        backend, ADVISOR, (project / ADVISOR).read_text("utf-8").replace("level: prefecture", "level: municipal")
+    )
     assert status == 200  # its own saves do not count as changes by another program
 
 

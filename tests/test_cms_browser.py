@@ -137,7 +137,10 @@ class Editor:
             self.page.get_by_text("保存済", exact=True).wait_for(timeout=WAIT_MS)
 
     def saved(self) -> bool:
-        return self.page.get_by_text("保存済", exact=True).is_visible() and not self.page.get_by_text("未保存", exact=True).is_visible()
+        return (
+            self.page.get_by_text("保存済", exact=True).is_visible()
+            and not self.page.get_by_text("未保存", exact=True).is_visible()
+        )
 
 
 @pytest.fixture
@@ -145,7 +148,14 @@ def editor(browser, bundle: bytes, served: tuple[DevServer, Path]) -> Iterator[E
     server, _ = served
     origin = server.url.rstrip("/")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.route(BUNDLE_URL, lambda route: route.fulfill(status=200, body=bundle, headers={"Content-Type": "text/javascript; charset=utf-8", "Access-Control-Allow-Origin": "*"}))
+    page.route(
+        BUNDLE_URL,
+        lambda route: route.fulfill(
+            status=200,
+            body=bundle,
+            headers={"Content-Type": "text/javascript; charset=utf-8", "Access-Control-Allow-Origin": "*"},
+        ),
+    )
     seen = watch(page, origin)
     page.goto(f"{origin}/admin/")
     page.get_by_role("button", name="ログイン").click(timeout=WAIT_MS)
@@ -154,7 +164,13 @@ def editor(browser, bundle: bytes, served: tuple[DevServer, Path]) -> Iterator[E
     page.close()
     # A refused save (422, and Decap's unhandled rejection of it), requests cut by loading the page again.
     expected = ("/api/v1 422", "the server responded with a status of 422", "API_ERROR", "/api/v1 net::ERR_ABORTED")
-    unexpected = [p for p in seen.problems() if BUNDLE_URL not in p and not any(e in p for e in expected) and p not in ("exception: Object", "exception: undefined")]
+    unexpected = [
+        p
+        for p in seen.problems()
+        if BUNDLE_URL not in p
+        and not any(e in p for e in expected)
+        and p not in ("exception: Object", "exception: undefined")
+    ]
     assert unexpected == []
 
 
@@ -204,7 +220,9 @@ def test_the_editor_lists_every_collection_in_japanese(editor: Editor) -> None:
     editor.page.get_by_text("地域情報化アドバイザー制度", exact=True).wait_for(timeout=WAIT_MS)
 
 
-def test_a_program_created_through_the_form_passes_the_check_and_is_previewed(editor: Editor, served: tuple[DevServer, Path]) -> None:
+def test_a_program_created_through_the_form_passes_the_check_and_is_previewed(
+    editor: Editor, served: tuple[DevServer, Path]
+) -> None:
     server, project = served
     editor.open("programs")
     editor.field("制度の正式名称（title）").fill("編集画面で作った支援制度")
@@ -253,7 +271,11 @@ def test_a_program_created_through_the_form_passes_the_check_and_is_previewed(ed
 
     assert [p.format() for p in load(project, as_of=CHECK_AS_OF).problems if p.is_error] == []
     page = _page_text(server, f"programs/{slug}", "編集画面で作った支援制度")
-    assert "<h1>編集画面で作った支援制度</h1>" in page.replace("<wbr>", "") and "下書き" in page and "編集画面から書いた本文です。" in page
+    assert (
+        "<h1>編集画面で作った支援制度</h1>" in page.replace("<wbr>", "")
+        and "下書き" in page
+        and "編集画面から書いた本文です。" in page
+    )
 
 
 def test_a_partner_is_edited_and_only_its_changed_lines_change(editor: Editor, served: tuple[DevServer, Path]) -> None:
@@ -273,29 +295,47 @@ def test_a_partner_is_edited_and_only_its_changed_lines_change(editor: Editor, s
     editor.write_body("\n編集画面で書き足した段落です。", at_end=True)
     editor.publish()
     new = _wait_for(path, lambda data: data != old)
-    assert _changed_lines(old, new) == ["-unit: 水・環境ビジネスユニット", "+unit: 編集画面で書いた部門", "+  - 編集画面", "+", "+編集画面で書き足した段落です。"]
+    assert _changed_lines(old, new) == [
+        "-unit: 水・環境ビジネスユニット",
+        "+unit: 編集画面で書いた部門",
+        "+  - 編集画面",
+        "+",
+        "+編集画面で書き足した段落です。",
+    ]
     assert "編集画面で書いた部門" in _page_text(server, "partners/hitachi", "編集画面で書いた部門")
 
 
-def test_an_invalid_value_is_refused_with_its_message_and_nothing_is_lost(editor: Editor, served: tuple[DevServer, Path]) -> None:
+def test_an_invalid_value_is_refused_with_its_message_and_nothing_is_lost(
+    editor: Editor, served: tuple[DevServer, Path]
+) -> None:
     _, project = served
     path = project / "content" / "programs" / "chiiki-kasseika-kigyoujin.md"
     old = path.read_bytes()
     editor.open("programs", "chiiki-kasseika-kigyoujin", project=project)
     updated = editor.field("この項目の文章を最後に書き換えた日（updated）")
-    editor.set(updated, "令和8年2月30日")  # the shape of a date (the form lets it through), not a day (the check does not)
+    editor.set(
+        updated, "令和8年2月30日"
+    )  # the shape of a date (the form lets it through), not a day (the check does not)
     editor.publish(refused=True)
     alert = editor.page.locator(".catalog-refusal[role=alert]")
     alert.wait_for(timeout=WAIT_MS)
     assert "保存できませんでした" in alert.inner_text()
-    assert "「updated」（この項目の文章を最後に書き換えた日）: 「令和8年2月30日」という日はありません（2月30日は存在しません）" in alert.inner_text()
-    assert "「令和8年2月30日」という日はありません" in editor.page.get_by_text("エントリの保存に失敗しました", exact=False).first.inner_text()
+    assert (
+        "「updated」（この項目の文章を最後に書き換えた日）: 「令和8年2月30日」という日はありません（2月30日は存在しません）"
+        in alert.inner_text()
+    )
+    assert (
+        "「令和8年2月30日」という日はありません"
+        in editor.page.get_by_text("エントリの保存に失敗しました", exact=False).first.inner_text()
+    )
     assert path.read_bytes() == old  # nothing written
     assert updated.input_value() == "令和8年2月30日" and not editor.saved()  # nothing lost
 
     editor.set(updated, "11月26日")  # not even the shape of a date (no year): the form itself says so
     editor.publish(refused=True)
-    editor.page.get_by_text("日付は 2023-10-24、2023年10月24日、令和5年10月24日、R5.10.24 のように書きます").wait_for(timeout=WAIT_MS)
+    editor.page.get_by_text("日付は 2023-10-24、2023年10月24日、令和5年10月24日、R5.10.24 のように書きます").wait_for(
+        timeout=WAIT_MS
+    )
     assert path.read_bytes() == old
 
     editor.set(updated, "2026-11-26")
@@ -310,7 +350,7 @@ def test_a_draft_is_deleted_and_an_entry_in_use_is_not(editor: Editor, served: t
     draft = project / "content" / "programs" / "old-draft.md"
     draft.write_text(
         "---\ntitle: 取り下げる下書き\nsummary: 消すための下書きです。\nprovider:\n  - 総務省\nlevel: national\nkinds:\n  - training\n"
-        "sources:\n  - title: 資料\n    publisher: 総務省\nupdated: \"2026-11-26\"\nreviewed: \"2026-11-26\"\ndraft: true\n---\n",
+        'sources:\n  - title: 資料\n    publisher: 総務省\nupdated: "2026-11-26"\nreviewed: "2026-11-26"\ndraft: true\n---\n',
         "utf-8",
     )
     editor.reload()  # the list of programs was read before the draft was written
@@ -332,7 +372,9 @@ def _entries(project: Path) -> list[tuple[str, str]]:
     return [(p.parent.name, p.stem) for p in sorted((project / "content").glob("*/*.md"))]
 
 
-def test_every_real_entry_opens_unchanged_and_saves_one_change_as_one_line(editor: Editor, served: tuple[DevServer, Path]) -> None:
+def test_every_real_entry_opens_unchanged_and_saves_one_change_as_one_line(
+    editor: Editor, served: tuple[DevServer, Path]
+) -> None:
     """Decap offers no saving of an entry nobody changed: opening one must leave it unchanged
     (nothing marked as changed, nothing to publish), and a change must change its line only."""
     _, project = served
@@ -350,13 +392,21 @@ def test_every_real_entry_opens_unchanged_and_saves_one_change_as_one_line(edito
         try:
             new = _wait_for(path, lambda data: data != old, timeout=20)
         except AssertionError:
-            raise AssertionError(f"{collection}/{slug} was not saved: {editor.page.locator('[role=alert]').all_inner_texts()}") from None
+            raise AssertionError(
+                f"{collection}/{slug} was not saved: {editor.page.locator('[role=alert]').all_inner_texts()}"
+            ) from None
         changed = _changed_lines(old, new)
-        assert len(changed) == 2 and changed[0].startswith("-title: ") and changed[1].startswith("+title: "), (collection, slug, changed)
+        assert len(changed) == 2 and changed[0].startswith("-title: ") and changed[1].startswith("+title: "), (
+            collection,
+            slug,
+            changed,
+        )
         assert changed[1].endswith("（確認）") or changed[1].endswith('（確認）"'), changed
 
 
-def test_the_editor_runs_under_its_own_policy_and_needs_each_exception(browser, bundle: bytes, served: tuple[DevServer, Path]) -> None:
+def test_the_editor_runs_under_its_own_policy_and_needs_each_exception(
+    browser, bundle: bytes, served: tuple[DevServer, Path]
+) -> None:
     """docs/hosting.md says why /admin/ allows 'unsafe-eval' and inline styles; without either, Decap breaks."""
     server, _ = served
     origin = server.url.rstrip("/")
@@ -364,18 +414,30 @@ def test_the_editor_runs_under_its_own_policy_and_needs_each_exception(browser, 
     for name, change in (
         ("as published", lambda policy: policy),
         ("without 'unsafe-eval'", lambda policy: policy.replace(" 'unsafe-eval'", "")),
-        ("without inline styles", lambda policy: policy.replace("style-src 'self' 'unsafe-inline'", "style-src 'self'")),
+        (
+            "without inline styles",
+            lambda policy: policy.replace("style-src 'self' 'unsafe-inline'", "style-src 'self'"),
+        ),
     ):
         page = browser.new_page()
         violations: list[str] = []
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda e: violations.append(str(e)) if "Content Security Policy" in str(e) else None)
-        page.route(BUNDLE_URL, lambda route: route.fulfill(status=200, body=bundle, headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"}))
+        page.route(
+            BUNDLE_URL,
+            lambda route: route.fulfill(
+                status=200, body=bundle, headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"}
+            ),
+        )
 
         def rewriting(change):
             def rewrite(route) -> None:
                 response = route.fetch()
-                body = re.sub(r'(http-equiv="Content-Security-Policy" content=")([^"]+)', lambda m: m.group(1) + change(m.group(2)), response.text())
+                body = re.sub(
+                    r'(http-equiv="Content-Security-Policy" content=")([^"]+)',
+                    lambda m: m.group(1) + change(m.group(2)),
+                    response.text(),
+                )
                 route.fulfill(response=response, body=body)
 
             return rewrite

@@ -29,7 +29,9 @@ CONFIG = Config(title="テスト県 DX人材支援カタログ", prefecture="長
 GITHUB = Cms("github", "nagano-pref/dx-catalog", "main", base_url="https://auth.example.jp/")
 
 
-def _schema_fields(node: Mapping[str, Any], prefix: str = "", optional: bool = False) -> Iterator[tuple[str, Mapping[str, Any], bool]]:
+def _schema_fields(
+    node: Mapping[str, Any], prefix: str = "", optional: bool = False
+) -> Iterator[tuple[str, Mapping[str, Any], bool]]:
     """(path, schema, required in the form): what an optional object holds is never required in the form
     (Decap would then refuse every file without the object); an item of a list, once added, is whole."""
     required = set(node.get("required", ())) if not optional else set()
@@ -106,7 +108,9 @@ def test_each_field_has_the_widget_of_its_type(name: str) -> None:
         elif kind == "boolean":
             assert field["widget"] == "boolean", path
         elif kind in ("integer", "number"):
-            assert field["widget"] == "number" and field["value_type"] == ("int" if kind == "integer" else "float"), path
+            assert field["widget"] == "number" and field["value_type"] == ("int" if kind == "integer" else "float"), (
+                path
+            )
             assert (field.get("min"), field.get("max")) == (node.get("minimum"), node.get("maximum")), path
         elif kind == "object":
             assert field["widget"] == "object" and not field["collapsed"], path
@@ -128,14 +132,36 @@ def test_values_are_shown_with_their_japanese_names() -> None:
         {"label": "市町村", "value": "municipal"},
     ]
     archetype = next(f for f in _fields_of(DOCUMENT, "roles") if f["name"] == "archetype")
-    assert [o["label"] for o in archetype["options"]] == ["プロデューサー", "プロジェクトマネージャー", "サービスデザイナー", "エンジニア"]
+    assert [o["label"] for o in archetype["options"]] == [
+        "プロデューサー",
+        "プロジェクトマネージャー",
+        "サービスデザイナー",
+        "エンジニア",
+    ]
 
 
 def test_the_date_shapes_are_those_the_checks_read() -> None:
     samples = [
-        "2023-10-24", "2023/10/24", "2023年10月24日", "令和5年10月24日", "令和元年5月1日", "R5.10.24", "Ｒ５．１０．２４",
-        "２０２３年１０月２４日", "令和7年度", "R7年度", "2025年度", "令和元年度", "2023年10月", "令和5年10月",
-        "2023-10", "令和5年", "10月24日", "2023.10.24", "abc", "",
+        "2023-10-24",
+        "2023/10/24",
+        "2023年10月24日",
+        "令和5年10月24日",
+        "令和元年5月1日",
+        "R5.10.24",
+        "Ｒ５．１０．２４",
+        "２０２３年１０月２４日",
+        "令和7年度",
+        "R7年度",
+        "2025年度",
+        "令和元年度",
+        "2023年10月",
+        "令和5年10月",
+        "2023-10",
+        "令和5年",
+        "10月24日",
+        "2023.10.24",
+        "abc",
+        "",
     ]
     for role in ("day", "start", "end"):
         pattern = re.compile(shape_pattern(role))  # Python reads it as JavaScript does (no flags, no lookbehind)
@@ -180,7 +206,9 @@ def test_the_dev_server_configuration_saves_through_the_server() -> None:
     assert local["local_backend"] == {"url": "http://127.0.0.1:8000/api/v1"}
     assert local["backend"] == {"name": "proxy", "proxy_url": "http://127.0.0.1:8000/api/v1", "branch": "main"}
     with_cms = decap_config(replace(served, cms=GITHUB), local=True)
-    assert with_cms["backend"]["name"] == "github" and with_cms["local_backend"]["url"] == "http://127.0.0.1:8000/api/v1"
+    assert (
+        with_cms["backend"]["name"] == "github" and with_cms["local_backend"]["url"] == "http://127.0.0.1:8000/api/v1"
+    )
     on_ipv6 = decap_config(replace(served, base_url="http://[::1]:8000"), local=True)
     assert on_ipv6["local_backend"] == {"url": "http://[::1]:8000/api/v1", "allowed_hosts": ["::1"]}
 
@@ -193,7 +221,9 @@ def test_no_editor_is_published_without_cms() -> None:
 
 
 def test_the_page_loads_the_pinned_bundle_with_integrity_and_no_inline_code() -> None:
-    page = next(f for f in admin_files(replace(CONFIG, cms=GITHUB), local=False) if f.path == "admin/index.html").data.decode()
+    page = next(
+        f for f in admin_files(replace(CONFIG, cms=GITHUB), local=False) if f.path == "admin/index.html"
+    ).data.decode()
     assert f'<script src="{BUNDLE_URL}" integrity="{BUNDLE_SRI}" crossorigin="anonymous"></script>' in page
     assert f"decap-cms@{DECAP_VERSION}/" in BUNDLE_URL and re.fullmatch(r"sha384-[A-Za-z0-9+/]{64}", BUNDLE_SRI)
     assert re.findall(r"<script(?![^>]*\bsrc=)", page) == [] and "style=" not in page and "<style" not in page
@@ -209,7 +239,9 @@ def test_the_policy_opens_only_what_the_backend_needs() -> None:
     assert "connect-src 'self' https://api.github.com;" in github
     assert "img-src 'self' https://avatars.githubusercontent.com;" in github
     assert "'unsafe-inline'" not in github.split("style-src")[0]  # never for scripts
-    assert "frame-ancestors" not in github and "frame-ancestors 'none'" in admin_policy(GITHUB, local=False, header=True)
+    assert "frame-ancestors" not in github and "frame-ancestors 'none'" in admin_policy(
+        GITHUB, local=False, header=True
+    )
     gateway = admin_policy(replace(GITHUB, backend="git-gateway"), local=False)
     assert "connect-src 'self';" in gateway
     local = admin_policy(GITHUB, local=True)
@@ -236,19 +268,31 @@ def test_a_schema_construct_without_a_widget_is_refused(monkeypatch: pytest.Monk
 
 
 def test_labels_read_as_names() -> None:
-    assert label({"description": "内容（事実）を出典と照らして最後に確かめた日（最終確認日）。確認の間隔…"}) == "内容を出典と照らして最後に確かめた日"
+    assert (
+        label({"description": "内容（事実）を出典と照らして最後に確かめた日（最終確認日）。確認の間隔…"})
+        == "内容を出典と照らして最後に確かめた日"
+    )
     assert label({"description": "制度の主体: national（国）, prefecture（都道府県）"}) == "制度の主体"
-    assert label({"description": "一覧や検索結果に表示する要約（200文字以内。検索結果では…）"}) == "一覧や検索結果に表示する要約"
+    assert (
+        label({"description": "一覧や検索結果に表示する要約（200文字以内。検索結果では…）"})
+        == "一覧や検索結果に表示する要約"
+    )
     assert label({}) == ""
-
 
 
 def test_what_an_optional_object_holds_is_not_required_in_the_form() -> None:
     cms = next(f for f in _fields_of(DOCUMENT, "site") if f["name"] == "cms")
     assert cms["required"] is False and [f["required"] for f in cms["fields"]] == [False] * 5
-    assert set(load_schema("site")["properties"]["cms"]["required"]) == {"backend", "repo", "branch"}  # the check requires them
+    assert set(load_schema("site")["properties"]["cms"]["required"]) == {
+        "backend",
+        "repo",
+        "branch",
+    }  # the check requires them
     engagement = next(f for f in _fields_of(DOCUMENT, "roles") if f["name"] == "engagement")
-    assert engagement["required"] is True and next(f for f in engagement["fields"] if f["name"] == "form")["required"] is True
+    assert (
+        engagement["required"] is True
+        and next(f for f in engagement["fields"] if f["name"] == "form")["required"] is True
+    )
 
 
 def test_the_documented_policy_of_the_editor_is_the_one_it_is_built_with() -> None:
@@ -279,7 +323,10 @@ def test_a_build_publishes_the_editor_only_while_site_yaml_asks_for_it(tmp_path:
     page = (admin / "index.html").read_text("utf-8")
     assert 'data-site-css="/dx/static/css/site.css"' in page and (tmp_path / "site" / "static/css/site.css").is_file()
     config = yaml.safe_load((admin / "config.yml").read_text("utf-8"))
-    assert config["site_url"] == "https://example.jp/dx/" and config["collections"][0]["preview_path"] == "programs/{{slug}}/"
+    assert (
+        config["site_url"] == "https://example.jp/dx/"
+        and config["collections"][0]["preview_path"] == "programs/{{slug}}/"
+    )
     assert "Disallow: /dx/admin/" in (tmp_path / "site" / "robots.txt").read_text("utf-8")
     site_yaml.write_text(plain, "utf-8")
     assert build(options).ok

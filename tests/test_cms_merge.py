@@ -30,7 +30,10 @@ class _Decap(yaml.SafeDumper):
     """Writes as Decap's YAML library does: a date-like string stays plain (YAML 1.2 has no timestamps)."""
 
 
-_Decap.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeDumper.yaml_implicit_resolvers.items()}
+_Decap.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
 
 
 def decap_style(data: dict[str, Any], body: str | None, order: list[str]) -> str:
@@ -72,11 +75,17 @@ def test_saving_site_yaml_unchanged_keeps_every_byte() -> None:
     assert isinstance(old, Parsed)
     sent = read_saved(decap_style(old.data, None, list(load_schema("site")["properties"])), front_matter=False)
     assert not isinstance(sent, Unreadable)
-    assert merge(path.read_text("utf-8"), old.data, sent[0], None, load_schema("site"), old_body=None) == path.read_text("utf-8")
+    assert merge(
+        path.read_text("utf-8"), old.data, sent[0], None, load_schema("site"), old_body=None
+    ) == path.read_text("utf-8")
 
 
 def _diff(old: str, new: str) -> list[str]:
-    return [line for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    return [
+        line
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
 
 
 ADVISOR = ROOT / "content" / "programs" / "chiiki-johoka-advisor.md"
@@ -100,7 +109,15 @@ def test_new_values_go_where_the_schema_puts_them_in_the_file_s_style() -> None:
     data = copy.deepcopy(entry.data)
     data["terms"]["fiscal_rate"] = 0.5
     data["period"]["end"] = "令和9年度"
-    data["sources"].insert(0, {"title": "新しい資料", "publisher": "総務省", "published": "2026-12-01", "covers": ["terms.fiscal_rate", "period.end"]})
+    data["sources"].insert(
+        0,
+        {
+            "title": "新しい資料",
+            "publisher": "総務省",
+            "published": "2026-12-01",
+            "covers": ["terms.fiscal_rate", "period.end"],
+        },
+    )
     data["tags"].append("新しいタグ: 例")
     assert _diff(ADVISOR.read_text("utf-8"), _saved(ADVISOR, data, entry.body)) == [
         "+  fiscal_rate: 0.5",
@@ -175,16 +192,24 @@ def test_line_ends_and_byte_order_mark_are_kept() -> None:
     old = parse_entry(text.encode(), "x")
     assert isinstance(old, Parsed)
     assert merge(text, old.data, dict(old.data), old.body, load_schema("pages"), old_body=old.body) == text
-    changed = merge(text, old.data, {**old.data, "summary": "新しい要約"}, old.body, load_schema("pages"), old_body=old.body)
+    changed = merge(
+        text, old.data, {**old.data, "summary": "新しい要約"}, old.body, load_schema("pages"), old_body=old.body
+    )
     assert changed == "\ufeff---\r\ntitle: テスト\r\nsummary: 新しい要約\r\n---\r\n本文\r\n"
 
 
 def test_yaml_1_2_strings_are_read_as_strings_and_written_back_safely() -> None:
-    sent = read_saved("---\ntitle: yes\nsummary: 1:20\ntags:\n  - on\n  - 0o17\nupdated: 2026-12-06\n---\n", front_matter=True)
+    sent = read_saved(
+        "---\ntitle: yes\nsummary: 1:20\ntags:\n  - on\n  - 0o17\nupdated: 2026-12-06\n---\n", front_matter=True
+    )
     assert not isinstance(sent, Unreadable)
     data, body = sent
     assert data == {"title": "yes", "summary": "1:20", "tags": ["on", 15], "updated": "2026-12-06"} and body == ""
-    text = emit_file({"title": "yes", "summary": "1:20", "tags": ["on"], "updated": "2026-12-06"}, ("title", "summary", "tags", "updated"), "")
+    text = emit_file(
+        {"title": "yes", "summary": "1:20", "tags": ["on"], "updated": "2026-12-06"},
+        ("title", "summary", "tags", "updated"),
+        "",
+    )
     assert text == '---\ntitle: "yes"\nsummary: "1:20"\ntags:\n  - "on"\nupdated: "2026-12-06"\n---\n'
     parsed = parse_entry(text.encode(), "x")
     assert isinstance(parsed, Parsed) and parsed.data["title"] == "yes" and parsed.data["summary"] == "1:20"
@@ -201,7 +226,10 @@ def test_same_compares_as_the_catalog_reads() -> None:
     assert not same(True, 1) and not same("1", 1) and not same([1], [1, 2]) and not same({"a": 1}, {"b": 1})
 
 
-@pytest.mark.parametrize("value", ["2026-12-06", "2026-02-30", "a: b", "- x", "#x", "yes", "null", "1.5", " spaced", "@x", "`x", "x, y", "[x]"])
+@pytest.mark.parametrize(
+    "value",
+    ["2026-12-06", "2026-02-30", "a: b", "- x", "#x", "yes", "null", "1.5", " spaced", "@x", "`x", "x, y", "[x]"],
+)
 def test_scalars_read_back_as_written(value: str) -> None:
     for flow in (False, True):
         text = scalar(value, flow=flow)
@@ -209,18 +237,24 @@ def test_scalars_read_back_as_written(value: str) -> None:
         assert yaml.safe_load(shown) == {"k": [value] if flow else value}
 
 
-_TEXT = st.text(alphabet=st.sampled_from("あいう漢字ab1 :#-[],'\"、。"), min_size=1, max_size=12).filter(lambda t: t.strip() == t)
+_TEXT = st.text(alphabet=st.sampled_from("あいう漢字ab1 :#-[],'\"、。"), min_size=1, max_size=12).filter(
+    lambda t: t.strip() == t
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     title=_TEXT,
     tags=st.lists(_TEXT, max_size=3, unique=True),
-    cover=st.lists(st.sampled_from(["terms.limits", "terms.cost_coverage", "period.start", "aliases"]), max_size=3, unique=True),
+    cover=st.lists(
+        st.sampled_from(["terms.limits", "terms.cost_coverage", "period.start", "aliases"]), max_size=3, unique=True
+    ),
     drop_aliases=st.booleans(),
     source=st.integers(min_value=0, max_value=2),
 )
-def test_any_edit_reads_back_as_the_editor_left_it(title: str, tags: list[str], cover: list[str], drop_aliases: bool, source: int) -> None:
+def test_any_edit_reads_back_as_the_editor_left_it(
+    title: str, tags: list[str], cover: list[str], drop_aliases: bool, source: int
+) -> None:
     entry = _entry(ADVISOR)
     data = copy.deepcopy(entry.data)
     data["title"] = title

@@ -19,7 +19,9 @@ def page(a11y_browser):
 
 
 def titles(page) -> list[str]:
-    return page.eval_on_selector_all(".compare tbody tr:not([hidden]) th", "els => els.map(el => el.textContent.trim())")
+    return page.eval_on_selector_all(
+        ".compare tbody tr:not([hidden]) th", "els => els.map(el => el.textContent.trim())"
+    )
 
 
 def ready(page) -> None:
@@ -36,14 +38,20 @@ def test_the_deciding_columns_come_first_and_are_in_view_at_1280px(a11y_origin, 
 
 
 def test_without_javascript_every_program_is_listed_in_a_sensible_order(a11y_origin, a11y_browser):
-    context = a11y_browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    context = a11y_browser.new_context(
+        locale="ja-JP", viewport={"width": 1280, "height": 800}, java_script_enabled=False
+    )
     try:
         page = context.new_page()
         page.goto(a11y_origin + "/programs/compare/")
         assert page.locator("[data-compare-tools]").is_hidden(), "controls that need the script are not shown"
-        ranks = page.eval_on_selector_all(".compare tbody tr td:nth-child(2)", "els => els.map(el => Number(el.dataset.sort))")
+        ranks = page.eval_on_selector_all(
+            ".compare tbody tr td:nth-child(2)", "els => els.map(el => Number(el.dataset.sort))"
+        )
         ends = page.eval_on_selector_all(".compare tbody tr td:nth-child(3)", "els => els.map(el => el.dataset.sort)")
-        assert len(ranks) == 9 and ranks == sorted(ranks), "実施中 first, then 開始予定, programs as of an old check, 終了"
+        assert len(ranks) == 9 and ranks == sorted(ranks), (
+            "実施中 first, then 開始予定, programs as of an old check, 終了"
+        )
         for rank in set(ranks):
             group = [e or "9999" for r, e in zip(ranks, ends) if r == rank]
             assert group == sorted(group), "within a status, the soonest end of period first"
@@ -62,7 +70,7 @@ def test_sorting_by_a_column_header(a11y_origin, page):
     assert page.locator(".compare thead th[aria-sort]").count() == 1
     caps = page.eval_on_selector_all(".compare tbody tr td:nth-child(6)", "els => els.map(el => el.dataset.sort)")
     filled = [int(c) for c in caps if c]
-    assert filled == sorted(filled) and caps[len(filled):] == [""] * (len(caps) - len(filled)), "no value: last"
+    assert filled == sorted(filled) and caps[len(filled) :] == [""] * (len(caps) - len(filled)), "no value: last"
     status = page.locator("[data-compare-status]")
     assert status.get_attribute("role") == "status" and "「上限」の小さい順" in status.text_content()
     button.click()
@@ -112,7 +120,9 @@ def test_stale_programs_state_their_status_as_of_the_check(a11y_origin, page):
     page.goto(a11y_origin + "/programs/compare/")
     row = page.locator(".compare tbody tr", has_text="地域情報化アドバイザー制度")
     status = row.locator("td").first
-    assert status.locator(".badge--unconfirmed").text_content() == "状況: 実施中", "never the colour of a current status"
+    assert status.locator(".badge--unconfirmed").text_content() == "状況: 実施中", (
+        "never the colour of a current status"
+    )
     assert "2023年10月24日の確認時点。最終確認から3年1か月" in status.text_content()
     ended = page.locator(".compare tbody tr", has_text="都道府県等による市町村支援")
     assert "記載の終了日を過ぎています" in ended.text_content()

@@ -22,8 +22,9 @@ SECTION = re.compile(r"^### `(content/[^`]+)`[ \t]*$", re.M)
 
 
 def entry_paths() -> list[str]:
-    return sorted(p.relative_to(ROOT).as_posix() for p in CONTENT.rglob("*")
-                  if p.is_file() and p.suffix in {".md", ".yaml"})
+    return sorted(
+        p.relative_to(ROOT).as_posix() for p in CONTENT.rglob("*") if p.is_file() and p.suffix in {".md", ".yaml"}
+    )
 
 
 def audit_sections() -> dict[str, str]:
@@ -85,8 +86,14 @@ def test_every_number_of_the_front_matter_is_in_the_entry_section(path):
 
 
 def test_the_number_finder_keeps_units_and_skips_links():
-    assert numbers({"limits": "1回3時間以上、年5回まで", "annual_cap_yen": 5600000, "fiscal_rate": 0.7,
-                    "url": "https://example.jp/2023/10", "reviewed": "2023-10-24"}) == {
-        "1回", "3時間", "5回", "5600000", "0.7"}
+    assert numbers(
+        {
+            "limits": "1回3時間以上、年5回まで",
+            "annual_cap_yen": 5600000,
+            "fiscal_rate": 0.7,
+            "url": "https://example.jp/2023/10",
+            "reviewed": "2023-10-24",
+        }
+    ) == {"1回", "3時間", "5回", "5600000", "0.7"}
     assert not present("3日", "最大13日") and present("3日", "最大3日まで")
     assert present("2023年", "2023年10月24日") and not present("10", "2010年") and not present("0.7", "10.7")

@@ -177,7 +177,9 @@ def test_pages_run_under_the_documented_policy_without_violations(hostile_site: 
                     titles = page.locator("[data-search-results] .card__title").all_inner_texts()
                     assert "<script>alert(1)</script>" in titles, titles
                     # Pagefind's excerpts are HTML: only their text and <mark> may reach the page.
-                    tags = page.evaluate("[...document.querySelectorAll('.search-result__excerpt *')].map(e => e.tagName)")
+                    tags = page.evaluate(
+                        "[...document.querySelectorAll('.search-result__excerpt *')].map(e => e.tagName)"
+                    )
                     assert set(tags) <= {"MARK"}, tags
                 else:
                     page.wait_for_load_state("networkidle")

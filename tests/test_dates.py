@@ -133,7 +133,9 @@ def test_fiscal_years_by_role(text, start, end):
 def test_months_by_role(text, start, end):
     assert parse_flexdate(text, "start") == FlexDate(start, text, "date")
     assert parse_flexdate(text, "end") == FlexDate(end, text, "date")
-    assert parse_flexdate(text, "day") == f"「{text}」は月までしかありません。日まで書いてください（例: 令和5年10月24日）"
+    assert (
+        parse_flexdate(text, "day") == f"「{text}」は月までしかありません。日まで書いてください（例: 令和5年10月24日）"
+    )
 
 
 def test_a_month_that_does_not_exist():
@@ -166,9 +168,18 @@ def test_three_digit_era_years():
             20231024,
             "「20231024」は日付として読めません。2023-10-24、令和5年10月24日、令和7年度、2025年度 のいずれかの形で書いてください",
         ),
-        (True, "日付は文字列で書いてください（例: 2023-10-24、令和5年10月24日、令和7年度）。「True」は日付ではありません"),
-        (3.5, "日付は文字列で書いてください（例: 2023-10-24、令和5年10月24日、令和7年度）。「3.5」は日付ではありません"),
-        (["2023-10-24"], "日付は文字列で書いてください（例: 2023-10-24、令和5年10月24日、令和7年度）。「['2023-10-24']」は日付ではありません"),
+        (
+            True,
+            "日付は文字列で書いてください（例: 2023-10-24、令和5年10月24日、令和7年度）。「True」は日付ではありません",
+        ),
+        (
+            3.5,
+            "日付は文字列で書いてください（例: 2023-10-24、令和5年10月24日、令和7年度）。「3.5」は日付ではありません",
+        ),
+        (
+            ["2023-10-24"],
+            "日付は文字列で書いてください（例: 2023-10-24、令和5年10月24日、令和7年度）。「['2023-10-24']」は日付ではありません",
+        ),
     ],
 )
 def test_unreadable_values_get_a_message(text, message):

@@ -42,7 +42,10 @@ def test_every_answer_of_the_finder_lists_what_fits_and_why(site):
     ordered = decide.compare_order(site, site.programs)
     found = decide.fits(site, ordered, "engineer", "dispatch")
     assert [f.program.slug for f in found] == ["chiiki-kasseika-kigyoujin"]
-    assert found[0].reasons == ("対象となる人材像に「エンジニア」が含まれます。", "「派遣を受ける」の形で人材を確保できます。")
+    assert found[0].reasons == (
+        "対象となる人材像に「エンジニア」が含まれます。",
+        "「派遣を受ける」の形で人材を確保できます。",
+    )
     advice = {f.program.slug for f in decide.fits(site, ordered, decide.ANY, "advice")}
     assert advice == {"chiiki-johoka-advisor", "keiei-zaimu-management", "chihou-sousei-jinzai-shien"}
     assert len(decide.fits(site, ordered, decide.ANY, decide.ANY)) == len(site.programs)

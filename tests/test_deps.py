@@ -52,10 +52,19 @@ def test_an_entry_page_depends_on_itself_what_it_names_what_names_it_and_the_arc
     site = loaded.site
     program = referenced_program(site)
     archetypes = {a.key for a in site.archetypes}
-    assert route_dependencies(routes_by_path(site)[f"{program}/"], site) == {program, *referrers(site, program), *archetypes}
+    assert route_dependencies(routes_by_path(site)[f"{program}/"], site) == {
+        program,
+        *referrers(site, program),
+        *archetypes,
+    }
     case = next(c for c in site.cases if c.programs or c.partners)
     named = {*(f"programs/{s}" for s in case.programs), *(f"partners/{s}" for s in case.partners)}
-    assert route_dependencies(routes_by_path(site)[f"{case.key}/"], site) == {case.key, *named, *referrers(site, case.key), *archetypes}
+    assert route_dependencies(routes_by_path(site)[f"{case.key}/"], site) == {
+        case.key,
+        *named,
+        *referrers(site, case.key),
+        *archetypes,
+    }
 
 
 def test_a_page_depends_on_the_entries_whose_body_links_it(loaded) -> None:
@@ -100,7 +109,9 @@ def test_an_archetype_change_reaches_every_page_with_dependencies(loaded) -> Non
     site, hashes = loaded.site, loaded.hashes
     route = routes_by_path(site)[f"{site.cases[0].key}/"]
     archetype = site.archetypes[-1].key
-    assert Dependencies(site, "g", hashes).fingerprint(route) != Dependencies(site, "g", {**hashes, archetype: "x"}).fingerprint(route)
+    assert Dependencies(site, "g", hashes).fingerprint(route) != Dependencies(
+        site, "g", {**hashes, archetype: "x"}
+    ).fingerprint(route)
 
 
 def test_global_inputs_and_the_route_itself_count(loaded) -> None:
@@ -158,7 +169,9 @@ def test_editing_an_archetype_rebuilds_like_a_cold_build(project: Path, tmp_path
     assert text != archetypes.read_text("utf-8")
     run(project, out)
     assert tree(out) == cold(project, tmp_path)
-    showing = [p.relative_to(out).as_posix() for p in out.rglob("index.html") if "総括プロデューサー" in p.read_text("utf-8")]
+    showing = [
+        p.relative_to(out).as_posix() for p in out.rglob("index.html") if "総括プロデューサー" in p.read_text("utf-8")
+    ]
     assert any(path.startswith(("cases/", "roles/", "programs/")) and path.count("/") == 2 for path in showing), showing
 
 

@@ -44,7 +44,12 @@ def test_a_rewrite_that_changes_files_fails_naming_them(tmp_path: Path) -> None:
     message = str(failed.value)
     assert "rewrote 3 expected file(s)" in message and "run the tests again without UPDATE_SOMETHING" in message
     assert str(changed) in message and str(new) in message and str(gone) in message and str(same) not in message
-    assert (same.read_bytes(), changed.read_bytes(), new.read_bytes(), gone.exists()) == (b"kept\n", b"new\n", b"made\n", False)
+    assert (same.read_bytes(), changed.read_bytes(), new.read_bytes(), gone.exists()) == (
+        b"kept\n",
+        b"new\n",
+        b"made\n",
+        False,
+    )
 
 
 def test_a_rewrite_that_changes_nothing_passes(tmp_path: Path) -> None:
@@ -54,13 +59,28 @@ def test_a_rewrite_that_changes_nothing_passes(tmp_path: Path) -> None:
 
 def test_both_modes_refuse_in_ci_and_leave_the_files_alone() -> None:
     """The golden-file and expected-message tests, run as CI would run them with the variables set."""
-    watched = [ROOT / "tests/fixtures/invalid/yaml-syntax/expected.txt", *sorted((ROOT / "tests/golden/site-basic").rglob("*.html"))[:5]]
+    watched = [
+        ROOT / "tests/fixtures/invalid/yaml-syntax/expected.txt",
+        *sorted((ROOT / "tests/golden/site-basic").rglob("*.html"))[:5],
+    ]
     before = {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in watched}
     env = {**os.environ, "CI": "true", "UPDATE_GOLDEN": "1", "UPDATE_EXPECTED": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_render_golden.py",
-         "tests/test_check_cli.py::test_invalid_fixture_site[yaml-syntax]"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_render_golden.py",
+            "tests/test_check_cli.py::test_invalid_fixture_site[yaml-syntax]",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.count("refused under CI=true") >= 3 and "3 failed" in done.stdout, done.stdout

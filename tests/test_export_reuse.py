@@ -124,7 +124,11 @@ EDITS = {
     "a program deleted": lambda s: with_programs(s, *(p for p in s.programs if p.slug != "kensyu-a")),
     "a program added": lambda s: with_programs(s, *s.programs, extra_program("kensyu-c", "研修C")),
     "a program renamed": lambda s: with_programs(
-        s, *(replace(p, slug="kensyu-z", path="content/programs/kensyu-z.md") if p.slug == "kensyu-a" else p for p in s.programs)
+        s,
+        *(
+            replace(p, slug="kensyu-z", path="content/programs/kensyu-z.md") if p.slug == "kensyu-a" else p
+            for p in s.programs
+        ),
     ),
     "every program deleted": lambda s: changed(with_programs(s), "cases", "ehime-sharing", programs=()),
 }

@@ -77,7 +77,9 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             kinds=("fiscal_measure",),
             archetypes=("producer", "project_manager"),
             terms=Terms(cost_coverage="人件費・委託費", fiscal_rate=0.7, annual_cap_yen=5600000),
-            period=Period(fd("2023-04-01", "令和5年度", "fiscal_year_start"), fd("2026-03-31", "令和7年度", "fiscal_year_end")),
+            period=Period(
+                fd("2023-04-01", "令和5年度", "fiscal_year_start"), fd("2026-03-31", "令和7年度", "fiscal_year_end")
+            ),
             reviewed=fd("2023-10-24"),
         ),
         Program(
@@ -134,7 +136,15 @@ def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program,
             updated=fd("2023-10-24"),
             tags=("人材シェアリング",),
             reviewed=fd("2026-01-10"),
-            sources=(Source("資料", "愛媛県", url="https://example.org/ehime", published=fd("2023-08-01"), accessed=fd("2026-01-10")),),
+            sources=(
+                Source(
+                    "資料",
+                    "愛媛県",
+                    url="https://example.org/ehime",
+                    published=fd("2023-08-01"),
+                    accessed=fd("2026-01-10"),
+                ),
+            ),
             prefecture="愛媛県",
             municipalities=20,
             models=("talent_sharing",),
@@ -200,9 +210,19 @@ def test_every_collection_has_json_and_csv_and_schema(exported):
         assert exported[f"data/{name}.csv"].format == "CSV"
         assert exported[f"data/schema/{name}.schema.json"].format == "JSON Schema"
     for name in (
-        "program_archetypes", "program_providers", "program_kinds", "case_programs", "case_partners",
-        "case_archetypes", "case_models", "case_timeline", "role_programs", "entry_tags", "entry_sources",
-        "entry_source_covers", "entry_links",
+        "program_archetypes",
+        "program_providers",
+        "program_kinds",
+        "case_programs",
+        "case_partners",
+        "case_archetypes",
+        "case_models",
+        "case_timeline",
+        "role_programs",
+        "entry_tags",
+        "entry_sources",
+        "entry_source_covers",
+        "entry_links",
     ):
         assert exported[f"data/{name}.csv"].records is not None
     assert exported["data/programs.ics"].format == "iCalendar"
@@ -249,7 +269,9 @@ def test_formula_injection_is_neutralised(exported):
     rows = {r["slug"]: r for r in read_csv(exported["data/programs.csv"])}
     assert rows["hostile"]["title"].startswith("'=HYPERLINK")
     assert rows["hostile"]["summary"] == "'-1+1 @SUM(A1) 要約 二行目"
-    providers = [r["provider"] for r in read_csv(exported["data/program_providers.csv"]) if r["program_slug"] == "hostile"]
+    providers = [
+        r["provider"] for r in read_csv(exported["data/program_providers.csv"]) if r["program_slug"] == "hostile"
+    ]
     assert providers == ["長野県", "'+cmd"]
     for f in exported.values():
         if f.format == "CSV":
@@ -270,26 +292,40 @@ def test_csv_cell_formats():
 
 
 def test_relation_csvs_are_long_format_and_skip_drafts(exported):
-    pairs = [(r["program_slug"], r["archetype_id"], r["archetype_name"]) for r in read_csv(exported["data/program_archetypes.csv"])]
+    pairs = [
+        (r["program_slug"], r["archetype_id"], r["archetype_name"])
+        for r in read_csv(exported["data/program_archetypes.csv"])
+    ]
     assert pairs == [
         ("digital-talent-fiscal-measure", "producer", "プロデューサー"),
         ("digital-talent-fiscal-measure", "project_manager", "プロジェクトマネージャー"),
     ]
     case_programs = [(r["case_slug"], r["program_slug"]) for r in read_csv(exported["data/case_programs.csv"])]
     assert case_programs == [("ehime-sharing", "digital-talent-fiscal-measure")], "a draft target is left out"
-    assert [(r["case_slug"], r["partner_slug"], r["partner_title"]) for r in read_csv(exported["data/case_partners.csv"])] == [
-        ("ehime-sharing", "example-corp", "株式会社例")
-    ]
+    assert [
+        (r["case_slug"], r["partner_slug"], r["partner_title"]) for r in read_csv(exported["data/case_partners.csv"])
+    ] == [("ehime-sharing", "example-corp", "株式会社例")]
     assert [(r["role_slug"], r["program_slug"]) for r in read_csv(exported["data/role_programs.csv"])] == [
         ("cio-assistant", "digital-talent-fiscal-measure")
     ]
     tags = {(r["collection"], r["slug"], r["tag"]) for r in read_csv(exported["data/entry_tags.csv"])}
     assert ("cases", "ehime-sharing", "人材シェアリング") in tags and len(tags) == 3
-    kinds = [(r["kind"], r["kind_label"]) for r in read_csv(exported["data/program_kinds.csv"]) if r["program_slug"] == "hostile"]
+    kinds = [
+        (r["kind"], r["kind_label"])
+        for r in read_csv(exported["data/program_kinds.csv"])
+        if r["program_slug"] == "hostile"
+    ]
     assert kinds == [("advisor_dispatch", "アドバイザー派遣"), ("training", "育成・研修")]
     timeline = read_csv(exported["data/case_timeline.csv"])
     assert timeline == [
-        {"case_slug": "ehime-sharing", "position": "1", "date": "2022-04-01", "date_wareki": "令和4年4月1日", "date_text": "令和4年度", "event": "枠組みを構築"}
+        {
+            "case_slug": "ehime-sharing",
+            "position": "1",
+            "date": "2022-04-01",
+            "date_wareki": "令和4年4月1日",
+            "date_text": "令和4年度",
+            "event": "枠組みを構築",
+        }
     ]
     all_text = b"".join(f.file.data for f in exported.values())
     assert "下書きの制度".encode() not in all_text and b"secret-draft" not in all_text
@@ -311,8 +347,15 @@ def test_sources_and_what_they_cover(exported):
     sources = read_csv(exported["data/entry_sources.csv"])
     hostile = next(r for r in sources if r["slug"] == "hostile")
     assert hostile["publisher"] == "'=発行者", "formula-like text is neutralised here too"
-    assert (hostile["accessed"], hostile["accessed_wareki"], hostile["published"]) == ("2024-04-01", "令和6年4月1日", "")
-    covers = [(r["collection"], r["slug"], r["position"], r["field"]) for r in read_csv(exported["data/entry_source_covers.csv"])]
+    assert (hostile["accessed"], hostile["accessed_wareki"], hostile["published"]) == (
+        "2024-04-01",
+        "令和6年4月1日",
+        "",
+    )
+    covers = [
+        (r["collection"], r["slug"], r["position"], r["field"])
+        for r in read_csv(exported["data/entry_source_covers.csv"])
+    ]
     assert covers == [
         ("programs", "digital-talent-fiscal-measure", "1", "terms.fiscal_rate"),
         ("programs", "digital-talent-fiscal-measure", "1", "period.end"),
@@ -347,7 +390,12 @@ def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
         "title": "プロデューサー",
         "url": "https://example.jp/dx-catalog/archetypes/producer/",
     }
-    assert program["period"] == {"start": "2023-04-01", "start_text": "令和5年度", "end": "2026-03-31", "end_text": "令和7年度"}
+    assert program["period"] == {
+        "start": "2023-04-01",
+        "start_text": "令和5年度",
+        "end": "2026-03-31",
+        "end_text": "令和7年度",
+    }
     assert program["terms"]["fiscal_rate"] == 0.7 and program["terms"]["annual_cap_yen"] == 5600000
     assert program["body"] == "本文です。\n\n二段落目。"
     assert items[1]["title"] == HOSTILE, "JSON keeps text as written"
@@ -356,7 +404,12 @@ def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
     assert case["partners"][0]["url"] == "https://example.jp/dx-catalog/partners/example-corp/"
     role = json.loads(exported["data/roles.json"].file.data)[0]
     assert role["archetype"]["title"] == "プロデューサー" and role["updated"] == "2025-06-01"
-    assert (role["kind"], role["kind_label"], role["status"], role["status_as_of"]) == ("real", "実例", "active", "2026-11-26")
+    assert (role["kind"], role["kind_label"], role["status"], role["status_as_of"]) == (
+        "real",
+        "実例",
+        "active",
+        "2026-11-26",
+    )
     assert role["stale"] is False and "background" not in role
     case = json.loads(exported["data/cases.json"].file.data)[0]
     assert case["reviewed"] == "2026-01-10" and case["stale"] is False
@@ -400,7 +453,9 @@ def test_archetypes_json_matches_its_schema(exported):
     schema = json.loads(exported["data/schema/archetypes.schema.json"].file.data)
     records = json.loads(exported["data/archetypes.json"].file.data)
     assert [a["id"] for a in records] == ["producer", "project_manager", "service_designer", "engineer"]
-    source = [{k: v for k, v in a.items() if k in ("id", "name", "summary", "responsibilities", "skills")} for a in records]
+    source = [
+        {k: v for k, v in a.items() if k in ("id", "name", "summary", "responsibilities", "skills")} for a in records
+    ]
     jsonschema.validate(source, schema)
 
 
@@ -477,7 +532,7 @@ def test_each_data_file_has_its_media_type_format_and_record_count(exported):
         elif path.endswith(".json"):
             media, form = "application/json", "JSON"
         else:
-            media, form = kinds[path[path.rindex("."):]]
+            media, form = kinds[path[path.rindex(".") :]]
         assert (f.path, f.file.media_type, f.format) == (path, media, form), path
         if form == "CSV":
             assert f.records == len(read_csv(f)), path

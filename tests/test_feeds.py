@@ -98,7 +98,9 @@ def test_prefecture_feeds_follow_the_taxonomy_when_there_is_one():
     taxonomy = Taxonomy(
         name="prefectures",
         label="都道府県",
-        terms=MappingProxyType({"hiroshima": ("cases/ehime-sharing",), "nagano": ("programs/hostile", "programs/secret-draft")}),
+        terms=MappingProxyType(
+            {"hiroshima": ("cases/ehime-sharing",), "nagano": ("programs/hostile", "programs/secret-draft")}
+        ),
         term_labels=MappingProxyType({"hiroshima": "広島県", "nagano": "長野県"}),
     )
     feeds = parse_all(replace(site, taxonomies=(taxonomy,)))
@@ -152,7 +154,9 @@ def test_at_most_50_entries_and_deterministic():
     site = make_site(extra_programs=extra)
     feeds = parse_all(site)
     assert len(entry_ids(feeds["atom.xml"])) == MAX_ENTRIES
-    assert [f.data for f in build_feeds(site).files] == [f.data for f in build_feeds(make_site(extra_programs=extra)).files]
+    assert [f.data for f in build_feeds(site).files] == [
+        f.data for f in build_feeds(make_site(extra_programs=extra)).files
+    ]
 
 
 def test_root_base_path():
@@ -167,7 +171,10 @@ def test_real_content_has_a_feed_for_every_topic_page(real_site):
     assert prefectures.terms, "the real content has cases in several prefectures"
     for slug, keys in prefectures.terms.items():
         ids = entry_ids(feeds[f"prefectures/{slug}/atom.xml"])
-        assert ids == [real_site.config.absolute_url(f"{k}/") for k in sorted(keys, key=lambda k: (-real_site.get(k).updated.value.toordinal(), k))]
+        assert ids == [
+            real_site.config.absolute_url(f"{k}/")
+            for k in sorted(keys, key=lambda k: (-real_site.get(k).updated.value.toordinal(), k))
+        ]
     for archetype in real_site.archetypes:
         assert f"archetypes/{archetype.id}/atom.xml" in feeds
     assert len(entry_ids(feeds["atom.xml"])) == min(50, len(real_site.entries()))
@@ -180,7 +187,12 @@ def test_prefecture_table():
     assert len(set(PREFECTURES.values())) == 47, "every slug is unique"
     assert all(slug.isascii() and slug.isalpha() and slug.islower() for slug in PREFECTURES.values())
     assert [prefecture_slug(n) for n in ("長野県", "愛媛県", "広島県", "東京都", "北海道", "京都府")] == [
-        "nagano", "ehime", "hiroshima", "tokyo", "hokkaido", "kyoto",
+        "nagano",
+        "ehime",
+        "hiroshima",
+        "tokyo",
+        "hokkaido",
+        "kyoto",
     ]
     assert prefecture_slug(" 大阪府 ") == "osaka"
     with pytest.raises(ValueError, match="都道府県名ではありません"):
@@ -205,9 +217,17 @@ def test_feeds_are_reused_only_when_their_inputs_are_the_same():
         reused = build_feeds(other, first.memo)
         assert reused.files == build_feeds(other).files, what
         assert reused.reused < len(first.files), what
-        untouched = {f.path for f in first.files} - {"atom.xml", "programs/atom.xml", "archetypes/producer/atom.xml", "archetypes/project_manager/atom.xml"}
+        untouched = {f.path for f in first.files} - {
+            "atom.xml",
+            "programs/atom.xml",
+            "archetypes/producer/atom.xml",
+            "archetypes/project_manager/atom.xml",
+        }
         assert {f.path for f in reused.files if f in first.files} >= untouched, what
-    for other in (replace(site, as_of=date(2027, 1, 1)), replace(site, config=replace(site.config, base_url="https://example.org"))):
+    for other in (
+        replace(site, as_of=date(2027, 1, 1)),
+        replace(site, config=replace(site.config, base_url="https://example.org")),
+    ):
         reused = build_feeds(other, first.memo)
         assert reused.files == build_feeds(other).files
         assert reused.reused == 0

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def page(a11y_browser):
-    context = a11y_browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 812}, java_script_enabled=False)
+    context = a11y_browser.new_context(
+        locale="ja-JP", viewport={"width": 375, "height": 812}, java_script_enabled=False
+    )
     yield context.new_page()
     context.close()
 

@@ -90,7 +90,11 @@ def overdue(project: Path, as_of: date) -> list[str]:
 
 @pytest.mark.parametrize(
     ("reviewed", "interval", "fresh_until"),
-    [("2025-11-26", None, date(2026, 11, 26)), ("2026-01-31", 1, date(2026, 2, 28)), ("2025-08-31", 6, date(2026, 2, 28))],
+    [
+        ("2025-11-26", None, date(2026, 11, 26)),
+        ("2026-01-31", 1, date(2026, 2, 28)),
+        ("2025-08-31", 6, date(2026, 2, 28)),
+    ],
 )
 def test_warning_pages_and_exports_agree_at_the_boundary(minimal_project, reviewed, interval, fresh_until):
     with_reviewed(minimal_project, reviewed, interval)

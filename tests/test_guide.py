@@ -92,7 +92,14 @@ def test_examples_are_real_messages_of_the_checks(guide: str) -> None:
 
 
 def test_preview_and_workflow_are_explained(guide: str) -> None:
-    for expected in ["make serve", "catalog new programs", "draft: true", "Ctrl-C", "`draft-reference`", "`unknown-reference`"]:
+    for expected in [
+        "make serve",
+        "catalog new programs",
+        "draft: true",
+        "Ctrl-C",
+        "`draft-reference`",
+        "`unknown-reference`",
+    ]:
         assert expected in guide
 
 
@@ -116,11 +123,19 @@ def _codes_in_use() -> set[str]:
 
 
 def _code(node: ast.expr) -> list[str]:
-    return [node.value] if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.match(node.value) else []
+    return (
+        [node.value]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.match(node.value)
+        else []
+    )
 
 
 def _is_japanese(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", node.value))
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", node.value))
+    )
 
 
 def test_every_error_code_in_use_is_explained() -> None:

@@ -112,7 +112,11 @@ def test_retitling_a_referenced_entry_updates_the_pages_that_show_it(project: Pa
     edit(program, title_line, "title: 改名した支援制度")
     run(project, out)
     assert tree(out) == cold(project, tmp_path)
-    backlinked = [p for p in out.rglob("index.html") if f"/programs/{slug}/" in p.read_text("utf-8") and "改名した支援制度" in shown(p)]
+    backlinked = [
+        p
+        for p in out.rglob("index.html")
+        if f"/programs/{slug}/" in p.read_text("utf-8") and "改名した支援制度" in shown(p)
+    ]
     assert len(backlinked) >= 3, "the program page, the index and the pages that link it all show the new title"
 
 
@@ -120,7 +124,11 @@ def test_adding_and_removing_a_reference_updates_backlinks(project: Path, tmp_pa
     out = tmp_path / "site"
     run(project, out)
     program, slug = referenced_program(project)
-    role = next(f for f in files_of(project, "roles") if f"- {slug}\n" not in f.read_text("utf-8") and "programs:\n" in f.read_text("utf-8"))
+    role = next(
+        f
+        for f in files_of(project, "roles")
+        if f"- {slug}\n" not in f.read_text("utf-8") and "programs:\n" in f.read_text("utf-8")
+    )
     edit(role, "programs:\n", f"programs:\n- {slug}\n")
     run(project, out)
     assert tree(out) == cold(project, tmp_path)
@@ -136,7 +144,9 @@ def test_adding_and_removing_a_body_link_updates_the_linked_page(project: Path, 
     run(project, out)
     role = files_of(project, "roles")[0]
     title = next(line for line in role.read_text("utf-8").splitlines() if line.startswith("title: "))[len("title: ") :]
-    program = next(p.stem for p in files_of(project, "programs") if title not in shown(out / f"programs/{p.stem}/index.html"))
+    program = next(
+        p.stem for p in files_of(project, "programs") if title not in shown(out / f"programs/{p.stem}/index.html")
+    )
     page = out / f"programs/{program}/index.html"
     original = role.read_text("utf-8")
     role.write_text(original + f"\nあわせて[この制度](../programs/{program}.md)も検討してください。\n", "utf-8")

@@ -28,9 +28,13 @@ from generator.pipeline import build
 
 AS_OF = date(2026, 11, 26)
 ATOM = "{http://www.w3.org/2005/Atom}"
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href", "background", "cite"})
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href", "background", "cite"}
+)
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
-FORBIDDEN_TAGS = frozenset({"iframe", "frame", "object", "embed", "img", "svg", "math", "style", "base", "template", "applet"})
+FORBIDDEN_TAGS = frozenset(
+    {"iframe", "frame", "object", "embed", "img", "svg", "math", "style", "base", "template", "applet"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,11 +90,19 @@ class PageScan(HTMLParser):
                     self.findings.append(f"<{tag} {name}={value!r}>")
         if tag in FORBIDDEN_TAGS:
             self.findings.append(f"<{tag}>")
-        if tag == "meta" and "http-equiv" in values and (values["http-equiv"] or "").lower() != "content-security-policy":
+        if (
+            tag == "meta"
+            and "http-equiv" in values
+            and (values["http-equiv"] or "").lower() != "content-security-policy"
+        ):
             self.findings.append(f"<meta http-equiv={values['http-equiv']!r}>")
         if tag == "link" and values.get("rel") not in {"stylesheet", "icon", "alternate", "canonical", "license"}:
             self.findings.append(f"<link rel={values.get('rel')!r}>")
-        if tag == "link" and values.get("rel") == "stylesheet" and not (values.get("href") or "").startswith("/static/"):
+        if (
+            tag == "link"
+            and values.get("rel") == "stylesheet"
+            and not (values.get("href") or "").startswith("/static/")
+        ):
             self.findings.append(f"<link rel=stylesheet href={values.get('href')!r}>")
         if tag == "script":
             if values.get("type") == "application/ld+json" and "src" not in values:
@@ -229,7 +241,11 @@ def test_csv_keeps_the_hostile_text_behind_an_apostrophe(built: Path) -> None:
     by_slug = {row[header.index("slug")]: row for row in body}
     for n, payload in enumerate(PAYLOADS):
         row = by_slug[f"hostile-{n}"]
-        for column, value in (("title", as_title(payload)), ("summary", as_summary(payload)), ("cost_coverage", payload)):
+        for column, value in (
+            ("title", as_title(payload)),
+            ("summary", as_summary(payload)),
+            ("cost_coverage", payload),
+        ):
             flat = re.sub(r"\r\n|\r|\n", " ", value)
             expected = "'" + flat if value.startswith(FORMULA_STARTS) else flat
             assert row[header.index(column)] == expected, (column, value)
@@ -316,7 +332,13 @@ def test_url_fields_refuse_other_schemes(tmp_path: Path, value: str) -> None:
     project = copy_minimal_project(tmp_path / "project")
     path = project / "content/programs/advisor.md"
     text = path.read_text(encoding="utf-8").replace("url: https://www.soumu.go.jp/", f"url: {json.dumps(value)}")
-    path.write_text(text.replace('    published: "2023-10-24"', f'    url: {json.dumps(value)}\n    accessed: "2026-06-01"\n    published: "2023-10-24"'), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            '    published: "2023-10-24"',
+            f'    url: {json.dumps(value)}\n    accessed: "2026-06-01"\n    published: "2023-10-24"',
+        ),
+        encoding="utf-8",
+    )
     assert check_lines(project) == [
         f"content/programs/advisor.md:18:1: error[invalid-value]: 「url」（公式ページのURL）の書き方が正しくありません（いまは「{value}」）。URL は http:// か https:// で始めてください",
         f"content/programs/advisor.md:22:5: error[invalid-value]: 「sources[1番目].url」（資料のURL）の書き方が正しくありません（いまは「{value}」）。URL は http:// か https:// で始めてください",
@@ -329,9 +351,11 @@ def test_escaped_control_characters_are_refused(tmp_path: Path, char: str) -> No
     project = copy_minimal_project(tmp_path / "project")
     path = project / "content/programs/advisor.md"
     escaped = json.dumps(f"制度{char}名")  # "制度\u0001名"
-    path.write_text(path.read_text(encoding="utf-8").replace("title: アドバイザー制度", f"title: {escaped}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: アドバイザー制度", f"title: {escaped}"), encoding="utf-8"
+    )
     assert check_lines(project) == [
-        f"content/programs/advisor.md:2:8: error[control-character]: 値に使えない制御文字（U+{ord(char):04X}）が含まれています。\"…\" の中の \\x や \\u による書き方も使えません"
+        f'content/programs/advisor.md:2:8: error[control-character]: 値に使えない制御文字（U+{ord(char):04X}）が含まれています。"…" の中の \\x や \\u による書き方も使えません'
     ]
 
 
@@ -365,13 +389,21 @@ def test_the_search_index_builds_over_hostile_pages(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ['https://example.jp"><script>alert(1)</script>', "https://example.jp\r\nDisallow: /", "https://exa mple.jp", "https://example.jp\\evil"],
+    [
+        'https://example.jp"><script>alert(1)</script>',
+        "https://example.jp\r\nDisallow: /",
+        "https://exa mple.jp",
+        "https://example.jp\\evil",
+    ],
 )
 def test_base_url_refuses_spaces_quotes_and_markup(tmp_path: Path, value: str) -> None:
     """base_url reaches robots.txt, feeds, iCalendar and every canonical link as it is."""
     project = copy_minimal_project(tmp_path / "project")
     path = project / "content/site.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("base_url: https://example.jp", f"base_url: {json.dumps(value)}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("base_url: https://example.jp", f"base_url: {json.dumps(value)}"),
+        encoding="utf-8",
+    )
     shown = value.replace("\r", "\\r").replace("\n", "\\n")
     assert check_lines(project) == [
         f"content/site.yaml:4:1: error[invalid-value]: base_url の「{shown}」は公開先の URL として使えません。"

@@ -118,7 +118,9 @@ def test_search_facet_labels_break_between_phrases(a11y_origin, a11y_browser, wi
     try:
         page = context.new_page()
         page.goto(a11y_origin + "/search/?q=" + quote("人材"))
-        page.wait_for_function("() => document.querySelector('[data-search][data-ready]') && document.querySelector('.search-facet label')")
+        page.wait_for_function(
+            "() => document.querySelector('[data-search][data-ready]') && document.querySelector('.search-facet label')"
+        )
         page.evaluate("() => { const d = document.querySelector('[data-search-facets]'); d.open = true; }")
         lines = page.evaluate(LINES, ".search-facet label")
         assert any("プロジェクトマネージャー" in line["text"] for line in lines)

@@ -52,7 +52,14 @@ reviewed: "2026-06-01"
 """
 
 
-def case(title: str, prefecture: str = "長野県", model: str = "joint_hiring", programs=("advisor",), extra: str = "", body: str = "") -> str:
+def case(
+    title: str,
+    prefecture: str = "長野県",
+    model: str = "joint_hiring",
+    programs=("advisor",),
+    extra: str = "",
+    body: str = "",
+) -> str:
     return CASE.format(
         title=title,
         prefecture=prefecture,
@@ -93,7 +100,12 @@ def site(project: Path, drafts: bool = False):
 def test_the_minimal_project_is_valid(minimal_project):
     assert check_lines(minimal_project) == []
     s = site(minimal_project)
-    assert [e.key for e in s.entries()] == ["programs/advisor", "partners/example-corp", "cases/sharing", "roles/cio-hosakan"]
+    assert [e.key for e in s.entries()] == [
+        "programs/advisor",
+        "partners/example-corp",
+        "cases/sharing",
+        "roles/cio-hosakan",
+    ]
     assert [a.id for a in s.archetypes] == ["producer", "engineer"]
     assert [p.slug for p in s.pages] == ["about", "accessibility"]
 
@@ -159,7 +171,9 @@ def test_drafts_are_linked_when_asked(minimal_project):
 
 
 def test_a_draft_may_reference_anything_that_exists(minimal_project):
-    write_files(minimal_project, {"content/cases/draft-case.md": case("下書き事例", programs=("nope",), extra="draft: true\n")})
+    write_files(
+        minimal_project, {"content/cases/draft-case.md": case("下書き事例", programs=("nope",), extra="draft: true\n")}
+    )
     assert check_lines(minimal_project) == []
     assert site(minimal_project).get("cases/draft-case") is None
 
@@ -228,21 +242,33 @@ def test_a_body_link_between_entries_whose_fields_already_join_them_is_not_liste
 
 
 def test_body_links_of_drafts_are_not_references(minimal_project):
-    write_files(minimal_project, {"content/roles/draft.md": role("下書き", extra="draft: true\n") + "[制度](../programs/advisor.md)\n"})
+    write_files(
+        minimal_project,
+        {"content/roles/draft.md": role("下書き", extra="draft: true\n") + "[制度](../programs/advisor.md)\n"},
+    )
     assert [e.key for e in site(minimal_project).related("programs/advisor", "roles")] == ["roles/cio-hosakan"]
-    assert [e.key for e in site(minimal_project, drafts=True).related("programs/advisor", "roles")] == ["roles/cio-hosakan", "roles/draft"]
+    assert [e.key for e in site(minimal_project, drafts=True).related("programs/advisor", "roles")] == [
+        "roles/cio-hosakan",
+        "roles/draft",
+    ]
 
 
 def test_body_links_in_pages_are_checked(minimal_project):
-    write_files(minimal_project, {"content/pages/about.md": "---\ntitle: t\nsummary: s\n---\n\n[x](../programs/gone.md)\n"})
-    assert check_lines(minimal_project) == ["content/pages/about.md:6:5: error[unknown-link]: リンク先 content/programs/gone.md がありません"]
+    write_files(
+        minimal_project, {"content/pages/about.md": "---\ntitle: t\nsummary: s\n---\n\n[x](../programs/gone.md)\n"}
+    )
+    assert check_lines(minimal_project) == [
+        "content/pages/about.md:6:5: error[unknown-link]: リンク先 content/programs/gone.md がありません"
+    ]
 
 
 def test_taxonomies(minimal_project):
     write_files(
         minimal_project,
         {
-            "content/programs/zeta.md": program("ゼータ制度", kind="advisor_dispatch", providers=("長野県", "総務省"), extra="tags:\n  - 標準化\n"),
+            "content/programs/zeta.md": program(
+                "ゼータ制度", kind="advisor_dispatch", providers=("長野県", "総務省"), extra="tags:\n  - 標準化\n"
+            ),
             "content/cases/local.md": case("県内の事例", extra="tags:\n  - 標準化\n"),
         },
     )
@@ -284,14 +310,26 @@ def test_presentation_order(minimal_project):
     # Roles: open, active, models (examples, no status), closed; within each by the order of archetypes.yaml.
     assert [r.slug for r in s.roles] == ["open", "active-producer", "active-engineer", "cio-hosakan", "closed"]
     # Backlinks follow presentation order.
-    assert [c.slug for c in s.refs("programs/advisor", "cases")] == ["nagano-a", "nagano-b", "hokkaido", "tokyo", "sharing"]
+    assert [c.slug for c in s.refs("programs/advisor", "cases")] == [
+        "nagano-a",
+        "nagano-b",
+        "hokkaido",
+        "tokyo",
+        "sharing",
+    ]
 
 
 def test_links_to_free_standing_pages_are_checked(minimal_project: Path) -> None:
     """A body may link content/pages/<slug>.md; an unknown page is an error like an unknown entry."""
     program = minimal_project / "content/programs/advisor.md"
     text = program.read_text("utf-8")
-    write_files(minimal_project, {"content/programs/advisor.md": text + "\n[このサイトについて](../pages/about.md)\n[ない](../pages/nothing.md)\n"})
+    write_files(
+        minimal_project,
+        {
+            "content/programs/advisor.md": text
+            + "\n[このサイトについて](../pages/about.md)\n[ない](../pages/nothing.md)\n"
+        },
+    )
     lines = check_lines(minimal_project)
     last = len((text + "\n[このサイトについて](../pages/about.md)\n[ない](../pages/nothing.md)\n").split("\n")) - 1
     assert [l for l in lines if "error" in l] == [

@@ -20,7 +20,7 @@ SNIPPETS: tuple[str, ...] = (
     "地域情報化アドバイザーの派遣（総務省）",
     "`code` and ``two `ticks` `` and \\`not code\\` and \\\\`code after escaped backslash`",
     "\\*not em\\* \\_nor\\_ \\[x\\] \\\\ \\# \\< \\&",
-    "[制度](../programs/x.md) [参照][ref] [ref] [ref][] ![図](a.png) ![図][ref] ![ref]\n\n[ref]: https://example.jp/ \"題\"",
+    '[制度](../programs/x.md) [参照][ref] [ref] [ref][] ![図](a.png) ![図][ref] ![ref]\n\n[ref]: https://example.jp/ "題"',
     "![not an image] !not [a link",
     "<https://www.pref.nagano.lg.jp/> <mailto:dx@example.jp> <dx@example.jp> <not a link>",
     "行末に空白二つ  \n次の行",
@@ -28,7 +28,7 @@ SNIPPETS: tuple[str, ...] = (
     "&amp; &#12354; &#x3042; & alone &nbsp; AT&T",
     "*em* **strong** ***both*** _em_ __strong__ * not * _ not _ 2*3*4 snake_case_name",
     "**[太字のリンク](https://example.jp/)** と *`コード`* と [*強調*](x.md)",
-    "<a href=\"javascript:alert(1)\">x</a> [x](javascript:alert(1))",
+    '<a href="javascript:alert(1)">x</a> [x](javascript:alert(1))',
     "| 列 | 値 |\n|---|---|\n| *a* | `b` |\n| [c](d.md) | e&f |",
     "# 見出し *強調*\n\n## 見出し `code`\n\n### 見出し & 記号\n\n## 見出し *強調*",
     "```\n*not* [processed] <b>\n```\n\n    indented *code*\n",
@@ -90,7 +90,38 @@ def test_a_generated_corpus():
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(["*", "_", "`", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "  \n", "\n", " ", "a", "日本", "x.md", "http://", "@", "1"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "*",
+                "_",
+                "`",
+                "\\",
+                "[",
+                "]",
+                "(",
+                ")",
+                "!",
+                "<",
+                ">",
+                "&",
+                ";",
+                "#",
+                "  \n",
+                "\n",
+                " ",
+                "a",
+                "日本",
+                "x.md",
+                "http://",
+                "@",
+                "1",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_any_mix_of_markdown_punctuation(pieces):
     stock, fast = _pair("".join(pieces))
     assert fast == stock

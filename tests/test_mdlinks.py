@@ -16,8 +16,36 @@ SOURCES = (
     "docs/cases/x.md",
     "content/x.md",
 )
-PIECES = ("../", "./", "/", "programs", "pages", "cases", "roles", "partners", "content", "..", ".", "a-b", "X_1",
-          ".md", "md", "#", "?", ":", "%2F", "%41", " ", "\t", "\n", "é", "長野", "https:", "//", "\\")
+PIECES = (
+    "../",
+    "./",
+    "/",
+    "programs",
+    "pages",
+    "cases",
+    "roles",
+    "partners",
+    "content",
+    "..",
+    ".",
+    "a-b",
+    "X_1",
+    ".md",
+    "md",
+    "#",
+    "?",
+    ":",
+    "%2F",
+    "%41",
+    " ",
+    "\t",
+    "\n",
+    "é",
+    "長野",
+    "https:",
+    "//",
+    "\\",
+)
 
 
 @given(st.sampled_from(SOURCES), st.lists(st.sampled_from(PIECES), max_size=7).map("".join))
@@ -29,7 +57,14 @@ def test_direct_reading_equals_parsing(source: str, href: str) -> None:
 @given(st.sampled_from(SOURCES), st.text(max_size=30))
 @settings(max_examples=1000, deadline=None)
 def test_direct_reading_equals_parsing_any_text(source: str, tail: str) -> None:
-    for href in (tail, f"../programs/{tail}", f"{tail}.md", f"../cases/a{tail}.md", f"x.md#{tail}", f"../pages/a.md{tail}"):
+    for href in (
+        tail,
+        f"../programs/{tail}",
+        f"{tail}.md",
+        f"../cases/a{tail}.md",
+        f"x.md#{tail}",
+        f"../pages/a.md{tail}",
+    ):
         assert _target(source, href) == _parsed_target(source, href)
 
 

@@ -136,7 +136,10 @@ def test_example_values_cannot_be_published(minimal_project: Path, collection: s
     path = f"content/{collection}/brand-new.md"
     assert [p.split(":")[1] for p in problems] == [str(n) for n in sorted(marked + examples)], problems
     assert all(p.startswith(path) and ": error[placeholder]: " in p for p in problems), problems
-    assert any("「title」の値が例のままです。この項目の内容に書き換えて、行末の「# ← 書き換えてください」を消してください" in p for p in problems)
+    assert any(
+        "「title」の値が例のままです。この項目の内容に書き換えて、行末の「# ← 書き換えてください」を消してください" in p
+        for p in problems
+    )
     assert main(["check", "--project", str(minimal_project), "--as-of", CHECK_AS_OF.isoformat(), "--quiet"]) == 1
 
 

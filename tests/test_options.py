@@ -9,7 +9,15 @@ import pytest
 from conftest import CHECK_AS_OF, write_files
 
 from generator.cli import _options, _parser, main
-from generator.config import JST, PLACEHOLDER_ORIGIN, AddressError, BuildOptions, build_date, resolve_options, site_address
+from generator.config import (
+    JST,
+    PLACEHOLDER_ORIGIN,
+    AddressError,
+    BuildOptions,
+    build_date,
+    resolve_options,
+    site_address,
+)
 from generator.content.discover import SourceFile
 from generator.content.validate import validate_site_config
 from generator.pipeline import build, check
@@ -30,7 +38,10 @@ license:
 
 def site_problems(url: str, path: str | None = None) -> list[str]:
     text = SITE.format(url=url, path="" if path is None else f"base_path: {path!r}\n")
-    return [p.format() for p in validate_site_config(SourceFile("content/site.yaml", "site", "site", text.encode())).problems]
+    return [
+        p.format()
+        for p in validate_site_config(SourceFile("content/site.yaml", "site", "site", text.encode())).problems
+    ]
 
 
 def cli_options(*argv: str) -> BuildOptions:
@@ -52,16 +63,18 @@ def test_every_command_gets_the_same_defaults() -> None:
 
 def test_resolve_options_defaults_and_every_field_passed_on() -> None:
     assert resolve_options(Path("p"), as_of=CHECK_AS_OF) == BuildOptions(Path("p"), Path("p/site"), CHECK_AS_OF)
-    assert resolve_options(Path("p"), as_of=CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True) == BuildOptions(
-        Path("p"), Path("p/site"), CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True
-    )
+    assert resolve_options(
+        Path("p"), as_of=CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True
+    ) == BuildOptions(Path("p"), Path("p/site"), CHECK_AS_OF, drafts=True, strict=True, search=False, quiet=True)
 
 
 def test_absolute_urls_of_site_paths() -> None:
     from generator.config import Config
 
     config = Config(title="t", prefecture="長野県", base_url="https://example.jp", base_path="/dx/")
-    assert config.absolute_url("/programs/x/") == config.absolute_url("programs/x/") == "https://example.jp/dx/programs/x/"
+    assert (
+        config.absolute_url("/programs/x/") == config.absolute_url("programs/x/") == "https://example.jp/dx/programs/x/"
+    )
     assert config.url("/data/") == "/dx/data/"
 
 
@@ -82,8 +95,16 @@ def test_the_preview_is_the_same_run_for_the_server() -> None:
     options = resolve_options(Path("p"), as_of=CHECK_AS_OF, strict=True, search=False)
     preview = options.preview("http://127.0.0.1:8000/", Path("p/.catalog-cache/serve/site"))
     assert preview == BuildOptions(
-        Path("p"), Path("p/.catalog-cache/serve/site"), CHECK_AS_OF, drafts=True, strict=True, search=False,
-        quiet=True, base_url="http://127.0.0.1:8000", base_path="/", serve=True,
+        Path("p"),
+        Path("p/.catalog-cache/serve/site"),
+        CHECK_AS_OF,
+        drafts=True,
+        strict=True,
+        search=False,
+        quiet=True,
+        base_url="http://127.0.0.1:8000",
+        base_path="/",
+        serve=True,
     )
 
 
@@ -92,7 +113,13 @@ def test_the_preview_is_the_same_run_for_the_server() -> None:
 
 @pytest.mark.parametrize(
     "path, resolved",
-    [("/", "/"), ("", "/"), ("dx-catalog", "/dx-catalog/"), ("/dx-catalog", "/dx-catalog/"), ("/a/b_c.d~e/", "/a/b_c.d~e/")],
+    [
+        ("/", "/"),
+        ("", "/"),
+        ("dx-catalog", "/dx-catalog/"),
+        ("/dx-catalog", "/dx-catalog/"),
+        ("/a/b_c.d~e/", "/a/b_c.d~e/"),
+    ],
 )
 def test_a_base_path_is_accepted_alike_in_both_places(path: str, resolved: str) -> None:
     assert cli_options("--base-path", path).base_path == resolved
@@ -130,8 +157,17 @@ def test_a_base_url_may_carry_the_base_path(url: str, origin: str, path: str | N
 
 @pytest.mark.parametrize(
     "url",
-    ["example.org", "ftp://example.org", "https://exa mple.org", "https://example.org/dx?x=1", "https://example.org/#top",
-     "https://example.org/.git/", "https://user@example.org", "https://example.org\\evil", "https://"],
+    [
+        "example.org",
+        "ftp://example.org",
+        "https://exa mple.org",
+        "https://example.org/dx?x=1",
+        "https://example.org/#top",
+        "https://example.org/.git/",
+        "https://user@example.org",
+        "https://example.org\\evil",
+        "https://",
+    ],
 )
 def test_a_base_url_is_refused_alike_in_both_places(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
@@ -139,7 +175,9 @@ def test_a_base_url_is_refused_alike_in_both_places(url: str, capsys: pytest.Cap
     assert exited.value.code == 2
     assert f"--base-url: 「{url}」は公開先の URL として使えません。" in capsys.readouterr().err
     (problem,) = site_problems(url)
-    assert problem.startswith(f"content/site.yaml:3:1: error[invalid-value]: base_url の「{url}」は公開先の URL として使えません。")
+    assert problem.startswith(
+        f"content/site.yaml:3:1: error[invalid-value]: base_url の「{url}」は公開先の URL として使えません。"
+    )
 
 
 def test_a_path_in_the_url_and_a_different_base_path_disagree(capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,11 +203,33 @@ def test_the_address_in_site_yaml_and_on_the_command_line(minimal_project: Path,
     assert result.ok and result.site is not None
     assert result.site.config.site_url == "https://example.org/dx-catalog/"
     # An origin alone on the command line keeps site.yaml's path; a path in it replaces it.
-    again = build(cli_options("--project", str(minimal_project), "--output", str(out), "--as-of", "2026-11-26",
-                              "--no-search", "--base-url", "https://example.jp"))
+    again = build(
+        cli_options(
+            "--project",
+            str(minimal_project),
+            "--output",
+            str(out),
+            "--as-of",
+            "2026-11-26",
+            "--no-search",
+            "--base-url",
+            "https://example.jp",
+        )
+    )
     assert again.site is not None and again.site.config.site_url == "https://example.jp/dx-catalog/"
-    third = build(cli_options("--project", str(minimal_project), "--output", str(out), "--as-of", "2026-11-26",
-                              "--no-search", "--base-url", "https://example.jp/other/"))
+    third = build(
+        cli_options(
+            "--project",
+            str(minimal_project),
+            "--output",
+            str(out),
+            "--as-of",
+            "2026-11-26",
+            "--no-search",
+            "--base-url",
+            "https://example.jp/other/",
+        )
+    )
     assert third.site is not None and third.site.config.site_url == "https://example.jp/other/"
     assert '<link rel="canonical" href="https://example.jp/other/">' in (out / "index.html").read_text("utf-8")
 
@@ -191,16 +251,38 @@ def test_a_build_for_the_example_origin_warns_once(minimal_project: Path, tmp_pa
     ]
     assert len(origin_warnings(build(options).problems)) == 1  # the no-op rebuild says it again, once
     assert not build(BuildOptions(minimal_project, tmp_path / "strict", CHECK_AS_OF, search=False, strict=True)).ok
-    assert origin_warnings(build(BuildOptions(minimal_project, tmp_path / "o", CHECK_AS_OF, search=False, base_url="https://pref.example.jp")).problems) == []
+    assert (
+        origin_warnings(
+            build(
+                BuildOptions(
+                    minimal_project, tmp_path / "o", CHECK_AS_OF, search=False, base_url="https://pref.example.jp"
+                )
+            ).problems
+        )
+        == []
+    )
     assert origin_warnings(check(options).problems) == []  # a check publishes nothing
     preview = options.preview("http://127.0.0.1:8000/", tmp_path / "preview")
     assert origin_warnings(build(preview).problems) == []
 
 
-def test_make_site_prints_each_problem_once(minimal_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_make_site_prints_each_problem_once(
+    minimal_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`make site` is one `catalog build` (it used to run check first: every warning twice)."""
     write_files(minimal_project, {"content/site.yaml": SITE.format(url=PLACEHOLDER_ORIGIN, path="")})
-    code = main(["build", "--project", str(minimal_project), "--output", str(tmp_path / "site"), "--as-of", "2026-11-26", "--no-search"])
+    code = main(
+        [
+            "build",
+            "--project",
+            str(minimal_project),
+            "--output",
+            str(tmp_path / "site"),
+            "--as-of",
+            "2026-11-26",
+            "--no-search",
+        ]
+    )
     assert code == 0
     err = capsys.readouterr().err.splitlines()
     assert len([line for line in err if line.startswith("content/site.yaml:3:1: warning[placeholder-origin]: ")]) == 1
@@ -212,8 +294,12 @@ def test_make_site_prints_each_problem_once(minimal_project: Path, tmp_path: Pat
 
 def test_serve_prints_only_the_problems_that_changed(tmp_path: Path) -> None:
     said: list[str] = []
-    rebuilder = Rebuilder(BuildOptions(tmp_path, tmp_path / "site", CHECK_AS_OF), "http://127.0.0.1:8000/", LiveState(),
-                          say=lambda message, always=False: said.append(message))
+    rebuilder = Rebuilder(
+        BuildOptions(tmp_path, tmp_path / "site", CHECK_AS_OF),
+        "http://127.0.0.1:8000/",
+        LiveState(),
+        say=lambda message, always=False: said.append(message),
+    )
     old = warning("content/programs/a.md", 20, 1, "review-overdue", "古い")
     other = warning("content/programs/b.md", 21, 1, "review-overdue", "古い")
     slip = error("content/programs/a.md", 6, 6, "yaml-syntax", "スペース")
@@ -238,12 +324,21 @@ def test_the_license_in_site_yaml() -> None:
     site = {"title": "t", "prefecture": "長野県", "base_url": "https://example.jp"}
     assert config_from_mapping(site).license == License()
     assert config_from_mapping({**site, "license": "CC0 1.0"}).license == License(name="CC0 1.0")
-    assert config_from_mapping({**site, "license": {"name": "CC0 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/deed.ja", "note": "x"}}).license == License(
-        "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.ja"
-    )
+    assert config_from_mapping(
+        {
+            **site,
+            "license": {
+                "name": "CC0 1.0",
+                "url": "https://creativecommons.org/publicdomain/zero/1.0/deed.ja",
+                "note": "x",
+            },
+        }
+    ).license == License("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.ja")
 
 
-@pytest.mark.parametrize(("text", "field"), [("/../", "path"), ("//", "path"), ("ftp://x", "url"), ("https://x.jp/a/b/c/../", "url")])
+@pytest.mark.parametrize(
+    ("text", "field"), [("/../", "path"), ("//", "path"), ("ftp://x", "url"), ("https://x.jp/a/b/c/../", "url")]
+)
 def test_an_address_error_says_which_part_is_wrong(text: str, field: str) -> None:
     with pytest.raises(AddressError) as refused:
         site_address(text, None) if field == "url" else site_address(None, text)
@@ -261,16 +356,39 @@ def test_site_yaml_defaults_and_every_field_read() -> None:
     from generator.config import Config, License, config_from_mapping
 
     assert config_from_mapping({"title": "t", "prefecture": "長野県"}) == Config(
-        title="t", prefecture="長野県", base_url="http://localhost:8000", base_path="/", description="", language="ja",
-        license=License(), publisher="長野県", review_interval_months=12, summary_search_max=120,
+        title="t",
+        prefecture="長野県",
+        base_url="http://localhost:8000",
+        base_path="/",
+        description="",
+        language="ja",
+        license=License(),
+        publisher="長野県",
+        review_interval_months=12,
+        summary_search_max=120,
     )
     given = {
-        "title": "t", "prefecture": "長野県", "base_url": "https://example.jp", "base_path": "/dx/", "description": "説明",
-        "language": "ja-JP", "publisher": "長野県企画振興部", "review_interval_months": "6", "summary_search_max": "90",
+        "title": "t",
+        "prefecture": "長野県",
+        "base_url": "https://example.jp",
+        "base_path": "/dx/",
+        "description": "説明",
+        "language": "ja-JP",
+        "publisher": "長野県企画振興部",
+        "review_interval_months": "6",
+        "summary_search_max": "90",
     }
     assert config_from_mapping(given) == Config(
-        title="t", prefecture="長野県", base_url="https://example.jp", base_path="/dx/", description="説明", language="ja-JP",
-        license=License(), publisher="長野県企画振興部", review_interval_months=6, summary_search_max=90,
+        title="t",
+        prefecture="長野県",
+        base_url="https://example.jp",
+        base_path="/dx/",
+        description="説明",
+        language="ja-JP",
+        license=License(),
+        publisher="長野県企画振興部",
+        review_interval_months=6,
+        summary_search_max=90,
     )
 
 

@@ -11,7 +11,11 @@ from tests.test_incremental import project  # noqa: F401  (the fixture)
 
 def test_known_links_are_those_whose_digest_matches() -> None:
     stored = {"a/index.html": "/b/\tb/index.html", "c/index.html": "/x/\tx/index.html"}
-    kept = {"a/index.html": links_digest("/b/\tb/index.html"), "c/index.html": links_digest("/y/\ty/index.html"), "d/index.html": "0"}
+    kept = {
+        "a/index.html": links_digest("/b/\tb/index.html"),
+        "c/index.html": links_digest("/y/\ty/index.html"),
+        "d/index.html": "0",
+    }
     assert known_links(stored, kept) == {"a/index.html": "/b/\tb/index.html"}
     assert known_links(None, kept) == {}
 

@@ -71,7 +71,10 @@ def test_crlf_and_cr_line_ends_are_accepted(newline):
     ("raw", "expected"),
     [
         (b"", "1:1: error[empty-file]: ファイルが空です。先頭に --- で囲んだ項目（front matter）を書いてください"),
-        (b"\n  \n", "1:1: error[empty-file]: ファイルが空です。先頭に --- で囲んだ項目（front matter）を書いてください"),
+        (
+            b"\n  \n",
+            "1:1: error[empty-file]: ファイルが空です。先頭に --- で囲んだ項目（front matter）を書いてください",
+        ),
         (
             b"title: x\n",
             "1:1: error[front-matter-missing]: ファイルの先頭に --- で始まる項目（front matter）がありません。1行目を --- にしてください",
@@ -150,7 +153,9 @@ def test_merge_keys_are_refused():
     ],
 )
 def test_tags_are_refused(value, tag):
-    assert lines(b"---\ntitle: " + value + b"\n---\n") == [f"{PATH}:2:8: error[yaml-tag]: YAML のタグ「{tag}」は使えません"]
+    assert lines(b"---\ntitle: " + value + b"\n---\n") == [
+        f"{PATH}:2:8: error[yaml-tag]: YAML のタグ「{tag}」は使えません"
+    ]
 
 
 def test_complex_keys_are_refused():
@@ -179,11 +184,11 @@ def test_tabs_are_named(raw, line):
     [
         (
             b"---\ntitle: a: b\n---\n",
-            "2:9: error[yaml-syntax]: YAML の書き方に誤りがあります: ここに「:」は置けません。値に「:」を含めるときは全体を \"…\" で囲んでください",
+            '2:9: error[yaml-syntax]: YAML の書き方に誤りがあります: ここに「:」は置けません。値に「:」を含めるときは全体を "…" で囲んでください',
         ),
         (
             b'---\ntitle: "abc\n---\n',
-            "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 引用符「\"」が閉じられていません。値の終わりに「\"」を書いてください",
+            '2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 引用符「"」が閉じられていません。値の終わりに「"」を書いてください',
         ),
         (
             b"---\nprovider:\n  - a\n - b\n---\n",
@@ -193,15 +198,42 @@ def test_tabs_are_named(raw, line):
             "---\ntitle: ああ\x07b\n---\n".encode(),
             "2:10: error[yaml-syntax]: YAML の書き方に誤りがあります: 使えない制御文字（U+0007）が含まれています",
         ),
-        (b"---\nterms:\n  fiscal_rate: .nan\n---\n", "3:16: error[invalid-number]: 「.nan」は数値として使えません。ふつうの数値で書いてください"),
-        (b"---\nx: -.inf\n---\n", "2:4: error[invalid-number]: 「-.inf」は数値として使えません。ふつうの数値で書いてください"),
-        (b"---\ntitle: [a\nb: c\n---\n", "3:2: error[yaml-syntax]: YAML の書き方に誤りがあります: [ ] が閉じられていないか、要素の区切りの「,」がありません"),
-        (b"---\ntitle: {a: 1\nb: c\n---\n", "3:2: error[yaml-syntax]: YAML の書き方に誤りがあります: { } が閉じられていないか、要素の区切りの「,」がありません"),
-        (b"---\ntitle: @x\n---\n", "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 「@」「`」「%」などで始まる値は全体を \"…\" で囲んでください"),
-        (b"---\ntitle: [a, , b]\n---\n", "2:12: error[yaml-syntax]: YAML の書き方に誤りがあります: 値が書かれていないか、記号の使い方が正しくありません"),
-        (b"---\ntitle: - a\n---\n", "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 「- 」で始まるリストは、キーの次の行から字下げして書いてください"),
-        (b"---\ntitle: x\nterms:\n" + b"".join(b"  " * i + b"a:\n" for i in range(1, 40)) + b"---\n", "36:67: error[yaml-depth]: 入れ子が深すぎます（32段まで）。インデントを見直してください"),
-        (b"---\ntitle: " + b"[" * 2000 + b"]" * 2000 + b"\n---\n", "2:1007: error[yaml-syntax]: YAML の書き方に誤りがあります: 入れ子（かっこやインデント）が深すぎます"),
+        (
+            b"---\nterms:\n  fiscal_rate: .nan\n---\n",
+            "3:16: error[invalid-number]: 「.nan」は数値として使えません。ふつうの数値で書いてください",
+        ),
+        (
+            b"---\nx: -.inf\n---\n",
+            "2:4: error[invalid-number]: 「-.inf」は数値として使えません。ふつうの数値で書いてください",
+        ),
+        (
+            b"---\ntitle: [a\nb: c\n---\n",
+            "3:2: error[yaml-syntax]: YAML の書き方に誤りがあります: [ ] が閉じられていないか、要素の区切りの「,」がありません",
+        ),
+        (
+            b"---\ntitle: {a: 1\nb: c\n---\n",
+            "3:2: error[yaml-syntax]: YAML の書き方に誤りがあります: { } が閉じられていないか、要素の区切りの「,」がありません",
+        ),
+        (
+            b"---\ntitle: @x\n---\n",
+            '2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 「@」「`」「%」などで始まる値は全体を "…" で囲んでください',
+        ),
+        (
+            b"---\ntitle: [a, , b]\n---\n",
+            "2:12: error[yaml-syntax]: YAML の書き方に誤りがあります: 値が書かれていないか、記号の使い方が正しくありません",
+        ),
+        (
+            b"---\ntitle: - a\n---\n",
+            "2:8: error[yaml-syntax]: YAML の書き方に誤りがあります: 「- 」で始まるリストは、キーの次の行から字下げして書いてください",
+        ),
+        (
+            b"---\ntitle: x\nterms:\n" + b"".join(b"  " * i + b"a:\n" for i in range(1, 40)) + b"---\n",
+            "36:67: error[yaml-depth]: 入れ子が深すぎます（32段まで）。インデントを見直してください",
+        ),
+        (
+            b"---\ntitle: " + b"[" * 2000 + b"]" * 2000 + b"\n---\n",
+            "2:1007: error[yaml-syntax]: YAML の書き方に誤りがあります: 入れ子（かっこやインデント）が深すぎます",
+        ),
     ],
 )
 def test_yaml_syntax_errors_are_explained_in_japanese(raw, expected):
@@ -266,26 +298,38 @@ def _new_program() -> list[str]:
 
         from generator.scaffold import scaffold
 
-        _NEW_PROGRAM = scaffold("programs", "x", today=date(2026, 11, 26), existing={"archetypes": ("producer",)}).split("\n")
+        _NEW_PROGRAM = scaffold(
+            "programs", "x", today=date(2026, 11, 26), existing={"archetypes": ("producer",)}
+        ).split("\n")
     return list(_NEW_PROGRAM)
 
 
 @pytest.mark.parametrize(
     "line_start, edit, column, message",
     [
-        ("level: ", lambda t: t.replace("level: ", "level:"), 6, "「:」の後に半角スペースがありません。「level: national」のように書いてください"),
+        (
+            "level: ",
+            lambda t: t.replace("level: ", "level:"),
+            6,
+            "「:」の後に半角スペースがありません。「level: national」のように書いてください",
+        ),
         ("title: ", lambda t: t.replace("title: ", "title:"), 6, "「:」の後に半角スペースがありません。"),
         ("  cost_coverage: ", lambda t: t.replace(": ", ":", 1), 16, "「:」の後に半角スペースがありません。"),
         ("level: ", lambda t: t.replace("level: ", "level： "), 6, "「：」が全角です。半角の「:」に直し"),
         ("kinds:", lambda t: t.replace("kinds:", "kinds："), 6, "「：」が全角です。"),
-        ("updated: ", lambda t: t.replace('"2026-11-26"', '"2026-11-26'), 10, "引用符「\"」が閉じられていません。"),
+        ("updated: ", lambda t: t.replace('"2026-11-26"', '"2026-11-26'), 10, '引用符「"」が閉じられていません。'),
         ("summary: ", lambda t: t.replace("summary: ", "summary: '"), 10, "引用符「'」が閉じられていません。"),
         ("  - 総務省", lambda t: t.replace("- ", "-"), 3, "リストの「-」の後に半角スペースがありません。「- 総務省」"),
         ("  - advisor_dispatch", lambda t: t.replace("- ", "－"), 3, "リストの「－」が全角です。"),
         ("  cost_coverage: ", lambda t: " " + t, 1, "字下げ（3文字）が同じ段の"),
         ("  fiscal_rate: ", lambda t: t[1:], 1, "字下げ（1文字）が同じ段の"),
         ("  - 総務省", lambda t: "\t" + t.lstrip(), 1, "タブ文字は使えません。"),
-        ("    publisher: ", lambda t: t[2:], 1, "行目の「- 」の項目の続きなら、字下げを 4文字にして「title」とそろえてください。"),
+        (
+            "    publisher: ",
+            lambda t: t[2:],
+            1,
+            "行目の「- 」の項目の続きなら、字下げを 4文字にして「title」とそろえてください。",
+        ),
     ],
 )
 def test_a_slip_in_a_new_entry_is_reported_on_the_line_changed(line_start, edit, column, message):
@@ -304,7 +348,9 @@ def test_the_missing_closing_fence_is_reported_where_the_body_starts():
     closing = text.index("---", 1)
     del text[closing]
     (problem,) = lines("\n".join(text).encode())
-    assert problem.startswith(f"{PATH}:{closing + 1}:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。")
+    assert problem.startswith(
+        f"{PATH}:{closing + 1}:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。"
+    )
     assert text[closing].startswith("## ")
 
 
@@ -312,7 +358,7 @@ def test_the_missing_closing_fence_is_reported_where_the_body_starts():
     "raw",
     [
         b"---\nsummary:\n  DX\xef\xbc\x9a\xe8\xa1\x8c\xe6\x94\xbf\n---\n",  # "DX：行政": text, not a key
-        b"---\ntitle: \"a\n  b\"\n---\n",  # a quoted value over two lines
+        b'---\ntitle: "a\n  b"\n---\n',  # a quoted value over two lines
         b"---\nurl: https://example.jp/a:b\n---\n",
         b"---\nsummary: \xe6\x99\x82\xe5\x88\xbb10:30\n---\n",  # 時刻10:30
         b"---\nsummary: a\n  b - c\n---\n",

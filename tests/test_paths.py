@@ -51,7 +51,11 @@ def build_project(project: Path, out: Path):
 
 
 def all_files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 @pytest.mark.parametrize("term", HOSTILE_TERMS, ids=lambda t: repr(t[:20]))
@@ -79,11 +83,18 @@ def test_hostile_providers_and_tags_are_written_inside_the_output(tmp_path: Path
     providers = [t for t in HOSTILE_TERMS]
     tags = [t for t in HOSTILE_TERMS if len(t) <= 40]
     path = project / "content/programs/advisor.md"
-    text = path.read_text(encoding="utf-8").replace("provider:\n  - 総務省", f"provider: {json.dumps(providers, ensure_ascii=False)}")
-    write_files(project, {
-        "content/programs/advisor.md": text.replace("kinds:", f"tags: {json.dumps(tags, ensure_ascii=False)}\nkinds:"),
-        "content/pages/accessibility.md": ACCESSIBILITY,
-    })
+    text = path.read_text(encoding="utf-8").replace(
+        "provider:\n  - 総務省", f"provider: {json.dumps(providers, ensure_ascii=False)}"
+    )
+    write_files(
+        project,
+        {
+            "content/programs/advisor.md": text.replace(
+                "kinds:", f"tags: {json.dumps(tags, ensure_ascii=False)}\nkinds:"
+            ),
+            "content/pages/accessibility.md": ACCESSIBILITY,
+        },
+    )
     before = all_files(tmp_path)
     out = tmp_path / "site"
     result = build_project(project, out)
@@ -111,7 +122,12 @@ def test_a_nul_in_a_tag_is_refused(tmp_path: Path) -> None:
 def test_prefectures_must_be_real_prefectures(tmp_path: Path, name: str) -> None:
     project = copy_minimal_project(tmp_path / "project")
     path = project / "content/cases/sharing.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("prefecture: 愛媛県", f"prefecture: {json.dumps(name, ensure_ascii=False)}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "prefecture: 愛媛県", f"prefecture: {json.dumps(name, ensure_ascii=False)}"
+        ),
+        encoding="utf-8",
+    )
     assert check_lines(project) == [
         f"content/cases/sharing.md:4:1: error[invalid-value]: 「{name}」は都道府県名ではありません（例: 長野県、東京都、大阪府、北海道）"
     ]
@@ -143,10 +159,13 @@ def test_a_link_with_a_file_scheme_is_dropped_not_read(tmp_path: Path) -> None:
     project = copy_minimal_project(tmp_path / "project")
     (tmp_path / "secret.md").write_text("SECRET", encoding="utf-8")
     path = project / "content/programs/advisor.md"
-    write_files(project, {
-        "content/programs/advisor.md": path.read_text(encoding="utf-8") + f"[秘密](file://{tmp_path}/secret.md)\n",
-        "content/pages/accessibility.md": ACCESSIBILITY,
-    })
+    write_files(
+        project,
+        {
+            "content/programs/advisor.md": path.read_text(encoding="utf-8") + f"[秘密](file://{tmp_path}/secret.md)\n",
+            "content/pages/accessibility.md": ACCESSIBILITY,
+        },
+    )
     result = build_project(project, tmp_path / "site")
     assert result.ok, [p.format() for p in result.problems]
     page = (tmp_path / "site/programs/advisor/index.html").read_text(encoding="utf-8")
@@ -156,15 +175,26 @@ def test_a_link_with_a_file_scheme_is_dropped_not_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["../../../etc/passwd", "../../../secret.txt", "/etc/passwd", "..\\..\\..\\secret.txt", "base.html/../../../../secret.txt"],
+    [
+        "../../../etc/passwd",
+        "../../../secret.txt",
+        "/etc/passwd",
+        "..\\..\\..\\secret.txt",
+        "base.html/../../../../secret.txt",
+    ],
 )
 def test_a_theme_template_cannot_include_files_outside_the_theme(tmp_path: Path, name: str) -> None:
     project = copy_minimal_project(tmp_path / "project")
     (tmp_path / "secret.txt").write_text("SECRET", encoding="utf-8")
-    write_files(project, {
-        "content/pages/accessibility.md": ACCESSIBILITY,
-        "themes/default/templates/page.html": '{% extends "base.html" %}{% block content %}{% include "' + name.replace("\\", "\\\\") + '" %}{% endblock %}\n',
-    })
+    write_files(
+        project,
+        {
+            "content/pages/accessibility.md": ACCESSIBILITY,
+            "themes/default/templates/page.html": '{% extends "base.html" %}{% block content %}{% include "'
+            + name.replace("\\", "\\\\")
+            + '" %}{% endblock %}\n',
+        },
+    )
     out = tmp_path / "site"
     result = build_project(project, out)
     assert not result.ok and not out.exists()
@@ -199,7 +229,9 @@ def test_symbolic_links_out_of_the_theme_are_refused(tmp_path: Path, part: str, 
 
 def test_symbolic_links_inside_the_theme_are_fine(tmp_path: Path) -> None:
     project = copy_minimal_project(tmp_path / "project")
-    write_files(project, {"content/pages/accessibility.md": ACCESSIBILITY, "themes/default/static/img/logo.svg": "<svg/>"})
+    write_files(
+        project, {"content/pages/accessibility.md": ACCESSIBILITY, "themes/default/static/img/logo.svg": "<svg/>"}
+    )
     os.symlink("img/logo.svg", project / "themes/default/static/logo.svg")
     result = build_project(project, tmp_path / "site")
     assert result.ok, [p.format() for p in result.problems]

@@ -24,8 +24,15 @@ def fixed(*pieces: str):
 
 
 def test_phrases_join_back_to_the_text(phrases):
-    for text in ("長野県 自治体DX人材支援カタログ", "都道府県等による市町村支援のためのデジタル人材の確保に係る地方財政措置",
-                 "事例 3件", "実施中（2023年10月24日の確認時点）", "", "  ", "CIO補佐官"):
+    for text in (
+        "長野県 自治体DX人材支援カタログ",
+        "都道府県等による市町村支援のためのデジタル人材の確保に係る地方財政措置",
+        "事例 3件",
+        "実施中（2023年10月24日の確認時点）",
+        "",
+        "  ",
+        "CIO補佐官",
+    ):
         assert "".join(phrases.parts(text)) == text
 
 
@@ -58,7 +65,10 @@ def test_hiragana_breaks_only_after_a_particle():
 
 def test_a_long_phrase_may_also_break_where_katakana_meets_kanji():
     assert split("長野県DX戦略推進パートナー連携協定", fixed("長野県DX戦略推進パートナー連携協定")) == (
-        "長野県DX戦略推進", "パートナー", "連携協定")
+        "長野県DX戦略推進",
+        "パートナー",
+        "連携協定",
+    )
     assert split("人材パートナー", fixed("人材パートナー")) == ("人材パートナー",)  # short: kept whole
 
 

@@ -48,7 +48,9 @@ def test_personal_keys_are_errors(key):
 
 
 def test_personal_keys_are_reported_once_not_also_as_unknown_fields():
-    source = SourceFile(PATH, "roles", "x", (ROLE + "reviewed: '2026-06-01'\nemail: someone\nbirthdate: '1980-01-01'\n---\n").encode())
+    source = SourceFile(
+        PATH, "roles", "x", (ROLE + "reviewed: '2026-06-01'\nemail: someone\nbirthdate: '1980-01-01'\n---\n").encode()
+    )
     result = validate_file(source, None, date(2026, 11, 26))
     assert [p.code for p in result.problems] == ["privacy-key", "privacy-key"]
     assert result.located is None
@@ -92,7 +94,9 @@ HISTORY = "は個人の経歴など（経歴・前職・出身・年齢・学歴
 HINT = "人材の役割には書けません。役割（ポスト）を書き、その役割に就いた人のことは書きません。仕事の内容と求めるスキルを書いてください"
 
 
-@pytest.mark.parametrize("key", ["background", "経歴", "前職", "previous_job", "careerHistory", "Education", "趣味", "出身地"])
+@pytest.mark.parametrize(
+    "key", ["background", "経歴", "前職", "previous_job", "careerHistory", "Education", "趣味", "出身地"]
+)
 def test_keys_naming_a_personal_history_are_errors(key):
     assert role_problems(f"{key}: 民間企業でデータ分析の責任者\n") == [
         f"{PATH}:10:1: error[privacy-history]: 項目「{key}」{HISTORY}書く項目のため、{HINT}"
@@ -143,7 +147,9 @@ def test_headings_about_the_position_and_code_blocks_are_not_flagged():
 
 
 def test_background_is_no_longer_a_field_and_is_reported_once():
-    source = SourceFile(PATH, "roles", "x", (ROLE + "reviewed: '2026-06-01'\nbackground: 教育事業の会社でデータ分析\n---\n").encode())
+    source = SourceFile(
+        PATH, "roles", "x", (ROLE + "reviewed: '2026-06-01'\nbackground: 教育事業の会社でデータ分析\n---\n").encode()
+    )
     result = validate_file(source, None, date(2026, 11, 26))
     assert [p.format() for p in result.problems] == [
         f"{PATH}:11:1: error[privacy-history]: 項目「background」{HISTORY}書く項目のため、{HINT}"
@@ -209,7 +215,11 @@ def email_spellings() -> list[str]:
             f"{user}アット{host}.{tld}",
             f"{user.upper()}@{host.upper()}.{tld.upper()}",
             f"mailto:{user}@{host}.{tld}",
-            f"{user}@{host}.{tld}".translate(str.maketrans("abcdefghijklmnopqrstuvwxyz.@", "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ．＠")),
+            f"{user}@{host}.{tld}".translate(
+                str.maketrans(
+                    "abcdefghijklmnopqrstuvwxyz.@", "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ．＠"
+                )
+            ),
         ]
     return out
 
@@ -221,7 +231,15 @@ def postal_spellings() -> list[str]:
         for dash in HYPHENS:
             out.append(f"〒{a}{dash}{b}")
             out.append(f"{a}{dash}{b}")
-        out += [f"〒{a}{b}", f"〒 {a}-{b}", f"〒{a} {b}", f"〒{a} - {b}", f"〒{a}-{b}".translate(FULL), f"{a}－{b}".translate(FULL), f"郵便番号 {a}-{b}"]
+        out += [
+            f"〒{a}{b}",
+            f"〒 {a}-{b}",
+            f"〒{a} {b}",
+            f"〒{a} - {b}",
+            f"〒{a}-{b}".translate(FULL),
+            f"{a}－{b}".translate(FULL),
+            f"郵便番号 {a}-{b}",
+        ]
     return out
 
 
@@ -343,7 +361,9 @@ def test_a_url_at_the_end_of_one_part_hides_nothing_in_the_next():
     """The one-pass search joins the parts of a role: a URL that ends one part must not swallow
     the next (the checks that skip URLs would then miss a phone number there)."""
     problems = role_problems("links:\n  - https://www.pref.nagano.lg.jp/x\n  - 090-1234-5678\n")
-    assert problems == [f"{PATH}:12:5: error[privacy-phone]: 電話番号のような文字列「090-1234-5678」があります。人材の役割には連絡先や個人を特定できる情報を書けません"]
+    assert problems == [
+        f"{PATH}:12:5: error[privacy-phone]: 電話番号のような文字列「090-1234-5678」があります。人材の役割には連絡先や個人を特定できる情報を書けません"
+    ]
 
 
 def test_dates_on_adjacent_lines_are_not_a_phone_number():

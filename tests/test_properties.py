@@ -35,7 +35,13 @@ def is_problems(result: object) -> bool:
 
 def well_formed(problem: Problem, path: str) -> bool:
     line = problem.format()
-    return problem.path == path and problem.line >= 0 and problem.col >= 0 and bool(problem.message) and not any(unicodedata.category(c) == "Cc" for c in line)
+    return (
+        problem.path == path
+        and problem.line >= 0
+        and problem.col >= 0
+        and bool(problem.message)
+        and not any(unicodedata.category(c) == "Cc" for c in line)
+    )
 
 
 @SETTINGS
@@ -112,7 +118,15 @@ wareki_like = st.builds(
     st.integers(-1, 14),
     st.integers(-1, 40),
     st.booleans(),
-    st.sampled_from(["{era}{year}年{month}月{day}日", "{era}{year}年度", "{era}{year}年{month}月", "{letter}{year}.{month}.{day}", "{letter}{year}年度"]),
+    st.sampled_from(
+        [
+            "{era}{year}年{month}月{day}日",
+            "{era}{year}年度",
+            "{era}{year}年{month}月",
+            "{letter}{year}.{month}.{day}",
+            "{letter}{year}年度",
+        ]
+    ),
 )
 
 
@@ -154,9 +168,25 @@ scalars = st.one_of(
     st.integers(-(10**20), 10**20),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=30),
-    st.sampled_from(["2023-10-24", "令和7年度", "令和0年", "2023年2月30日", "producer", "national", "advisor", "長野県", "https://x.jp/"]),
+    st.sampled_from(
+        [
+            "2023-10-24",
+            "令和7年度",
+            "令和0年",
+            "2023年2月30日",
+            "producer",
+            "national",
+            "advisor",
+            "長野県",
+            "https://x.jp/",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)), max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 def front_matter(collection: str):
@@ -192,10 +222,16 @@ TEXT = st.text(
     max_size=24,
 )
 KEY = st.from_regex(r"[a-z][a-z_]{0,10}", fullmatch=True)
-LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False), TEXT)
+LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False), TEXT
+)
 DOCUMENTS = st.dictionaries(
     KEY,
-    st.recursive(LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEY, inner, max_size=4)), max_leaves=10),
+    st.recursive(
+        LEAVES,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEY, inner, max_size=4)),
+        max_leaves=10,
+    ),
     max_size=8,
 )
 

@@ -81,7 +81,9 @@ def terminal_env() -> dict[str, str]:
 
 def run(command: str, project: Path) -> subprocess.CompletedProcess[str]:
     """As a shell would run it: the words of the command, in the project folder."""
-    return subprocess.run(shlex.split(command), cwd=project, env=terminal_env(), capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        shlex.split(command), cwd=project, env=terminal_env(), capture_output=True, text=True, timeout=600
+    )
 
 
 def problems_printed(output: str) -> list[str]:
@@ -163,7 +165,9 @@ def check_new(project: Path, command: str) -> None:
     published = run(".venv/bin/catalog check", project)
     assert published.returncode == 1
     errors = [line for line in problems_printed(published.stderr) if ": error[" in line]
-    assert errors and all(line.startswith(f"content/{collection}/{slug}.md:") and "error[placeholder]" in line for line in errors)
+    assert errors and all(
+        line.startswith(f"content/{collection}/{slug}.md:") and "error[placeholder]" in line for line in errors
+    )
 
 
 def check_build(project: Path, command: str) -> None:
@@ -184,10 +188,14 @@ def check_review(project: Path, command: str) -> None:
     result = run(command, project)
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert re.fullmatch(r"確認が必要な項目: \d+件（\d{4}年\d{1,2}月\d{1,2}日時点。最終確認から12か月を超えたもの、古い順）", first), first
+    assert re.fullmatch(
+        r"確認が必要な項目: \d+件（\d{4}年\d{1,2}月\d{1,2}日時点。最終確認から12か月を超えたもの、古い順）", first
+    ), first
     files = re.findall(r"^ +ファイル: (content/\S+\.md)$", result.stdout, re.M)
     assert files and all((project / f).is_file() for f in files)
-    assert sorted(p.relative_to(project) for p in project.rglob("*") if ".venv" not in p.parts) == before, "review wrote a file"
+    assert sorted(p.relative_to(project) for p in project.rglob("*") if ".venv" not in p.parts) == before, (
+        "review wrote a file"
+    )
 
 
 class Served:
@@ -197,8 +205,13 @@ class Served:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.process = subprocess.Popen(
-            shlex.split(command), cwd=project, env=terminal_env(), start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            shlex.split(command),
+            cwd=project,
+            env=terminal_env(),
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -254,7 +267,9 @@ def check_serve(project: Path, command: str) -> None:
         status, editor = fetch(PREVIEW + "admin/")
         assert status == 200 and "decap-cms@" in editor and 'integrity="sha384-' in editor
         assert f"url: {PREVIEW}api/v1" in fetch(PREVIEW + "admin/config.yml")[1]
-        info = urllib.request.Request(PREVIEW + "api/v1", data=b'{"action": "info"}', headers={"Content-Type": "application/json"})
+        info = urllib.request.Request(
+            PREVIEW + "api/v1", data=b'{"action": "info"}', headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(info, timeout=30) as answer:
             assert answer.status == 200 and b'"publish_modes": ["simple"]' in answer.read()
         warnings_first = [line for line in served.seen if PROBLEM.match(line)]
@@ -268,7 +283,10 @@ def check_serve(project: Path, command: str) -> None:
         text = source.read_text("utf-8")
         source.write_text(text.replace("level: national", "level:national", 1), "utf-8")
         slip = served.wait_for(lambda line: "error[yaml-syntax]" in line)
-        assert slip.startswith("content/programs/chiiki-johoka-advisor.md:") and "「:」の後に半角スペースがありません" in slip
+        assert (
+            slip.startswith("content/programs/chiiki-johoka-advisor.md:")
+            and "「:」の後に半角スペースがありません" in slip
+        )
         served.wait_for(lambda line: line.startswith("問題があるため、最後に成功したビルドを表示し続けます"))
         assert fetch(page)[0] == 200
         source.write_text(text, "utf-8")
@@ -276,7 +294,9 @@ def check_serve(project: Path, command: str) -> None:
         same = len(warnings_first)
         assert fixed == "直った問題 1 件" + (f"、前回と同じ問題 {same} 件（表示は省きます）" if same else "")
         served.wait_for(lambda line: line.startswith("ビルド 3:"))
-        assert [line for line in served.seen if PROBLEM.match(line)] == [*warnings_first, slip], "a warning was printed again"
+        assert [line for line in served.seen if PROBLEM.match(line)] == [*warnings_first, slip], (
+            "a warning was printed again"
+        )
     finally:
         code = served.ctrl_c()
     output = "\n".join(served.seen)

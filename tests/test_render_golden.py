@@ -38,7 +38,9 @@ AS_OF = date(2026, 11, 26)
 
 
 GOLDEN_CMS = HERE / "golden" / "site-basic-cms"
-CMS_BLOCK = "cms:\n  backend: github\n  repo: nagano-pref/dx-catalog\n  branch: main\n  base_url: https://auth.example.jp\n"
+CMS_BLOCK = (
+    "cms:\n  backend: github\n  repo: nagano-pref/dx-catalog\n  branch: main\n  base_url: https://auth.example.jp\n"
+)
 
 
 def build_fixture(output: Path, project: Path = PROJECT) -> None:

@@ -40,7 +40,10 @@ def test_broken_links_are_reported_per_page_in_japanese():
         OutputFile("programs/index.html", b'<img src="/static/logo.svg" alt="">'),
     )
     problems = check_links(files, sample_config())
-    assert [(p.path, p.code) for p in problems] == [("index.html", "broken-link"), ("programs/index.html", "broken-link")]
+    assert [(p.path, p.code) for p in problems] == [
+        ("index.html", "broken-link"),
+        ("programs/index.html", "broken-link"),
+    ]
     assert "「/missing/」" in problems[0].message and "出力にありません" in problems[0].message
 
 

@@ -62,7 +62,7 @@ def test_external_links_are_kept():
         ('<p onclick="alert(1)" style="color:red">本文</p>', ("onclick", "style=")),
         ('<iframe src="https://evil.example/"></iframe>', ("<iframe", "evil.example")),
         ("<style>body{display:none}</style>", ("<style", "display:none")),
-        ('<svg><script>alert(1)</script></svg>', ("<svg", "alert(1)")),
+        ("<svg><script>alert(1)</script></svg>", ("<svg", "alert(1)")),
         ("<!-- <script>x</script> -->", ("<!--", "<script")),
     ],
 )
@@ -108,10 +108,10 @@ LINK_BODIES = (
     "[制度](../programs/chiiki-johoka-advisor.md) と [事例](hiroshima-dxship.md#成果) と [外部](https://example.jp/a.md)",
     "[about](../pages/about.md) [なし](../pages/none.md) [tag](/content/partners/hitachi.md?x=1#y)",
     '<a href="../programs/chiiki-johoka-advisor.md" title="a>b">raw</a> <a title="x" href="x&#46;md">entity</a>',
-    "[q](../programs/chiiki-johoka-advisor.md#\"><script>alert(1)</script>) [amp](../programs/a.md#a&b) [nb](../programs/a.md#a\u00a0b)",
+    '[q](../programs/chiiki-johoka-advisor.md#"><script>alert(1)</script>) [amp](../programs/a.md#a&b) [nb](../programs/a.md#a\u00a0b)',
     "[t](../programs/a.md \"title with .md\") [j](javascript:alert('x.md')) ![img](../programs/a.md)",
     "本文に .md と書いただけ。[abbr](<../programs/a b.md>) [pct](../programs/%61.md)",
-    "<abbr title=\"a.md\">略</abbr> <a href='../cases/x.md'>single</a> <a  href=\"../cases/y.md\"  >spaces</a>",
+    '<abbr title="a.md">略</abbr> <a href=\'../cases/x.md\'>single</a> <a  href="../cases/y.md"  >spaces</a>',
 )
 
 
@@ -130,8 +130,12 @@ def test_rewriting_after_sanitising_on_every_body():
     root = Path(__file__).resolve().parent.parent
     site = sample_site()
     bodies = [(str(p.relative_to(root)), p.read_text(encoding="utf-8")) for p in root.glob("content/**/*.md")]
-    bodies += [(f"content/{path.split('/')[-2]}/{path.split('/')[-1]}", text) for path, text in generate(300, seed=3).items() if path.endswith(".md")]
-    bodies += [(CASE, f"[{p}](../programs/a.md#{p}) [x](../cases/{p}.md) <a href=\"{p}.md\">{p}</a>") for p in PAYLOADS]
+    bodies += [
+        (f"content/{path.split('/')[-2]}/{path.split('/')[-1]}", text)
+        for path, text in generate(300, seed=3).items()
+        if path.endswith(".md")
+    ]
+    bodies += [(CASE, f'[{p}](../programs/a.md#{p}) [x](../cases/{p}.md) <a href="{p}.md">{p}</a>') for p in PAYLOADS]
     assert len(bodies) > 300
     for source, body in bodies:
         assert markdown_to_html(body, source, site) == _reference(body, source, site), source

@@ -123,8 +123,12 @@ def test_role_links_archetype_and_programs_that_fund_it():
 )
 def test_status_follows_the_build_date_while_the_review_is_recent(as_of, label):
     reviewed = FlexDate(date(2026, 1, 15), "2026-01-15")
-    html = page(render(sample_site(as_of=as_of, reviewed=reviewed)), "programs/digital-talent-fiscal-measure/index.html")
-    badge = re.search(r'<span class="badge badge--(\w+)"><span class="visually-hidden"[^>]*>状況: </span>(\S+?)</span>', html)
+    html = page(
+        render(sample_site(as_of=as_of, reviewed=reviewed)), "programs/digital-talent-fiscal-measure/index.html"
+    )
+    badge = re.search(
+        r'<span class="badge badge--(\w+)"><span class="visually-hidden"[^>]*>状況: </span>(\S+?)</span>', html
+    )
     assert badge and badge.group(2) == label
     assert f"（{format_wareki(as_of)}時点）" in html and "最終確認から" not in html
 
@@ -133,10 +137,16 @@ def test_a_stale_status_is_stated_as_of_the_review_with_a_notice_and_the_officia
     html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
     # Reviewed 2023-10-24; on 2026-11-26 that is more than 12 months ago: the status is what
     # that review found (the period then ran to 2026-03-31), never coloured as current.
-    assert '<span class="badge badge--unconfirmed"><span class="visually-hidden" data-pagefind-ignore>状況: </span>実施中（2023年10月24日の確認時点）</span>' in html
+    assert (
+        '<span class="badge badge--unconfirmed"><span class="visually-hidden" data-pagefind-ignore>状況: </span>実施中（2023年10月24日の確認時点）</span>'
+        in html
+    )
     assert "令和8年11月26日時点" not in html and "badge--active" not in html.split("</h1>")[1].split("<table")[0]
     notice = html.split('class="notice notice--stale"')[1].split("</div>")[0]
-    assert "最終確認から3年1か月たっています。" in notice and "申請の前に公式ページで最新の内容を確認してください。" in notice
+    assert (
+        "最終確認から3年1か月たっています。" in notice
+        and "申請の前に公式ページで最新の内容を確認してください。" in notice
+    )
     assert "令和7年度末（2026年3月31日）までで、その日を過ぎています" in notice
     # No official page and no source online: the notice says so instead of inventing a link.
     assert "公式ページのURLは登録されていません" in notice
@@ -144,9 +154,9 @@ def test_a_stale_status_is_stated_as_of_the_review_with_a_notice_and_the_officia
 
 def test_footnote_markers_link_the_numbered_sources():
     html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
-    rate_row = html.split("<th scope=\"row\">措置率</th>")[1].split("</tr>")[0]
+    rate_row = html.split('<th scope="row">措置率</th>')[1].split("</tr>")[0]
     assert '<a class="fn" href="#source-1">出典1</a>' in rate_row, "a real link whose text a screen reader reads"
-    cost_row = html.split("<th scope=\"row\">費用負担</th>")[1].split("</tr>")[0]
+    cost_row = html.split('<th scope="row">費用負担</th>')[1].split("</tr>")[0]
     assert "出典" not in cost_row, "no source states the cost coverage"
     item = html.split('<li id="source-1">')[1].split("</li>")[0]
     assert "県・市町村共同によるデジタル人材の確保について" in item
@@ -160,16 +170,24 @@ def test_a_model_role_is_never_recruiting_and_a_real_one_states_its_status_as_of
     files = render(replace(site, roles=(model,), index=MappingProxyType({**site.index, model.key: model})))
     html = page(files, "roles/municipal-cio-hosakan/index.html")
     assert "募集中" not in html and "活動中" not in html
-    assert '<span class="badge badge--model"><span class="visually-hidden" data-pagefind-ignore>種類: </span>モデル（典型例）</span>' in html
+    assert (
+        '<span class="badge badge--model"><span class="visually-hidden" data-pagefind-ignore>種類: </span>モデル（典型例）</span>'
+        in html
+    )
     assert "実際の募集や配置ではありません" in html
     real = replace(site.roles[0], reviewed=FlexDate(date(2025, 1, 10), "2025-01-10"))
-    html = page(render(replace(site, roles=(real,), index=MappingProxyType({**site.index, real.key: real}))), "roles/municipal-cio-hosakan/index.html")
+    html = page(
+        render(replace(site, roles=(real,), index=MappingProxyType({**site.index, real.key: real}))),
+        "roles/municipal-cio-hosakan/index.html",
+    )
     assert "活動中（2025年1月10日の確認時点）" in html and "最終確認から1年10か月たっています。" in html
 
 
 def test_entries_whose_body_links_a_program_are_listed_on_its_page():
     site = sample_site()
-    mentions = {"programs/chiiki-johoka-advisor": {"roles": ("roles/municipal-cio-hosakan",), "partners": ("partners/hitachi",)}}
+    mentions = {
+        "programs/chiiki-johoka-advisor": {"roles": ("roles/municipal-cio-hosakan",), "partners": ("partners/hitachi",)}
+    }
     html = page(render(replace(site, mentions=MappingProxyType(mentions))), "programs/chiiki-johoka-advisor/index.html")
     roles = html.split('id="roles-heading"')[1].split("</section>")[0]
     assert 'href="/roles/municipal-cio-hosakan/"' in roles and "掲載している役割はまだありません" not in roles
@@ -188,10 +206,15 @@ def test_a_role_whose_programs_have_all_ended_says_no_current_program_is_listed(
 
 def test_cards_comparison_and_recent_updates_show_the_review_date():
     files = render(sample_site())
-    card = page(files, "programs/index.html").split('href="/programs/digital-talent-fiscal-measure/"')[1].split("</li>")[0]
+    card = (
+        page(files, "programs/index.html").split('href="/programs/digital-talent-fiscal-measure/"')[1].split("</li>")[0]
+    )
     assert '<dt>最終確認日</dt><dd><time datetime="2023-10-24">令和5年10月24日</time>（3年1か月前）</dd>' in card
     compare = page(files, "programs/compare/index.html")
-    assert 'badge--unconfirmed"><span class="visually-hidden">状況: </span>実施中</span><span class="compare__note">2023年10月24日の確認時点。最終確認から' in compare
+    assert (
+        'badge--unconfirmed"><span class="visually-hidden">状況: </span>実施中</span><span class="compare__note">2023年10月24日の確認時点。最終確認から'
+        in compare
+    )
     assert "令和5年10月24日（2023年10月24日）" in compare
     home = page(files, "index.html").split('id="newest-heading"')[1].split("</section>")[0]
     assert '<dt>更新日</dt><dd><time datetime="2023-10-24">令和5年10月24日</time></dd>' in home
@@ -212,7 +235,7 @@ def test_programs_index_groups_by_status_and_unconfirmed_programs_apart():
 def test_dates_show_wareki_with_seireki():
     html = page(render(sample_site()), "programs/digital-talent-fiscal-measure/index.html")
     assert "令和7年度末（2026年3月31日）" in html
-    assert "<td>0.7 <a class=\"fn\"" in html and "経費の70%" not in html  # a rate in a formula, never a share of the cost
+    assert '<td>0.7 <a class="fn"' in html and "経費の70%" not in html  # a rate in a formula, never a share of the cost
 
 
 def test_sub_path_links_resolve():
@@ -298,7 +321,17 @@ def test_feeds_are_linked_from_the_pages_they_concern():
 def test_data_page_lists_the_exported_files():
     from generator.render.datafiles import Column, DataFileView
 
-    listed = DataFileView("data/programs.csv", "支援制度（CSV）", "", "CSV", 2048, 2, date(2023, 10, 24), "UTF-8", (Column("slug", "項目のID"),))
+    listed = DataFileView(
+        "data/programs.csv",
+        "支援制度（CSV）",
+        "",
+        "CSV",
+        2048,
+        2,
+        date(2023, 10, 24),
+        "UTF-8",
+        (Column("slug", "項目のID"),),
+    )
     extra = {"data_files": (listed,)}
     html = page(render(sample_site(), extra=extra), "data/index.html")
     assert 'href="/data/programs.csv"' in html

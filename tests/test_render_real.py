@@ -31,9 +31,19 @@ def test_no_broken_links_and_no_render_errors(built):
 
 def test_every_page_type_exists(built):
     site, files, _problems = built
-    expected = {"index.html", "programs/compare/index.html", "programs/find/index.html", "archetypes/index.html", "search/index.html",
-                "data/index.html", "about/index.html", "accessibility/index.html", "404.html", "sitemap.xml",
-                "robots.txt"}
+    expected = {
+        "index.html",
+        "programs/compare/index.html",
+        "programs/find/index.html",
+        "archetypes/index.html",
+        "search/index.html",
+        "data/index.html",
+        "about/index.html",
+        "accessibility/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+    }
     for collection in COLLECTIONS:
         expected.add(f"{collection}/index.html")
         expected.update(f"{e.key}/index.html" for e in site.collection(collection))
@@ -52,7 +62,7 @@ def test_no_program_states_its_status_as_current_without_a_recent_review(built):
         if site.stale(program):
             day = program.reviewed.value
             assert f"{day.year}年{day.month}月{day.day}日の確認時点" in html, program.key
-            assert "最終確認から" in html and "class=\"notice notice--stale\"" in html, program.key
+            assert "最終確認から" in html and 'class="notice notice--stale"' in html, program.key
             assert "badge--active" not in html.split("</h1>")[1].split("</table>")[0], program.key
         else:
             assert "令和8年11月26日時点" in html and "最終確認から" not in html, program.key
@@ -132,7 +142,9 @@ def test_the_finder_has_a_page_for_every_answer(built):
     site, files, _problems = built
     archetypes = [a.id for a in site.archetypes] + ["any"]
     modes = ["dispatch", "appointment", "advice", "outsourcing", "any"]
-    pages = {f"programs/find/{a}/{m}/index.html" for a in archetypes for m in modes} - {"programs/find/any/any/index.html"}
+    pages = {f"programs/find/{a}/{m}/index.html" for a in archetypes for m in modes} - {
+        "programs/find/any/any/index.html"
+    }
     assert pages <= set(files)
     home = files["index.html"].data.decode("utf-8")
     assert 'href="/programs/find/"' in home or 'href="/dx-catalog/programs/find/"' in home

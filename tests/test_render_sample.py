@@ -57,7 +57,9 @@ def sample_site(base_path: str = "/", as_of: date = AS_OF, reviewed: FlexDate | 
     """The sample site; ``reviewed`` is the fiscal measure's last review (by default
     2023-10-24, more than the 12-month interval before AS_OF: stale)."""
     archetypes = (
-        Archetype("producer", "プロデューサー", "全庁的な自治体DXの企画・推進", ("DXの推進に向けた機運醸成",), ("企画力",)),
+        Archetype(
+            "producer", "プロデューサー", "全庁的な自治体DXの企画・推進", ("DXの推進に向けた機運醸成",), ("企画力",)
+        ),
         Archetype("engineer", "エンジニア", "各プロジェクトにおけるサービス・業務の実装", ("デジタルツールの実装",)),
     )
     fiscal = Program(
@@ -137,13 +139,28 @@ def sample_site(base_path: str = "/", as_of: date = AS_OF, reviewed: FlexDate | 
         programs=("digital-talent-fiscal-measure",),
     )
     pages = (
-        Page("about", "content/pages/about.md", "このサイトについて", "このカタログの目的です。", "## 目的\n\n本文です。\n"),
-        Page("accessibility", "content/pages/accessibility.md", "アクセシビリティ方針", "JIS X 8341-3:2016 AA を目指します。", "本文です。\n"),
+        Page(
+            "about",
+            "content/pages/about.md",
+            "このサイトについて",
+            "このカタログの目的です。",
+            "## 目的\n\n本文です。\n",
+        ),
+        Page(
+            "accessibility",
+            "content/pages/accessibility.md",
+            "アクセシビリティ方針",
+            "JIS X 8341-3:2016 AA を目指します。",
+            "本文です。\n",
+        ),
     )
     entries = {e.key: e for e in (fiscal, advisor, partner, case, role)}
     index = {**entries, **{a.key: a for a in archetypes}}
     backlinks = {
-        "programs/digital-talent-fiscal-measure": {"cases": ("cases/ehime-talent-sharing",), "roles": ("roles/municipal-cio-hosakan",)},
+        "programs/digital-talent-fiscal-measure": {
+            "cases": ("cases/ehime-talent-sharing",),
+            "roles": ("roles/municipal-cio-hosakan",),
+        },
         "partners/hitachi": {"cases": ("cases/ehime-talent-sharing",)},
         "archetypes/producer": {
             "programs": ("programs/chiiki-johoka-advisor", "programs/digital-talent-fiscal-measure"),
@@ -153,11 +170,19 @@ def sample_site(base_path: str = "/", as_of: date = AS_OF, reviewed: FlexDate | 
         "archetypes/engineer": {"programs": ("programs/chiiki-johoka-advisor",)},
     }
     taxonomies = (
-        Taxonomy("providers", "所管", {"soumu": ("programs/chiiki-johoka-advisor", "programs/digital-talent-fiscal-measure")}, {"soumu": "総務省"}),
+        Taxonomy(
+            "providers",
+            "所管",
+            {"soumu": ("programs/chiiki-johoka-advisor", "programs/digital-talent-fiscal-measure")},
+            {"soumu": "総務省"},
+        ),
         Taxonomy(
             "kinds",
             "制度の種類",
-            {"advisor_dispatch": ("programs/chiiki-johoka-advisor",), "fiscal_measure": ("programs/digital-talent-fiscal-measure",)},
+            {
+                "advisor_dispatch": ("programs/chiiki-johoka-advisor",),
+                "fiscal_measure": ("programs/digital-talent-fiscal-measure",),
+            },
             {"advisor_dispatch": "アドバイザー派遣", "fiscal_measure": "財政措置"},
         ),
         Taxonomy(
@@ -166,8 +191,18 @@ def sample_site(base_path: str = "/", as_of: date = AS_OF, reviewed: FlexDate | 
             {"ehime": ("cases/ehime-talent-sharing",), "nagano": ("roles/municipal-cio-hosakan",)},
             {"ehime": "愛媛県", "nagano": "長野県"},
         ),
-        Taxonomy("models", "連携の型", {"talent_sharing": ("cases/ehime-talent-sharing",)}, {"talent_sharing": "人材シェアリング"}),
-        Taxonomy("tags", "タグ", {"%E8%B2%A1%E6%94%BF%E6%8E%AA%E7%BD%AE": ("programs/digital-talent-fiscal-measure",)}, {"%E8%B2%A1%E6%94%BF%E6%8E%AA%E7%BD%AE": "財政措置"}),
+        Taxonomy(
+            "models",
+            "連携の型",
+            {"talent_sharing": ("cases/ehime-talent-sharing",)},
+            {"talent_sharing": "人材シェアリング"},
+        ),
+        Taxonomy(
+            "tags",
+            "タグ",
+            {"%E8%B2%A1%E6%94%BF%E6%8E%AA%E7%BD%AE": ("programs/digital-talent-fiscal-measure",)},
+            {"%E8%B2%A1%E6%94%BF%E6%8E%AA%E7%BD%AE": "財政措置"},
+        ),
     )
     return Site(
         config=sample_config(base_path),

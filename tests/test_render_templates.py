@@ -29,12 +29,18 @@ def test_syntax_error_in_override_is_a_problem(tmp_path: Path):
     override(tmp_path, "page.html", "<h1>{{ page.title }</h1>\n")
     env, problems = make_environment(tmp_path)
     assert env is None
-    assert [(p.path, p.line, p.code) for p in problems] == [("themes/default/templates/page.html", 1, "template-syntax")]
+    assert [(p.path, p.line, p.code) for p in problems] == [
+        ("themes/default/templates/page.html", 1, "template-syntax")
+    ]
     assert "テンプレート" in problems[0].message
 
 
 def test_undefined_value_in_override_is_a_problem_not_a_traceback(tmp_path: Path):
-    override(tmp_path, "page.html", '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.no_such_field }}</h1>\n{% endblock %}\n')
+    override(
+        tmp_path,
+        "page.html",
+        '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.no_such_field }}</h1>\n{% endblock %}\n',
+    )
     env, problems = make_environment(tmp_path)
     assert env is not None
     files, problems = render_site(sample_site(), env, sample_options(), {})

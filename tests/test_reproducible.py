@@ -64,7 +64,11 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
     only_a = sorted(set(a) - set(b))
     only_b = sorted(set(b) - set(a))
     changed = sorted(k for k in set(a) & set(b) if a[k] != b[k])
-    return [*(f"only in first: {k}" for k in only_a), *(f"only in second: {k}" for k in only_b), *(f"differs: {k}" for k in changed)]
+    return [
+        *(f"only in first: {k}" for k in only_a),
+        *(f"only in second: {k}" for k in only_b),
+        *(f"differs: {k}" for k in changed),
+    ]
 
 
 REORDERED = re.compile(r"pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)")
@@ -133,7 +137,13 @@ def test_two_builds_in_different_places_and_processes_are_byte_identical(tmp_pat
     first = copy_content(tmp_path / "one" / "project")
     second = copy_content(tmp_path / "two" / "elsewhere" / "catalog")
     epoch = int(datetime.combine(AS_OF, time(12, 0), JST).timestamp())
-    run_build(first, tmp_path / "one" / "site", cwd=tmp_path / "one", env={"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C.UTF-8"}, as_of=True)
+    run_build(
+        first,
+        tmp_path / "one" / "site",
+        cwd=tmp_path / "one",
+        env={"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C.UTF-8"},
+        as_of=True,
+    )
     run_build(
         second,
         tmp_path / "out-b",
@@ -152,7 +162,9 @@ def test_two_builds_in_different_places_and_processes_are_byte_identical(tmp_pat
 def test_without_search_every_file_is_identical_across_hash_seeds(tmp_path: Path) -> None:
     project = copy_content(tmp_path / "project")
     for seed in ("0", "123456"):
-        run_build(project, tmp_path / f"site-{seed}", cwd=tmp_path, env={"PYTHONHASHSEED": seed}, as_of=True, search=False)
+        run_build(
+            project, tmp_path / f"site-{seed}", cwd=tmp_path, env={"PYTHONHASHSEED": seed}, as_of=True, search=False
+        )
     a, b = tree(tmp_path / "site-0"), tree(tmp_path / "site-123456")
     assert len(a) > 100
     assert differences(a, b) == []

@@ -11,7 +11,11 @@ from generator.cli import main
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def review(project: Path, as_of: str, capsys) -> tuple[int, str, str]:
@@ -47,7 +51,7 @@ def test_due_entries_oldest_first_with_their_files_and_sources(minimal_project, 
             "content/programs/advisor.md": advisor.replace(
                 "sources:\n",
                 "sources:\n  - title: 制度の案内\n    publisher: 総務省\n    url: https://www.soumu.go.jp/advisor.html\n"
-                "    accessed: \"2025-01-31\"\n",
+                '    accessed: "2025-01-31"\n',
             )
         },
     )

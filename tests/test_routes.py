@@ -21,7 +21,8 @@ def test_term_pages_list_their_entries_by_collection_in_the_taxonomy_order(loade
             route = routes[term_path(taxonomy, term)]
             entries = [site.index[k] for k in keys if k in site.index]
             expected = tuple(
-                (COLLECTION_LABELS[c], tuple(e for e in entries if getattr(e, "collection", None) == c)) for c in COLLECTIONS
+                (COLLECTION_LABELS[c], tuple(e for e in entries if getattr(e, "collection", None) == c))
+                for c in COLLECTIONS
             )
             assert dict(route.context) == {
                 "taxonomy": taxonomy,

@@ -187,7 +187,9 @@ def test_ranges():
 
 
 def test_lists():
-    assert program("tags:\n  - a\n  - a\n") == [f"{P}:13:1: error[duplicate-value]: 「tags」（自由なタグ）に同じ値が2回以上書かれています"]
+    assert program("tags:\n  - a\n  - a\n") == [
+        f"{P}:13:1: error[duplicate-value]: 「tags」（自由なタグ）に同じ値が2回以上書かれています"
+    ]
     assert program(**{"provider:\n  - 総務省": "provider: []"}) == [
         f"{P}:4:1: error[too-few]: 「provider」（所管）には少なくとも1個書いてください"
     ]
@@ -237,7 +239,8 @@ def test_site_yaml():
 def test_empty_site_yaml_lists_every_required_field_once():
     problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", b"")).problems
     assert [p.message for p in problems] == [
-        f"必須の項目「{name}」がありません" for name in ("title", "prefecture", "base_url", "language", "description", "license")
+        f"必須の項目「{name}」がありません"
+        for name in ("title", "prefecture", "base_url", "language", "description", "license")
     ]
 
 
@@ -303,20 +306,36 @@ def test_every_keyword_of_a_schema_is_found_and_values_are_not_keywords():
 
     schema = {
         "type": "object",
-        "properties": {"a": {"type": "array", "items": {"dependentSchemas": {}}}, "b": {"anyOf": [{"not": {}}, {"type": "null"}]}},
+        "properties": {
+            "a": {"type": "array", "items": {"dependentSchemas": {}}},
+            "b": {"anyOf": [{"not": {}}, {"type": "null"}]},
+        },
         "required": ["a"],
         "examples": [{"exampleKey": 1}],
         "enum": [{"enumKey": 1}],
         "const": {"constKey": 1},
     }
-    assert _keywords(schema) == {"type", "properties", "items", "dependentSchemas", "anyOf", "not", "required", "examples", "enum", "const"}
+    assert _keywords(schema) == {
+        "type",
+        "properties",
+        "items",
+        "dependentSchemas",
+        "anyOf",
+        "not",
+        "required",
+        "examples",
+        "enum",
+        "const",
+    }
     assert _keywords({"properties": {"type": {"type": "string"}}}) == {"properties", "type"}
 
 
 def test_a_reference_that_is_not_a_file_name():
     text = ROLE.replace("kind: real\n", "kind: real\nprograms:\n  - Advisor_Program\n") + "---\n"
     (line,) = check("roles", text)
-    assert line.endswith("の書き方が正しくありません（いまは「Advisor_Program」）。ファイル名（半角英小文字・数字・ハイフン）で書いてください"), line
+    assert line.endswith(
+        "の書き方が正しくありません（いまは「Advisor_Program」）。ファイル名（半角英小文字・数字・ハイフン）で書いてください"
+    ), line
 
 
 def test_a_source_that_covers_a_field_covers_the_fields_inside_it():

@@ -32,7 +32,9 @@ INLINE = frozenset(
     "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q rp rt ruby s samp small span strong sub sup time u var wbr".split()
 )
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-NOT_TEXT = frozenset("script style template noscript svg form select textarea button iframe object canvas th caption".split())
+NOT_TEXT = frozenset(
+    "script style template noscript svg form select textarea button iframe object canvas th caption".split()
+)
 
 
 class _Indexed(HTMLParser):
@@ -146,7 +148,9 @@ def probe_site(tmp_path_factory):
     """The minimal site with one page that says デジタル and one that says only テシタル."""
     project = copy_minimal_project(tmp_path_factory.mktemp("search-probe") / "project")
     partner = project / "content/partners/example-corp.md"
-    partner.write_text(partner.read_text(encoding="utf-8") + "\nテシタルという言葉だけが出てくる段落です。\n", encoding="utf-8")
+    partner.write_text(
+        partner.read_text(encoding="utf-8") + "\nテシタルという言葉だけが出てくる段落です。\n", encoding="utf-8"
+    )
     program = project / "content/programs/advisor.md"
     program.write_text(program.read_text(encoding="utf-8") + "\nデジタル技術の専門家です。\n", encoding="utf-8")
     site = build_site(project, project.parent / "site")
@@ -200,9 +204,7 @@ def result_urls(page) -> list[str]:
     while more.is_visible():
         before = page.locator("[data-search-results] > li").count()
         more.click()
-        page.wait_for_function(
-            "n => document.querySelectorAll('[data-search-results] > li').length > n", arg=before
-        )
+        page.wait_for_function("n => document.querySelectorAll('[data-search-results] > li').length > n", arg=before)
     return page.eval_on_selector_all("[data-search-results] h2 a", "links => links.map(a => a.getAttribute('href'))")
 
 
@@ -216,7 +218,19 @@ def found_count(status: str) -> int:
 
 @pytest.mark.parametrize(
     "query",
-    ["人材", "自治体", "地域情報化アドバイザー", "ＤＸ", "DX人材", "愛媛", "エンジニア", "市町村", "年3回", "支", "CIO 措置率"],
+    [
+        "人材",
+        "自治体",
+        "地域情報化アドバイザー",
+        "ＤＸ",
+        "DX人材",
+        "愛媛",
+        "エンジニア",
+        "市町村",
+        "年3回",
+        "支",
+        "CIO 措置率",
+    ],
 )
 def test_typed_queries_find_exactly_the_pages_that_contain_them(real_site, page, query):
     server, site = real_site
@@ -271,8 +285,13 @@ def test_cards_show_title_summary_kind_and_status(real_site, page):
     assert re.fullmatch(r"状況: 実施中(（\d{4}年\d{1,2}月\d{1,2}日の確認時点）)?", badge.text_content())
     if "確認時点" in badge.text_content():
         assert "badge--unconfirmed" in badge.get_attribute("class")
-    assert card.locator(".card__summary").text_content() == front_matter(REAL_PROJECT / "content/programs/chiiki-johoka-advisor.md")["summary"]
-    assert re.fullmatch(r"更新日: 令和\d+年\d+月\d+日（\d{4}年\d+月\d+日）", card.locator(".search-result__updated").text_content())
+    assert (
+        card.locator(".card__summary").text_content()
+        == front_matter(REAL_PROJECT / "content/programs/chiiki-johoka-advisor.md")["summary"]
+    )
+    assert re.fullmatch(
+        r"更新日: 令和\d+年\d+月\d+日（\d{4}年\d+月\d+日）", card.locator(".search-result__updated").text_content()
+    )
     excerpt = card.locator(".search-result__excerpt")
     excerpt.wait_for()
     assert excerpt.locator("mark").first.text_content() == "地域情報化アドバイザー"
@@ -328,7 +347,9 @@ def test_the_query_is_in_the_box_before_the_index_has_loaded(real_site, page):
     page.wait_for_function("() => document.querySelector('#search-query').value !== ''")
     assert page.locator("#search-query").input_value() == "地域情報化アドバイザー"
     assert page.locator("#search-sort").input_value() == "updated"
-    assert page.locator("[data-search-status]").text_content() == "「地域情報化アドバイザー」を検索する準備をしています…"
+    assert (
+        page.locator("[data-search-status]").text_content() == "「地域情報化アドバイザー」を検索する準備をしています…"
+    )
     assert held and page.locator("[data-search][data-ready]").count() == 0  # the index is still held back
     held[0].continue_()
     assert found_count(wait_for_answer(page, "地域情報化アドバイザー")) > 0
@@ -440,7 +461,13 @@ def test_no_results_explain_and_link_the_index_pages(real_site, page):
     empty = page.locator("[data-search-empty]")
     assert empty.is_visible()
     links = empty.locator("a").evaluate_all("links => links.map(a => [a.textContent, a.getAttribute('href')])")
-    assert links == [["支援制度", "/programs/"], ["人材像", "/archetypes/"], ["人材の役割", "/roles/"], ["事例", "/cases/"], ["連携企業", "/partners/"]]
+    assert links == [
+        ["支援制度", "/programs/"],
+        ["人材像", "/archetypes/"],
+        ["人材の役割", "/roles/"],
+        ["事例", "/cases/"],
+        ["連携企業", "/partners/"],
+    ]
 
 
 def test_facets_and_more_results_work_from_the_keyboard(real_site, page):
@@ -452,7 +479,9 @@ def test_facets_and_more_results_work_from_the_keyboard(real_site, page):
     page.locator("[data-search-more]").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelectorAll('[data-search-results] > li').length > 20")
-    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('[data-search-results] > li')[20]")
+    assert page.evaluate(
+        "document.activeElement.closest('li') === document.querySelectorAll('[data-search-results] > li')[20]"
+    )
     page.get_by_role("checkbox", name=re.compile("^事例")).focus()
     page.keyboard.press("Space")
     assert found_count(wait_for_new_answer(page, before)) < everything

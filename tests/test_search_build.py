@@ -94,7 +94,9 @@ def test_pages_keep_the_text_as_written(tmp_path):
     """NFKC is applied to the copies Pagefind reads, never to the published pages."""
     project = copy_minimal_project(tmp_path / "project")
     page = project / "content/programs/advisor.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("専門家を派遣します。", "ＤＸの専門家を派遣します。"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("専門家を派遣します。", "ＤＸの専門家を派遣します。"), encoding="utf-8"
+    )
     out = tmp_path / "site"
     assert build(options(project, out)).ok
     assert "ＤＸの専門家を派遣します。" in (out / "programs/advisor/index.html").read_text(encoding="utf-8")
@@ -132,7 +134,12 @@ def test_a_changed_page_rebuilds_the_index(tmp_path):
     out = tmp_path / "site"
     assert build(options(project, out)).ok
     role = project / "content/roles/cio-hosakan.md"
-    role.write_text(role.read_text(encoding="utf-8").replace("月10時間ほど関わります。", "月10時間ほど関わります。オンライン会議が中心です。"), encoding="utf-8")
+    role.write_text(
+        role.read_text(encoding="utf-8").replace(
+            "月10時間ほど関わります。", "月10時間ほど関わります。オンライン会議が中心です。"
+        ),
+        encoding="utf-8",
+    )
     again = build(options(project, out))
     assert again.ok
     assert again.search.reused is False
@@ -173,7 +180,9 @@ def test_no_search_builds_no_index(tmp_path):
 
 def failing_pagefind(tmp_path: Path) -> Path:
     script = tmp_path / "fake-pagefind"
-    script.write_text(f"#!{sys.executable}\nimport sys\nprint('Error: the index could not be written', file=sys.stderr)\nsys.exit(1)\n")
+    script.write_text(
+        f"#!{sys.executable}\nimport sys\nprint('Error: the index could not be written', file=sys.stderr)\nsys.exit(1)\n"
+    )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script
 
@@ -186,7 +195,10 @@ def test_failing_pagefind_fails_the_build_and_keeps_the_old_site(tmp_path, monke
     old_entry = (out / "pagefind/pagefind-entry.json").read_bytes()
 
     page = project / "content/programs/advisor.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("専門家を派遣します。", "専門家を派遣します。新しい文です。"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("専門家を派遣します。", "専門家を派遣します。新しい文です。"),
+        encoding="utf-8",
+    )
     fake = failing_pagefind(tmp_path)
     monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
     result = build(options(project, out))
@@ -269,7 +281,7 @@ def test_index_folder_collision_is_an_error(tmp_path):
     from generator.output.writer import write_site
 
     out = tmp_path / "site"
-    page = OutputFile("pagefind/index.html", '<main data-pagefind-body>本文</main>'.encode())
+    page = OutputFile("pagefind/index.html", "<main data-pagefind-body>本文</main>".encode())
     opts = BuildOptions(project=tmp_path, output=out, as_of=date(2026, 11, 26))
     result = write_site((page,), opts, index=lambda work, previous: pytest.fail("the indexer must not run"))
     assert [p.code for p in result.problems] == ["unsafe-path"]
@@ -282,7 +294,7 @@ def test_scratch_copies_are_removed_after_a_failure(tmp_path):
     before = {p for d in scratch_dirs if d.is_dir() for p in d.glob("catalog-search-*")}
     site = tmp_path / "site"
     site.mkdir()
-    (site / "index.html").write_text('<main data-pagefind-body>本文</main>', encoding="utf-8")
+    (site / "index.html").write_text("<main data-pagefind-body>本文</main>", encoding="utf-8")
     with pytest.raises(SearchIndexError):
         build_index(site, None, executable=failing_pagefind(tmp_path))
     assert {p for d in scratch_dirs if d.is_dir() for p in d.glob("catalog-search-*")} == before
@@ -293,8 +305,13 @@ def test_cli_exits_3_when_the_indexer_fails(tmp_path, monkeypatch, capsys):
 
     project = copy_minimal_project(tmp_path / "project")
     monkeypatch.setattr(search, "pagefind_executable", lambda: failing_pagefind(tmp_path))
-    code = main(["build", "--project", str(project), "--output", str(tmp_path / "site"), "--as-of", "2026-11-26", "--quiet"])
+    code = main(
+        ["build", "--project", str(project), "--output", str(tmp_path / "site"), "--as-of", "2026-11-26", "--quiet"]
+    )
     assert code == EXIT_FAILED
     err = capsys.readouterr().err
-    assert "pagefind:0:0: error[search-index]: 検索インデックスを作れませんでした: Pagefind が失敗しました（終了コード 1）" in err
+    assert (
+        "pagefind:0:0: error[search-index]: 検索インデックスを作れませんでした: Pagefind が失敗しました（終了コード 1）"
+        in err
+    )
     assert not (tmp_path / "site").exists()

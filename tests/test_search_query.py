@@ -141,7 +141,12 @@ def test_page_blocks_are_the_pages_own_text(js):
 
 
 def test_a_passage_is_a_whole_sentence_with_most_of_the_words(js):
-    blocks = ["地域情報化アドバイザー制度", "専門家を派遣する制度です。", "現地派遣は年3回まで", "アドバイザーは助言をします。派遣は年3回までです。"]
+    blocks = [
+        "地域情報化アドバイザー制度",
+        "専門家を派遣する制度です。",
+        "現地派遣は年3回まで",
+        "アドバイザーは助言をします。派遣は年3回までです。",
+    ]
     shown = ["地域情報化アドバイザー制度", "専門家を派遣する制度です。"]
     found = js("search-snippet.js", "passage", blocks, "派遣 年3回", shown)
     assert found["text"] == "派遣は年3回までです。"
@@ -151,7 +156,11 @@ def test_a_passage_is_a_whole_sentence_with_most_of_the_words(js):
 
 
 def test_a_long_passage_starts_at_a_phrase_boundary(js):
-    sentence = "この制度は、" + "市町村が外部の専門家を招くときの費用を国が支える仕組みで" * 5 + "、対象となる経費には特別交付税措置があります。"
+    sentence = (
+        "この制度は、"
+        + "市町村が外部の専門家を招くときの費用を国が支える仕組みで" * 5
+        + "、対象となる経費には特別交付税措置があります。"
+    )
     found = js("search-snippet.js", "passage", [sentence], "特別交付税")
     assert found["text"].startswith("…")
     assert found["text"][1:] in sentence

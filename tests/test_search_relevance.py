@@ -53,7 +53,9 @@ def test_each_query_finds_its_page_first_and_nonsense_finds_nothing(tmp_path_fac
         print(f"\nsearch relevance: {measures.summary()}")
     if os.environ.get("SEARCH_RELEVANCE_REPORT"):
         report = {"measures": dataclasses.asdict(measures), "queries": [dataclasses.asdict(j) for j in judged]}
-        Path(os.environ["SEARCH_RELEVANCE_REPORT"]).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        Path(os.environ["SEARCH_RELEVANCE_REPORT"]).write_text(
+            json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     assert seen.problems() == []
     wrong = [j for j in judged if (j.expected is None and j.found) or (j.expected is not None and j.rank != 1)]
     assert not wrong, "\n" + table(wrong) + "\n" + measures.summary()

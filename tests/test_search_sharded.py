@@ -25,8 +25,16 @@ LIMIT = 2
 WORD = "shardcheck"
 """A word only the cloned entries contain."""
 
-PROGRAMS = {"advisor-b": ("2026-05-01", "engineer"), "advisor-c": ("2026-02-01", "producer"), "advisor-d": ("2025-11-01", "engineer")}
-ROLES = {"role-b": ("2026-04-01", "engineer"), "role-c": ("2026-01-01", "engineer"), "role-d": ("2025-10-01", "producer")}
+PROGRAMS = {
+    "advisor-b": ("2026-05-01", "engineer"),
+    "advisor-c": ("2026-02-01", "producer"),
+    "advisor-d": ("2025-11-01", "engineer"),
+}
+ROLES = {
+    "role-b": ("2026-04-01", "engineer"),
+    "role-c": ("2026-01-01", "engineer"),
+    "role-d": ("2025-10-01", "producer"),
+}
 """Slug → (updated, archetype): dates interleave across collections, so a sorted list must merge shards."""
 
 
@@ -37,11 +45,15 @@ def sharded_project(dest: Path) -> Path:
     files = {}
     for slug, (updated, archetype) in PROGRAMS.items():
         text = program.replace("title: アドバイザー制度", f"title: アドバイザー制度{slug[-1].upper()}")
-        text = text.replace('updated: "2026-06-01"', f'updated: "{updated}"').replace("  - producer", f"  - {archetype}")
+        text = text.replace('updated: "2026-06-01"', f'updated: "{updated}"').replace(
+            "  - producer", f"  - {archetype}"
+        )
         files[f"content/programs/{slug}.md"] = text + f"\n{WORD} の確認です。\n"
     for slug, (updated, archetype) in ROLES.items():
         text = role.replace("title: CIO補佐官（モデル）", f"title: CIO補佐官{slug[-1].upper()}（モデル）")
-        text = text.replace('updated: "2026-06-01"', f'updated: "{updated}"').replace("archetype: producer", f"archetype: {archetype}")
+        text = text.replace('updated: "2026-06-01"', f'updated: "{updated}"').replace(
+            "archetype: producer", f"archetype: {archetype}"
+        )
         files[f"content/roles/{slug}.md"] = text + f"\n{WORD} の確認です。\n"
     write_files(project, files)
     return project
@@ -72,7 +84,9 @@ def sharded_site(tmp_path_factory):
 
 def test_the_index_is_split_by_collection_and_by_hash(sharded_site):
     site, stats = sharded_site
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes())
+    pages = sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()
+    )
     assert len(pages) == 14  # 4 programs, 4 roles, a case, a partner, 2 archetypes, about, accessibility
     names = [s.name for s in plan_shards(tuple(pages), limit=LIMIT, split_from=0)]
     assert stats.shards == tuple(names)
@@ -133,10 +147,22 @@ def test_a_query_finds_pages_of_every_shard_newest_first(served, tab):
     expected = {f"/programs/{slug}/" for slug in PROGRAMS} | {f"/roles/{slug}/" for slug in ROLES}
     assert found_count(status) == len(found) == 6 and set(found) == expected
     manifest = json.loads((site / "pagefind" / MANIFEST_FILE).read_text(encoding="utf-8"))
-    holders = {s["name"] for s in manifest["shards"] for url in fragment_urls(site / "pagefind" / s["folder"]) if url in expected}
+    holders = {
+        s["name"]
+        for s in manifest["shards"]
+        for url in fragment_urls(site / "pagefind" / s["folder"])
+        if url in expected
+    }
     assert len(holders) >= 3  # the results come from several shards
     # 更新日の新しい順, across the shards: programs and roles interleave.
-    assert [pages[url].sort for url in found] == ["2026-05-01", "2026-04-01", "2026-02-01", "2026-01-01", "2025-11-01", "2025-10-01"]
+    assert [pages[url].sort for url in found] == [
+        "2026-05-01",
+        "2026-04-01",
+        "2026-02-01",
+        "2026-01-01",
+        "2025-11-01",
+        "2025-10-01",
+    ]
     assert seen.problems() == []
 
 
@@ -147,7 +173,11 @@ def test_facet_counts_add_up_across_shards(served, tab):
     pages = indexed_pages(site)
     tab.goto(server.origin + "/search/")
     search_for(tab, WORD)
-    expected = {url for url, page in pages.items() if WORD in "".join(page.text) and "エンジニア" in page.filters.get("人材像", ())}
+    expected = {
+        url
+        for url, page in pages.items()
+        if WORD in "".join(page.text) and "エンジニア" in page.filters.get("人材像", ())
+    }
     assert {url.split("/")[1] for url in expected} == {"programs", "roles"}
     label = tab.locator("label", has_text=re.compile("^エンジニア（"))
     assert label.text_content() == f"エンジニア（{len(expected)}件）" == "エンジニア（4件）"
@@ -173,20 +203,34 @@ def test_a_facet_alone_lists_every_shard_newest_first(served, tab):
 
 
 def test_an_edit_reindexes_only_the_shards_of_the_changed_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "search_indexer", lambda language: (lambda site, previous: build_index(site, previous, language=language, shard_limit=LIMIT, split_from=0)))
+    monkeypatch.setattr(
+        pipeline,
+        "search_indexer",
+        lambda language: (
+            lambda site, previous: build_index(site, previous, language=language, shard_limit=LIMIT, split_from=0)
+        ),
+    )
     project = sharded_project(tmp_path / "project")
     out = tmp_path / "site"
     options = BuildOptions(project=project, output=out, as_of=date(2026, 11, 26), search=True)
     first = build(options)
     assert first.ok and first.search.reused_shards == ()
-    entries = {name: (out / "pagefind" / folder / "pagefind-entry.json").stat().st_ino for name, folder in _folders(out).items()}
+    entries = {
+        name: (out / "pagefind" / folder / "pagefind-entry.json").stat().st_ino
+        for name, folder in _folders(out).items()
+    }
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("index.html")}
 
     role = project / "content/roles/role-c.md"
-    role.write_text(role.read_text(encoding="utf-8").replace("の確認です。", "の確認です。オンラインで関わります。"), encoding="utf-8")
+    role.write_text(
+        role.read_text(encoding="utf-8").replace("の確認です。", "の確認です。オンラインで関わります。"),
+        encoding="utf-8",
+    )
     second = build(options)
     assert second.ok
-    changed = {rel for rel, data in before.items() if (out / rel).read_bytes() != data and b"data-pagefind-body" in data}
+    changed = {
+        rel for rel, data in before.items() if (out / rel).read_bytes() != data and b"data-pagefind-body" in data
+    }
     assert changed == {"roles/role-c/index.html"}
     indexed = tuple(sorted(rel for rel, data in before.items() if b"data-pagefind-body" in data))
     shard_of = {page: s.name for s in plan_shards(indexed, limit=LIMIT, split_from=0) for page in s.pages}
@@ -209,7 +253,11 @@ def _folders(site: Path) -> dict[str, str]:
 def test_the_build_line_says_how_many_shards_were_indexed(tmp_path, monkeypatch, capsys):
     from generator.cli import main
 
-    monkeypatch.setattr(pipeline, "search_indexer", lambda language: (lambda site, previous: build_index(site, previous, language=language, split_from=0)))
+    monkeypatch.setattr(
+        pipeline,
+        "search_indexer",
+        lambda language: lambda site, previous: build_index(site, previous, language=language, split_from=0),
+    )
     project = copy_minimal_project(tmp_path / "project")
     argv = ["build", "--project", str(project), "--output", str(tmp_path / "site"), "--as-of", "2026-11-26"]
     assert main(argv) == 0

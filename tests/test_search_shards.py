@@ -128,7 +128,7 @@ def test_a_limit_below_one_is_refused():
 
 def test_sort_values_reads_both_forms():
     html = (
-        b'<main data-pagefind-body><div hidden data-pagefind-ignore>'
+        b"<main data-pagefind-body><div hidden data-pagefind-ignore>"
         b'<span data-pagefind-meta="updated">\xe4\xbb\xa4\xe5\x92\x8c5\xe5\xb9\xb4</span>'
         b'<span data-pagefind-sort="updated">2023-10-24</span>'
         b'<span data-pagefind-sort="title:\xef\xbc\xa4X &amp; more"></span>'
@@ -140,6 +140,12 @@ def test_sort_values_reads_both_forms():
 
 
 def test_sort_runs_count_each_value_from_the_largest_down():
-    values = [{"updated": "2023-10-24"}, {"updated": "2026-11-26"}, {"updated": "0000-00-00"}, {"updated": "2023-10-24"}, {}]
+    values = [
+        {"updated": "2023-10-24"},
+        {"updated": "2026-11-26"},
+        {"updated": "0000-00-00"},
+        {"updated": "2023-10-24"},
+        {},
+    ]
     assert sort_runs(values) == {"updated": [["2026-11-26", 1], ["2023-10-24", 2], ["0000-00-00", 1]]}
     assert sort_runs([]) == {}

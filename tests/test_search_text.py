@@ -87,7 +87,7 @@ def test_a_title_meta_of_the_page_is_kept():
 
 def test_nothing_outside_the_body_and_no_markup_from_text():
     copy = index_copy(
-        '<html><body><p>外</p><main data-pagefind-body><h1>&lt;b&gt;題&amp;</h1>'
+        "<html><body><p>外</p><main data-pagefind-body><h1>&lt;b&gt;題&amp;</h1>"
         "<script>if (a<b) x()</script><!-- <p>注</p> --><p>本文</p></main></body></html>"
     )
     assert blocks(copy) == ["h1: b 題", "p: 本 本文 文"]
@@ -95,5 +95,7 @@ def test_nothing_outside_the_body_and_no_markup_from_text():
 
 
 def test_ignore_all_also_drops_metadata():
-    copy = index_copy(page('<div data-pagefind-ignore="all"><span data-pagefind-filter="種別">事例</span></div><h1>題</h1>'))
+    copy = index_copy(
+        page('<div data-pagefind-ignore="all"><span data-pagefind-filter="種別">事例</span></div><h1>題</h1>')
+    )
     assert "data-pagefind-filter" not in copy

@@ -218,7 +218,10 @@ def assert_port_free(port: int) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[DevServer]:
     project = copy_project(tmp_path / "project")
-    server = DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None)
+    server = DevServer(
+        ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0),
+        say=lambda *a, **k: None,
+    )
     server.start()
     try:
         yield server
@@ -261,7 +264,9 @@ def test_missing_page_gets_404_page_with_status_404(served: DevServer) -> None:
     assert b"/_catalog/live.js" in body
 
 
-@pytest.mark.parametrize("target", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/programs/..%2f..%2f..%2fetc/passwd"])
+@pytest.mark.parametrize(
+    "target", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/programs/..%2f..%2f..%2fetc/passwd"]
+)
 def test_traversal_is_refused_over_http(served: DevServer, target: str) -> None:
     status, _, body = get(served.port, target)
     assert status == 403
@@ -284,7 +289,9 @@ def test_a_change_pushes_a_reload(served: DevServer) -> None:
     try:
         assert events.next() == ("hello", served.state.snapshot.as_json())
         path = served.options.build.project / ADVISOR
-        path.write_text(path.read_text("utf-8").replace("title: アドバイザー派遣制度", "title: 書き換えた制度"), "utf-8")
+        path.write_text(
+            path.read_text("utf-8").replace("title: アドバイザー派遣制度", "title: 書き換えた制度"), "utf-8"
+        )
         name, state = events.next()
         assert (name, state["build"], state["ok"]) == ("reload", 2, True)
         status, _, body = get(served.port, "/programs/advisor/")
@@ -343,7 +350,9 @@ def test_content_changing_during_rebuilds_ends_with_the_last_version(served: Dev
     try:
         events.next()
         for n in range(15):  # valid and broken versions, faster than builds finish
-            text = good.replace("title: アドバイザー派遣制度", f"title: 版{n}") if n % 2 else good.replace("---\n", "", 1)
+            text = (
+                good.replace("title: アドバイザー派遣制度", f"title: 版{n}") if n % 2 else good.replace("---\n", "", 1)
+            )
             path.write_text(text, "utf-8")
             assert get(served.port, "/programs/advisor/")[0] == 200
         path.write_text(good.replace("title: アドバイザー派遣制度", "title: 最後の版"), "utf-8")
@@ -359,7 +368,13 @@ def test_content_changing_during_rebuilds_ends_with_the_last_version(served: Dev
 
 def test_survives_200_concurrent_requests(served: DevServer) -> None:
     paths = ["/", "/programs/advisor/", "/data/programs.json", "/nope/", "/_catalog/live.js"]
-    expected = {"/": 200, "/programs/advisor/": 200, "/data/programs.json": 200, "/nope/": 404, "/_catalog/live.js": 200}
+    expected = {
+        "/": 200,
+        "/programs/advisor/": 200,
+        "/data/programs.json": 200,
+        "/nope/": 404,
+        "/_catalog/live.js": 200,
+    }
     start = threading.Barrier(200)
     results: list[tuple[str, int]] = []
     lock = threading.Lock()
@@ -383,7 +398,10 @@ def test_survives_200_concurrent_requests(served: DevServer) -> None:
 
 def test_stop_ends_event_streams_joins_threads_and_frees_the_port(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    server = DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None)
+    server = DevServer(
+        ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0),
+        say=lambda *a, **k: None,
+    )
     server.start()
     port = server.port
     events = Events(port)
@@ -401,7 +419,10 @@ def test_a_site_that_never_built_shows_a_placeholder_until_fixed(tmp_path: Path)
     project = copy_project(tmp_path / "project")
     good = (project / ADVISOR).read_text("utf-8")
     write_files(project, {ADVISOR: good.replace("title:", "titel:", 1)})
-    with DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None) as server:
+    with DevServer(
+        ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0),
+        say=lambda *a, **k: None,
+    ) as server:
         status, _, body = get(server.port, "/")
         assert status == 503 and b'data-build="0"' in body
         state = json.loads(get(server.port, "/_catalog/problems.json")[2])
@@ -419,7 +440,10 @@ def test_a_site_that_never_built_shows_a_placeholder_until_fixed(tmp_path: Path)
 
 def test_serve_with_search_serves_the_index(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    with DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=True), port=0), say=lambda *a, **k: None) as server:
+    with DevServer(
+        ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=True), port=0),
+        say=lambda *a, **k: None,
+    ) as server:
         root = server.state.snapshot.root
         assert root is not None
         index = root / "pagefind"
@@ -438,7 +462,19 @@ def test_serve_with_search_serves_the_index(tmp_path: Path) -> None:
 def test_command_serves_until_ctrl_c_and_exits_cleanly(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", "0", "--no-search", "--as-of", "2026-11-26"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--project",
+            str(project),
+            "--port",
+            "0",
+            "--no-search",
+            "--as-of",
+            "2026-11-26",
+        ],
         stderr=subprocess.PIPE,
         text=True,
         # A runner started in the background (`cmd &`) ignores Ctrl-C, and children inherit that.

@@ -24,7 +24,10 @@ def test_overlay_appears_on_an_invalid_save_and_goes_away_when_fixed(tmp_path: P
     shutil.copytree(FIXTURES / "site-basic", project)
     path = project / ADVISOR
     good = path.read_text("utf-8")
-    with DevServer(ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0), say=lambda *a, **k: None) as server:
+    with DevServer(
+        ServeOptions(BuildOptions(project, project / "site", CHECK_AS_OF, search=False), port=0),
+        say=lambda *a, **k: None,
+    ) as server:
         origin = server.url.rstrip("/")
         with launch_chromium() as browser:
             page = browser.new_page()
@@ -46,7 +49,10 @@ def test_overlay_appears_on_an_invalid_save_and_goes_away_when_fixed(tmp_path: P
             assert page.get_by_role("alert").count() == 0
 
             path.write_text(good.replace("title: アドバイザー派遣制度", "title: 直した制度"), "utf-8")
-            page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('直した制度')", timeout=WAIT_MS)
+            page.wait_for_function(
+                "() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('直した制度')",
+                timeout=WAIT_MS,
+            )
             assert page.get_by_role("alert").count() == 0
 
         # Reloading aborts the open event stream; that is expected, anything else is not.

@@ -10,7 +10,9 @@ from generator.render.templates import SignedBytecodeCache
 
 
 def environment(folder: Path, project: Path) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=SignedBytecodeCache(project), autoescape=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=SignedBytecodeCache(project), autoescape=True
+    )
 
 
 def test_a_template_is_compiled_once_and_recompiled_when_its_source_changes(tmp_path: Path, monkeypatch) -> None:

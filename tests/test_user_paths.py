@@ -43,7 +43,9 @@ from conftest import MINIMAL_PROJECT, write_files
 ROOT = Path(__file__).resolve().parent.parent
 JAPAN = timezone(timedelta(hours=9))
 PROGRAM = "content/programs/advisor.md"
-LAST_LINE = re.compile(r"ビルド完了: (\d+) ページ、(\d+) 項目、(\d+) ファイル（更新 (\d+)）(、検索 [^、]+)?、警告 (\d+) 件、[0-9.]+ 秒 → (.+)")
+LAST_LINE = re.compile(
+    r"ビルド完了: (\d+) ページ、(\d+) 項目、(\d+) ファイル（更新 (\d+)）(、検索 [^、]+)?、警告 (\d+) 件、[0-9.]+ 秒 → (.+)"
+)
 
 
 def catalog_command() -> list[str]:
@@ -61,7 +63,9 @@ def terminal_env(**extra: str) -> dict[str, str]:
 
 
 def catalog(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*catalog_command(), *args], cwd=cwd, env=terminal_env(**env), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [*catalog_command(), *args], cwd=cwd, env=terminal_env(**env), capture_output=True, text=True, timeout=300
+    )
 
 
 def project_folder(dest: Path, source: Path = MINIMAL_PROJECT) -> Path:
@@ -91,7 +95,13 @@ def test_check_in_the_project_folder_writes_nothing_at_all(tmp_path: Path) -> No
     """`catalog check` promises to write nothing: not a cache, not a folder, not a changed time,
     in the project or beside it, whether or not a build left a cache to read."""
     project = project_folder(tmp_path / "project")
-    write_files(project, {"content/programs/draft.md": (MINIMAL_PROJECT / PROGRAM).read_text("utf-8").replace("draft: false", "") + "\n"})
+    write_files(
+        project,
+        {
+            "content/programs/draft.md": (MINIMAL_PROJECT / PROGRAM).read_text("utf-8").replace("draft: false", "")
+            + "\n"
+        },
+    )
     before = listing(tmp_path)
     time.sleep(0.01)  # a file written now would get a later time
     result = catalog("check", cwd=project)
@@ -155,7 +165,12 @@ def epoch_of(moment: datetime) -> str:
 def test_source_date_epoch_is_read_as_a_day_in_japan(tmp_path: Path) -> None:
     """15:30 UTC on 31 March is 00:30 on 1 April in Japan: a program of 令和8年度 has started."""
     project = project_folder(tmp_path / "project")
-    text = (project / PROGRAM).read_text("utf-8").replace("start: 令和5年度", "start: 令和8年度").replace("end: 令和9年度", "end: 令和8年度")
+    text = (
+        (project / PROGRAM)
+        .read_text("utf-8")
+        .replace("start: 令和5年度", "start: 令和8年度")
+        .replace("end: 令和9年度", "end: 令和8年度")
+    )
     write_files(project, {PROGRAM: text})
     moment = datetime(2026, 3, 31, 15, 30, tzinfo=timezone.utc)
     result = catalog("build", "--no-search", cwd=project, SOURCE_DATE_EPOCH=epoch_of(moment), TZ="UTC")
@@ -165,7 +180,9 @@ def test_source_date_epoch_is_read_as_a_day_in_japan(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((project / "site/data/programs.csv").read_bytes().decode("utf-8-sig"))))
     assert (rows[0]["status"], rows[0]["status_as_of"]) == ("active", "2026-04-01")
     # An hour earlier it is still 31 March in Japan too.
-    result = catalog("build", "--no-search", cwd=project, SOURCE_DATE_EPOCH=epoch_of(moment - timedelta(hours=1)), TZ="UTC")
+    result = catalog(
+        "build", "--no-search", cwd=project, SOURCE_DATE_EPOCH=epoch_of(moment - timedelta(hours=1)), TZ="UTC"
+    )
     assert result.returncode == 0, result.stderr
     assert "状況: </span>開始予定</span>" in (project / "site/programs/advisor/index.html").read_text("utf-8")
 
@@ -180,7 +197,9 @@ def test_base_url_and_base_path_on_a_real_build(tmp_path: Path) -> None:
     assert 'href="/dx/programs/"' in page and 'href="/programs/' not in page
     assert "<loc>https://pref.example.jp/dx/programs/advisor/</loc>" in (site / "sitemap.xml").read_text("utf-8")
     assert "Sitemap: https://pref.example.jp/dx/sitemap.xml" in (site / "robots.txt").read_text("utf-8")
-    assert '"url": "https://pref.example.jp/dx/programs/advisor/"' in (site / "data/programs.json").read_text("utf-8").replace('":"', '": "')
+    assert '"url": "https://pref.example.jp/dx/programs/advisor/"' in (site / "data/programs.json").read_text(
+        "utf-8"
+    ).replace('":"', '": "')
     assert (site / "pagefind/pagefind.js").is_file()
     # The two disagree: a usage error, nothing written.
     shutil.rmtree(site)
@@ -192,7 +211,9 @@ def test_base_url_and_base_path_on_a_real_build(tmp_path: Path) -> None:
 def test_drafts_on_the_command_line(tmp_path: Path) -> None:
     """A draft is left out of a build and may not be referenced; --drafts includes it, marked."""
     project = project_folder(tmp_path / "project")
-    draft = (project / PROGRAM).read_text("utf-8").replace("title: アドバイザー制度", "title: 準備中の制度\ndraft: true")
+    draft = (
+        (project / PROGRAM).read_text("utf-8").replace("title: アドバイザー制度", "title: 準備中の制度\ndraft: true")
+    )
     case = (project / "content/cases/sharing.md").read_text("utf-8")
     write_files(project, {"content/programs/planned.md": draft})
     built = catalog("build", "--no-search", cwd=project)
@@ -207,7 +228,10 @@ def test_drafts_on_the_command_line(tmp_path: Path) -> None:
     write_files(project, {"content/cases/sharing.md": case.replace("  - advisor\n", "  - advisor\n  - planned\n", 1)})
     refused = catalog("check", cwd=project)
     assert refused.returncode == 1
-    assert "error[draft-reference]: 「programs/planned」は下書き（draft: true）なので、公開される項目から参照できません" in refused.stderr
+    assert (
+        "error[draft-reference]: 「programs/planned」は下書き（draft: true）なので、公開される項目から参照できません"
+        in refused.stderr
+    )
     assert catalog("check", "--drafts", cwd=project).returncode == 0
 
 
@@ -224,14 +248,25 @@ def test_strict_quiet_and_no_search(tmp_path: Path) -> None:
     before = listing(project / "site")
     strict = catalog("build", "--no-search", "--as-of", "2026-11-26", "--strict", cwd=project)
     assert strict.returncode == 1
-    assert strict.stderr.splitlines()[-1] == "ビルドを中止しました: エラー 0 件、警告 1 件。出力フォルダは変更していません。"
+    assert (
+        strict.stderr.splitlines()[-1]
+        == "ビルドを中止しました: エラー 0 件、警告 1 件。出力フォルダは変更していません。"
+    )
     assert listing(project / "site") == before
 
 
 def run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     """The command with a pseudo-terminal as its screen: what a person sees, control characters included."""
     main, secondary = pty.openpty()
-    process = subprocess.Popen([*catalog_command(), *args], cwd=cwd, env=terminal_env(), stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True)
+    process = subprocess.Popen(
+        [*catalog_command(), *args],
+        cwd=cwd,
+        env=terminal_env(),
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
+    )
     os.close(secondary)
     seen = b""
     while True:
@@ -284,7 +319,9 @@ def test_review_in_the_project_folder(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     day = today_in_japan()
-    header = re.fullmatch(r"(確認が必要な項目: (\d+)件|確認が必要な項目はありません)（(\d+)年(\d+)月(\d+)日時点.*", lines[0])
+    header = re.fullmatch(
+        r"(確認が必要な項目: (\d+)件|確認が必要な項目はありません)（(\d+)年(\d+)月(\d+)日時点.*", lines[0]
+    )
     assert header, lines[0]
     assert date(*map(int, header.group(3, 4, 5))) in {day, today_in_japan()}
     for path in re.findall(r"ファイル: (\S+)", shown.stdout):
@@ -312,7 +349,12 @@ class Preview:
     def __init__(self, project: Path, *args: str) -> None:
         self.process = subprocess.Popen(
             [*catalog_command(), "serve", "--port", "0", "--no-search", *args],
-            cwd=project, env=terminal_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            cwd=project,
+            env=terminal_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         self.lines: list[str] = []
         assert self.process.stdout is not None
@@ -343,7 +385,9 @@ def test_serve_on_another_address_warns(tmp_path: Path) -> None:
     project = project_folder(tmp_path / "project")
     preview = Preview(project, "--host", "0.0.0.0")
     try:
-        assert preview.lines[-2] == "注意: --host 0.0.0.0 では、同じネットワークのほかの端末からもこのプレビューが見えます"
+        assert (
+            preview.lines[-2] == "注意: --host 0.0.0.0 では、同じネットワークのほかの端末からもこのプレビューが見えます"
+        )
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", preview.url)
         assert get(preview.url)[0] == 200
     finally:
@@ -398,4 +442,10 @@ def test_serve_quiet_says_only_problems_and_the_address(tmp_path: Path) -> None:
     finally:
         code, lines = preview.stop()
     assert code == 0
-    assert [line.split(":")[0] for line in lines] == [PROGRAM, "プレビュー", "前回と同じ問題 1 件（表示は省きます）", "停止しています…", "プレビューを停止しました"], lines
+    assert [line.split(":")[0] for line in lines] == [
+        PROGRAM,
+        "プレビュー",
+        "前回と同じ問題 1 件（表示は省きます）",
+        "停止しています…",
+        "プレビューを停止しました",
+    ], lines

@@ -43,7 +43,9 @@ def assert_cache_gives_cold_results(project: Path) -> None:
     assert warm.results == cold.results
     assert again.results == cold.results
     assert again.hashes == cold.hashes
-    assert [r.located.entry.body for r in again.results if r.located] == [r.located.entry.body for r in cold.results if r.located]
+    assert [r.located.entry.body for r in again.results if r.located] == [
+        r.located.entry.body for r in cold.results if r.located
+    ]
 
 
 def entry_files(project: Path) -> list[Path]:

@@ -36,7 +36,11 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 # documents are valid and the others are wrong in one or a few places.
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**13), 10**13), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8)
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**13), 10**13),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
 )
 any_json = st.recursive(
     json_scalars,
@@ -172,7 +176,14 @@ def test_compiled_check_and_jsonschema_agree(name):
 
 
 def test_a_final_newline_is_left_to_jsonschema():
-    doc = {"title": "T", "summary": "S", "prefecture": "長野県\n", "sources": [{"title": "資料", "publisher": "県"}], "updated": "2026-01-01", "reviewed": "2026-01-01"}
+    doc = {
+        "title": "T",
+        "summary": "S",
+        "prefecture": "長野県\n",
+        "sources": [{"title": "資料", "publisher": "県"}],
+        "updated": "2026-01-01",
+        "reviewed": "2026-01-01",
+    }
     assert list(Draft202012Validator(load_schema("cases")).iter_errors(doc)) == []
     assert not is_valid(doc, "cases")
     assert schema.validate(Parsed("content/cases/x.md", doc, {(): (1, 1)}), "cases") == ()
@@ -219,7 +230,9 @@ def test_workers_give_what_one_process_gives(monkeypatch, tmp_path):
     monkeypatch.setattr(forking, "cores", lambda: 2)
     monkeypatch.setattr(forking, "can_fork", lambda: True)  # whatever threads earlier tests left
     forked = batch.validate_files(tmp_path, files, None, AS_OF, use_cache=False, parallel=True)
-    assert [(r.source, r.located, r.problems) for r in forked.results] == [(r.source, r.located, r.problems) for r in serial.results]
+    assert [(r.source, r.located, r.problems) for r in forked.results] == [
+        (r.source, r.located, r.problems) for r in serial.results
+    ]
     assert gc.isenabled()
 
 
@@ -243,7 +256,31 @@ YAML_TEXT = st.text(st.sampled_from(list(":-[]{}'\"#\n %,.~0123456789abexyzあ�
 PLAIN = st.one_of(
     st.integers(-(10**20), 10**20).map(str),
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
-    st.sampled_from(["true", "False", "yes", "no", "on", "null", "~", "", "0x1F", "0o17", "0b101", "1_000", "+12", "-0", ".5", "1e3", "1.5e-3", "0777", "190:20:30", "2023-10-24", "令和5年度"]),
+    st.sampled_from(
+        [
+            "true",
+            "False",
+            "yes",
+            "no",
+            "on",
+            "null",
+            "~",
+            "",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1_000",
+            "+12",
+            "-0",
+            ".5",
+            "1e3",
+            "1.5e-3",
+            "0777",
+            "190:20:30",
+            "2023-10-24",
+            "令和5年度",
+        ]
+    ),
 )
 
 
@@ -267,7 +304,16 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-REFUSED_ON_PURPOSE = {"yaml-alias", "yaml-tag", "duplicate-key", "yaml-key", "yaml-depth", "invalid-number", "control-character", "yaml-syntax"}
+REFUSED_ON_PURPOSE = {
+    "yaml-alias",
+    "yaml-tag",
+    "duplicate-key",
+    "yaml-key",
+    "yaml-depth",
+    "invalid-number",
+    "control-character",
+    "yaml-syntax",
+}
 """What the builder may refuse in YAML that PyYAML reads: aliases, tags, duplicate or non-text keys,
 deep nesting, .inf/.nan, control characters, and a slip (``key:value``, ``-item``, a run-on value)
 reported as yaml-syntax. Valid YAML without these is accepted: tests/test_properties.py."""
@@ -332,9 +378,49 @@ def test_positions_name_every_key_and_item():
 # The privacy guard's one search of a whole role finds whatever a search of each line finds.
 
 CONTACT_PIECES = st.sampled_from(
-    ["0", "3", "090", "1234", "5678", "-", "ー", "－", "(", ")", " ", "+81", "〒", "380-0837", "@", "＠", "at", " at ", "(at)",
-     "アット", ".", "(dot)", "example", "jp", "com", "https://", "http://", "www.", "twitter.com/", "x.com/", "github.com/",
-     "youtube.com/", "/@", "bsky.app/profile/", "ＣＯＭ", "０９０", "長野県", "令和5年", "2023", "。", "\t"]
+    [
+        "0",
+        "3",
+        "090",
+        "1234",
+        "5678",
+        "-",
+        "ー",
+        "－",
+        "(",
+        ")",
+        " ",
+        "+81",
+        "〒",
+        "380-0837",
+        "@",
+        "＠",
+        "at",
+        " at ",
+        "(at)",
+        "アット",
+        ".",
+        "(dot)",
+        "example",
+        "jp",
+        "com",
+        "https://",
+        "http://",
+        "www.",
+        "twitter.com/",
+        "x.com/",
+        "github.com/",
+        "youtube.com/",
+        "/@",
+        "bsky.app/profile/",
+        "ＣＯＭ",
+        "０９０",
+        "長野県",
+        "令和5年",
+        "2023",
+        "。",
+        "\t",
+    ]
 )
 contact_like = st.lists(CONTACT_PIECES, max_size=12).map("".join)
 
@@ -345,7 +431,11 @@ def test_a_role_is_searched_whole_then_line_by_line(lines, values):
     data = {f"k{i}": value for i, value in enumerate(values)}
     positions = {(): (1, 1), **{(key,): (2 + i, 3) for i, key in enumerate(data)}}
     parsed = Parsed("content/roles/x.md", data, positions, "\n".join(lines), 20)
-    expected = [(line, code, shown) for (key,), (line, _) in list(positions.items())[1:] for code, _, shown in privacy._matches(data[key])]
+    expected = [
+        (line, code, shown)
+        for (key,), (line, _) in list(positions.items())[1:]
+        for code, _, shown in privacy._matches(data[key])
+    ]
     expected += [(20 + i, code, shown) for i, text in enumerate(lines) for code, _, shown in privacy._matches(text)]
     assert [(p.line, p.code, p.message.split("「")[1].split("」")[0]) for p in check_role(parsed)] == expected
 

@@ -23,7 +23,9 @@ NAMES = ["check.yml", "pages.yml"]
 # The tools the test extras install next to this interpreter (pinned in pyproject.toml).
 TOOLS = Path(sys.executable).parent
 # `uses: owner/action@<full commit SHA> # v1.2.3`: the comment is what Dependabot updates with the SHA.
-PINNED = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+\.\d+\.\d+)$")
+PINNED = re.compile(
+    r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+\.\d+\.\d+)$"
+)
 
 
 def load(name: str) -> dict[str, Any]:
@@ -176,11 +178,17 @@ def build_argv(run: str, env: dict[str, str], scratch: Path | None = None) -> li
     environ = {**os.environ, **env}
     printed = subprocess.run(
         ["bash", "-c", 'make() { command make -n VENV=.venv "$@"; }\n' + run],
-        cwd=ROOT, env=environ, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     (line,) = [line for line in printed.splitlines() if line.startswith(".venv/bin/catalog build")]
     script = line.replace(".venv/bin/catalog", "printf '%s\\0'", 1)
-    out = subprocess.run(["sh", "-c", script], cwd=scratch or ROOT, env=environ, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["sh", "-c", script], cwd=scratch or ROOT, env=environ, capture_output=True, text=True, check=True
+    )
     return out.stdout.split("\0")[:-1]
 
 
@@ -197,7 +205,9 @@ def test_makefile_passes_build_and_serve_flags() -> None:
         return [line for line in out.splitlines() if "catalog" in line]
 
     # One build: it checks first, so each problem is printed once.
-    assert dry_run("site", "BUILD_FLAGS=--base-path /repo/") == [".venv/bin/catalog build --output site --base-path /repo/"]
+    assert dry_run("site", "BUILD_FLAGS=--base-path /repo/") == [
+        ".venv/bin/catalog build --output site --base-path /repo/"
+    ]
     assert dry_run("serve", "SERVE_FLAGS=--no-search") == [".venv/bin/catalog serve --no-search"]
 
 
@@ -230,7 +240,10 @@ def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     ("schema", "files"),
-    [("vendor.github-workflows", [WORKFLOWS / name for name in NAMES]), ("vendor.dependabot", [ROOT / ".github" / "dependabot.yml"])],
+    [
+        ("vendor.github-workflows", [WORKFLOWS / name for name in NAMES]),
+        ("vendor.dependabot", [ROOT / ".github" / "dependabot.yml"]),
+    ],
 )
 def test_the_files_follow_githubs_schemas(schema: str, files: list[Path]) -> None:
     # The schemas check-jsonschema ships (SchemaStore's), so nothing is downloaded.

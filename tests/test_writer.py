@@ -323,7 +323,11 @@ def test_after_a_failed_build_kept_files_still_come_from_the_published_site(tmp_
         raise RuntimeError("indexer crashed")
 
     with pytest.raises(RuntimeError):  # leaves its "three" in the spare
-        write_site((OutputFile("a.html", b"three"), OutputFile("b.html", b"three")), options(tmp_path, out), index=failing_index)
+        write_site(
+            (OutputFile("a.html", b"three"), OutputFile("b.html", b"three")),
+            options(tmp_path, out),
+            index=failing_index,
+        )
     write_site((OutputFile("b.html", b"four"),), options(tmp_path, out), kept=("a.html",))
     assert (out / "a.html").read_bytes() == b"two"
     write_site((OutputFile("b.html", b"five"),), options(tmp_path, out), kept=("a.html",))

@@ -86,7 +86,9 @@ class Content:
         if self.config is None or self.archetypes is None:
             return None
         unavailable = unavailable | self.failed
-        return link(self.config, as_of, self.archetypes, self.located, self.pages, drafts=drafts, unavailable=unavailable)
+        return link(
+            self.config, as_of, self.archetypes, self.located, self.pages, drafts=drafts, unavailable=unavailable
+        )
 
 
 def validate_content(
@@ -120,7 +122,9 @@ def validate_content(
             hashes.update((a.key, source.content_hash) for a in found_archetypes)
             archetypes = None if has_errors(archetype_problems) else found_archetypes
     entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
-    validated = validate_files(project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache, parallel=parallel)
+    validated = validate_files(
+        project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache, parallel=parallel
+    )
     located: list[Located] = []
     pages: list[Page] = []
     failed: set[str] = set()
@@ -143,7 +147,11 @@ Inputs = tuple[Sequence[SourceFile], Config | None, date]
 
 def _validate_all(todo: list[SourceFile], config: Config | None, as_of: date, parallel: bool) -> dict[str, FileResult]:
     inputs: Inputs = (todo, config, as_of)
-    ranges = map_ranges(_validate_range, inputs, len(todo), chunks_per_worker=8, max_workers=8, min_items=PARALLEL_MIN_FILES) if parallel else None
+    ranges = (
+        map_ranges(_validate_range, inputs, len(todo), chunks_per_worker=8, max_workers=8, min_items=PARALLEL_MIN_FILES)
+        if parallel
+        else None
+    )
     if ranges is None:
         return {source.path: validate_file(source, config, as_of) for source in todo}
     results: dict[str, FileResult] = {}

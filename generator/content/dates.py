@@ -116,7 +116,9 @@ def _era_year(era: str, year_text: str, *, fiscal: bool = False) -> int | str:
     return year
 
 
-def _day(raw: str, year: int, month: int, day: int, *, era: str | None = None, era_year: str | None = None) -> FlexDate | str:
+def _day(
+    raw: str, year: int, month: int, day: int, *, era: str | None = None, era_year: str | None = None
+) -> FlexDate | str:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
     try:

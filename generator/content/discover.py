@@ -33,8 +33,27 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
     # Pages the generator makes itself at these paths: an entry there would replace them.
     "programs": frozenset({"compare", "find"}),
     "pages": frozenset(
-        {*COLLECTIONS, "archetypes", "providers", "kinds", "prefectures", "models", "tags",
-         "search", "data", "static", "pagefind", "index", "404", "atom", "sitemap", "robots", "_catalog", "admin", "api"}
+        {
+            *COLLECTIONS,
+            "archetypes",
+            "providers",
+            "kinds",
+            "prefectures",
+            "models",
+            "tags",
+            "search",
+            "data",
+            "static",
+            "pagefind",
+            "index",
+            "404",
+            "atom",
+            "sitemap",
+            "robots",
+            "_catalog",
+            "admin",
+            "api",
+        }
     ),
 }
 SINGLE_FILES: tuple[str, ...] = ("site.yaml", "archetypes.yaml")
@@ -90,7 +109,9 @@ def discover(project: Path) -> Discovery:
         if isinstance(read, Problem):
             problems.append(read)
         else:
-            files.append(SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, store.digest(read)))
+            files.append(
+                SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, store.digest(read))
+            )
 
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         if entry.name.startswith(".") or entry.name in SINGLE_FILES:
@@ -100,10 +121,24 @@ def discover(project: Path) -> Discovery:
             _discover_folder(Path(entry.path), entry.name, root, files, problems, unreadable)
         elif entry.is_dir() or entry.is_symlink():
             hint = difflib.get_close_matches(entry.name, ENTRY_FOLDERS, n=1)
-            suggestion = f"「{hint[0]}」の間違いではありませんか？" if hint else f"使えるフォルダは {', '.join(ENTRY_FOLDERS)} です"
-            problems.append(warning(rel, 0, 0, "unknown-folder", f"フォルダ「{entry.name}」は読み込みません。{suggestion}"))
+            suggestion = (
+                f"「{hint[0]}」の間違いではありませんか？"
+                if hint
+                else f"使えるフォルダは {', '.join(ENTRY_FOLDERS)} です"
+            )
+            problems.append(
+                warning(rel, 0, 0, "unknown-folder", f"フォルダ「{entry.name}」は読み込みません。{suggestion}")
+            )
         else:
-            problems.append(warning(rel, 0, 0, "unknown-file", f"「{entry.name}」は読み込みません（content/ 直下に置けるのは site.yaml と archetypes.yaml です）"))
+            problems.append(
+                warning(
+                    rel,
+                    0,
+                    0,
+                    "unknown-file",
+                    f"「{entry.name}」は読み込みません（content/ 直下に置けるのは site.yaml と archetypes.yaml です）",
+                )
+            )
 
     return Discovery(tuple(files), tuple(problems), frozenset(unreadable))
 
@@ -117,7 +152,15 @@ def _discover_folder(
             continue
         rel = f"content/{kind}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            problems.append(warning(rel, 0, 0, "unknown-folder", f"フォルダ「{entry.name}」の中は読み込みません。項目は content/{kind}/ の直下に置いてください"))
+            problems.append(
+                warning(
+                    rel,
+                    0,
+                    0,
+                    "unknown-folder",
+                    f"フォルダ「{entry.name}」の中は読み込みません。項目は content/{kind}/ の直下に置いてください",
+                )
+            )
             continue
         if not entry.name.endswith(".md"):
             problems.append(warning(rel, 0, 0, "unknown-file", f"「{entry.name}」は .md ではないので読み込みません"))
@@ -130,7 +173,15 @@ def _discover_folder(
             continue
         folded = slug.lower()
         if folded in seen:
-            problems.append(error(rel, 0, 0, "duplicate-slug", f"「{entry.name}」と「{seen[folded]}」はファイル名が大文字・小文字の違いしかありません。URLが重なるため、どちらかの名前を変えてください"))
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    0,
+                    "duplicate-slug",
+                    f"「{entry.name}」と「{seen[folded]}」はファイル名が大文字・小文字の違いしかありません。URLが重なるため、どちらかの名前を変えてください",
+                )
+            )
         else:
             seen[folded] = entry.name
         read = _read_entry(entry, rel, root)
@@ -183,7 +234,13 @@ def _read_entry(entry: os.DirEntry, rel: str, root: Path) -> bytes | Problem:
     try:
         size = os.fstat(fd).st_size
         if size > MAX_FILE_BYTES:
-            return error(rel, 0, 0, "file-too-large", f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）")
+            return error(
+                rel,
+                0,
+                0,
+                "file-too-large",
+                f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）",
+            )
         data = os.read(fd, size + 1)
     except OSError as exc:
         return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")
@@ -206,7 +263,13 @@ def _read(path: Path, rel: str, root: Path) -> bytes | Problem:
         if not resolved.is_file():
             return error(rel, 0, 0, "unreadable", "通常のファイルではないので読み込みません")
         if size > MAX_FILE_BYTES:
-            return error(rel, 0, 0, "file-too-large", f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）")
+            return error(
+                rel,
+                0,
+                0,
+                "file-too-large",
+                f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）",
+            )
         return resolved.read_bytes()
     except OSError as exc:
         return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")

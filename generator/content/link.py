@@ -53,7 +53,6 @@ REFERENCES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
 )
 
 
-
 @dataclass(frozen=True)
 class Linked:
     site: Site | None
@@ -95,16 +94,34 @@ def link(
                 if target == "archetypes":
                     if slug not in archetype_ids:
                         line, col = item.where((field,) if single else (field, index))
-                        problems.append(error(entry.path, line, col, "unknown-reference", f"人材像「{slug}」は content/archetypes.yaml にありません（ある人材像: {', '.join(sorted(archetype_ids))}）"))
+                        problems.append(
+                            error(
+                                entry.path,
+                                line,
+                                col,
+                                "unknown-reference",
+                                f"人材像「{slug}」は content/archetypes.yaml にありません（ある人材像: {', '.join(sorted(archetype_ids))}）",
+                            )
+                        )
                     continue
                 key = f"{target}/{slug}"
                 if key in published or key in unavailable:
                     continue
                 line, col = item.where((field,) if single else (field, index))
                 if key in all_keys:
-                    problems.append(error(entry.path, line, col, "draft-reference", f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません"))
+                    problems.append(
+                        error(
+                            entry.path,
+                            line,
+                            col,
+                            "draft-reference",
+                            f"「{key}」は下書き（draft: true）なので、公開される項目から参照できません",
+                        )
+                    )
                 else:
-                    problems.append(error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません"))
+                    problems.append(
+                        error(entry.path, line, col, "unknown-reference", f"参照先 content/{key}.md がありません")
+                    )
         problems.extend(_body_links(entry.path, item.md_links, published, all_keys, unavailable, page_slugs))
     for page in pages:
         links = link_targets(page.path, md_file_links(page.body, page.body_line))
@@ -121,8 +138,20 @@ def link(
     partners = tuple(sorted(by_collection["partners"], key=lambda p: (p.title, p.slug)))
     home = config.prefecture
     jis = {name: i for i, name in enumerate(PREFECTURES)}  # north to south, as the prefecture taxonomy
-    cases = tuple(sorted(by_collection["cases"], key=lambda c: (c.prefecture != home, jis.get(c.prefecture, 99), c.title, c.slug)))
-    roles = tuple(sorted(by_collection["roles"], key=lambda r: (ROLE_STATUS_ORDER.get(r.status, MODEL_ROLE_ORDER), order.get(r.archetype, 99), r.title, r.slug)))
+    cases = tuple(
+        sorted(by_collection["cases"], key=lambda c: (c.prefecture != home, jis.get(c.prefecture, 99), c.title, c.slug))
+    )
+    roles = tuple(
+        sorted(
+            by_collection["roles"],
+            key=lambda r: (
+                ROLE_STATUS_ORDER.get(r.status, MODEL_ROLE_ORDER),
+                order.get(r.archetype, 99),
+                r.title,
+                r.slug,
+            ),
+        )
+    )
     ordered: dict[str, tuple] = {"programs": programs, "partners": partners, "cases": cases, "roles": roles}
 
     keys_of = {name: tuple(e.key for e in ordered[name]) for name in COLLECTIONS}
@@ -170,13 +199,21 @@ def _body_links(
             if page not in pages:
                 yield error(path, line, col, "unknown-link", f"リンク先 content/pages/{page}.md がありません")
         elif key is None:
-            yield error(path, line, col, "unknown-link", f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください")
+            yield error(
+                path,
+                line,
+                col,
+                "unknown-link",
+                f"リンク先「{href}」は項目のファイルではありません。../programs/ファイル名.md のように書いてください",
+            )
         elif key not in published and key not in unavailable:
             reason = "下書きです" if key in all_keys else "ありません"
             yield error(path, line, col, "unknown-link", f"リンク先 content/{key}.md が{reason}")
 
 
-def _backlinks(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+def _backlinks(
+    ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]
+) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name in COLLECTIONS:  # presentation order, so backlinks come out sorted
         references = REFERENCES[name]
@@ -185,7 +222,9 @@ def _backlinks(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]
                 values = getattr(entry, field)
                 for slug in (values,) if isinstance(values, str) else values:
                     found[f"{target}/{slug}"][name].append(key)
-    return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
+    return MappingProxyType(
+        {key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())}
+    )
 
 
 def _body_link_targets(entries: Sequence[Located], published: Mapping[str, Entry]) -> Mapping[str, tuple[str, ...]]:
@@ -222,7 +261,9 @@ def _mentions(
                 if key in backlinks.get(target, {}).get(name, ()) or key in _named(index[target]):
                     continue
                 found[target][name].append(key)
-    return MappingProxyType({key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())})
+    return MappingProxyType(
+        {key: MappingProxyType({c: tuple(v) for c, v in refs.items()}) for key, refs in sorted(found.items())}
+    )
 
 
 def _named(entry: object) -> frozenset[str]:
@@ -254,7 +295,9 @@ def term_slug(term: str) -> str:
 
 
 def _taxonomies(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]]) -> tuple[Taxonomy, ...]:
-    def group(pairs: Iterable[tuple[str, str, str]], name: str, label: str, order: Sequence[str] | None = None) -> Taxonomy:
+    def group(
+        pairs: Iterable[tuple[str, str, str]], name: str, label: str, order: Sequence[str] | None = None
+    ) -> Taxonomy:
         terms: dict[str, dict[str, None]] = {}  # keys in first-seen order, each once
         labels: dict[str, str] = {}  # the first label seen for each term
         for slug, term_label, key in pairs:
@@ -264,7 +307,12 @@ def _taxonomies(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]
                 labels[slug] = term_label
             found[key] = None
         chosen = [t for t in order if t in terms] if order is not None else sorted(terms)
-        return Taxonomy(name, label, MappingProxyType({k: tuple(terms[k]) for k in chosen}), MappingProxyType({k: labels[k] for k in chosen}))
+        return Taxonomy(
+            name,
+            label,
+            MappingProxyType({k: tuple(terms[k]) for k in chosen}),
+            MappingProxyType({k: labels[k] for k in chosen}),
+        )
 
     # A few hundred terms, each used tens of thousands of times: slugs made once per build.
     slug_of = functools.cache(term_slug)
@@ -275,13 +323,28 @@ def _taxonomies(ordered: Mapping[str, tuple], keys: Mapping[str, tuple[str, ...]
 
     return (
         group(((slug_of(p), p, key) for e, key in keyed("programs") for p in e.provider), "providers", "所管"),
-        group(((k, KIND_LABELS[k], key) for e, key in keyed("programs") for k in e.kinds), "kinds", "制度の種類", tuple(KIND_LABELS)),
         group(
-            [(prefecture_of(e.prefecture), e.prefecture, key) for name in ("cases", "roles") for e, key in keyed(name) if e.prefecture],
+            ((k, KIND_LABELS[k], key) for e, key in keyed("programs") for k in e.kinds),
+            "kinds",
+            "制度の種類",
+            tuple(KIND_LABELS),
+        ),
+        group(
+            [
+                (prefecture_of(e.prefecture), e.prefecture, key)
+                for name in ("cases", "roles")
+                for e, key in keyed(name)
+                if e.prefecture
+            ],
             "prefectures",
             "都道府県",
             tuple(PREFECTURES.values()),
         ),
-        group(((m, MODEL_LABELS[m], key) for e, key in keyed("cases") for m in e.models), "models", "連携の型", tuple(MODEL_LABELS)),
+        group(
+            ((m, MODEL_LABELS[m], key) for e, key in keyed("cases") for m in e.models),
+            "models",
+            "連携の型",
+            tuple(MODEL_LABELS),
+        ),
         group(((slug_of(t), t, key) for name in COLLECTIONS for e, key in keyed(name) for t in e.tags), "tags", "タグ"),
     )

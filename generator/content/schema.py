@@ -54,9 +54,27 @@ def _validator(name: str) -> Draft202012Validator:
 
 FAST_KEYWORDS: frozenset[str] = frozenset(
     {
-        "$schema", "$id", "title", "description", "examples", "x-format", "x-ref",
-        "type", "properties", "additionalProperties", "required", "items", "enum", "const",
-        "minLength", "maxLength", "minItems", "uniqueItems", "minimum", "maximum", "pattern",
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "examples",
+        "x-format",
+        "x-ref",
+        "type",
+        "properties",
+        "additionalProperties",
+        "required",
+        "items",
+        "enum",
+        "const",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "uniqueItems",
+        "minimum",
+        "maximum",
+        "pattern",
     }
 )
 """Keywords whose compiled check accepts nothing that jsonschema refuses (see is_valid).
@@ -158,7 +176,9 @@ def _subschema(schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str,
     return node
 
 
-def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_], schema: Mapping[str, Any]) -> list[Problem]:
+def _problems(
+    err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_], schema: Mapping[str, Any]
+) -> list[Problem]:
     at: Path_ = tuple(err.absolute_path)
     if any(at[:n] in skip_keys for n in range(1, len(at) + 1)):
         return []
@@ -196,14 +216,20 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_],
         text = " ".join(d.get("description", "") for d in described)
         labels = {part: code for code, ja in enum_labels(text).items() for part in (ja, *ja.split("・"))}
         known = isinstance(err.instance, str) and err.instance in labels  # a list or mapping is not hashable
-        close = difflib.get_close_matches(err.instance, [str(o) for o in options], n=1, cutoff=0.6) if isinstance(err.instance, str) else []
+        close = (
+            difflib.get_close_matches(err.instance, [str(o) for o in options], n=1, cutoff=0.6)
+            if isinstance(err.instance, str)
+            else []
+        )
         if known:
             hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。"
         elif close:
             hint = f"「{close[0]}」の間違いではありませんか？"
         else:
             hint = ""
-        return one("invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}")
+        return one(
+            "invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}"
+        )
     if kind == "minLength":
         return one("empty-value", f"{label}が空です")
     if kind == "maxLength":
@@ -217,7 +243,9 @@ def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_],
     if kind in ("maximum", "exclusiveMaximum"):
         return one("out-of-range", f"{label}は{value}以下にしてください（いまは{err.instance}）")
     if kind == "pattern":
-        return one("invalid-value", f"{label}の書き方が正しくありません（いまは「{err.instance}」）。{pattern_hint(value)}")
+        return one(
+            "invalid-value", f"{label}の書き方が正しくありません（いまは「{err.instance}」）。{pattern_hint(value)}"
+        )
     return one("invalid-value", f"{label}が正しくありません（{err.message}）")
 
 

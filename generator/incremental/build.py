@@ -25,7 +25,17 @@ def build_key(options: BuildOptions, found: Discovery, theme_key: str) -> str:
         store.generator_fingerprint(),
         theme_key,
         static_fingerprint(options.project),
-        repr((options.as_of, options.drafts, options.serve, options.strict, options.search, options.base_url, options.base_path)),
+        repr(
+            (
+                options.as_of,
+                options.drafts,
+                options.serve,
+                options.strict,
+                options.search,
+                options.base_url,
+                options.base_path,
+            )
+        ),
         str(options.output.resolve()),
         repr(found.problems),
     ]

@@ -170,4 +170,8 @@ def known_links(stored: Mapping[str, str] | None, kept: Mapping[str, str]) -> di
     """The stored link lists of the kept pages (path → links digest) that match their digest."""
     if not stored:
         return {}
-    return {path: blob for path, digest in kept.items() if (blob := stored.get(path)) is not None and links_digest(blob) == digest}
+    return {
+        path: blob
+        for path, digest in kept.items()
+        if (blob := stored.get(path)) is not None and links_digest(blob) == digest
+    }

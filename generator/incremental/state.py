@@ -153,12 +153,18 @@ def next_state(
     kept = dict(plan.kept)  # path → digest of its links
     token = previous.links_token
     lists: dict[str, str] | None = None
-    if not token or links.unknown or any(previous.pages.get(path, ("", ""))[1] != digest for path, digest in digests.items()):
+    if (
+        not token
+        or links.unknown
+        or any(previous.pages.get(path, ("", ""))[1] != digest for path, digest in digests.items())
+    ):
         known = links.known if links.known is not None else previous.kept_links(kept)
         token = secrets.token_hex(8)
         lists = {**known, **fresh}
     described = {**{p: d for p, d in kept.items() if lists is None or p in lists}, **digests}
-    pages = {path: (fp, described[path]) for path, fp in plan.fingerprints.items() if fp is not None and path in described}
+    pages = {
+        path: (fp, described[path]) for path, fp in plan.fingerprints.items() if fp is not None and path in described
+    }
     cards = keep_cards(previous.cards, made.hashes, made.batch.cards) if made.batch.cards else None
     feeds = made.feeds.memo if made.feeds.reused < len(made.feeds.files) else None
     return Next(previous.keys, pages, existing, token, lists, cards, made.exported.layouts, feeds)

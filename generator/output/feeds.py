@@ -143,7 +143,9 @@ def _prefecture_groups(site: Site, entries: tuple[AnyEntry, ...]) -> list[tuple[
         name = getattr(e, "prefecture", None)
         if name in PREFECTURES:
             groups.setdefault(name, []).append(e.key)
-    return [(PREFECTURES[name], name, tuple(keys)) for name, keys in sorted(groups.items(), key=lambda g: PREFECTURES[g[0]])]
+    return [
+        (PREFECTURES[name], name, tuple(keys)) for name, keys in sorted(groups.items(), key=lambda g: PREFECTURES[g[0]])
+    ]
 
 
 # --- XML ------------------------------------------------------------------------

@@ -90,7 +90,10 @@ def index_tokens(text: str) -> str:
 
 
 def _attributes(source: str) -> dict[str, str]:
-    return {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTRIBUTE.finditer(source)}
+    return {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTRIBUTE.finditer(source)
+    }
 
 
 class _Walk:
@@ -195,7 +198,7 @@ def index_copy(page_html: str) -> str:
         else:
             walk.start(name.lower(), source or "", match.group())
     walk.flush()
-    parts = ["<!doctype html><html><head><meta charset=\"utf-8\"></head><body><div data-pagefind-body>"]
+    parts = ['<!doctype html><html><head><meta charset="utf-8"></head><body><div data-pagefind-body>']
     parts.append("<div data-pagefind-ignore>")
     parts.extend(walk.copied)
     title = walk.title

@@ -70,7 +70,13 @@ def check_output_folder(options: BuildOptions) -> Problem | None:
     project = options.project.resolve()
     inside_sources = any(out.is_relative_to(project / name) for name in ("content", "themes", ".git"))
     if project.is_relative_to(out) or inside_sources:
-        return error(str(options.output), 0, 0, "unsafe-output", f"出力先「{options.output}」にはプロジェクトのファイルがあるため書き込めません。別のフォルダ（例: site）を指定してください")
+        return error(
+            str(options.output),
+            0,
+            0,
+            "unsafe-output",
+            f"出力先「{options.output}」にはプロジェクトのファイルがあるため書き込めません。別のフォルダ（例: site）を指定してください",
+        )
     return None
 
 
@@ -207,7 +213,9 @@ class WorkFolder:
             return Written(0, 0, None, (unsafe_path_problem(str(exc)),))
         except SearchIndexError as exc:  # not the content's fault: the command exits 3
             self.abort()
-            return Written(0, 0, None, (error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}"),))
+            return Written(
+                0, 0, None, (error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}"),)
+            )
         except BaseException:
             self.abort()
             raise
@@ -304,7 +312,13 @@ def _fill_spare(out: Path, spare: Path, wanted: set[str]) -> dict[str, int]:
 def unsafe_path_problem(path: str) -> Problem:
     """The problem of an output path that would leave the output folder or collide with the index."""
     if path.split("/", 1)[0] == INDEX_FOLDER:
-        return error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください")
+        return error(
+            f"{INDEX_FOLDER}/",
+            0,
+            0,
+            "unsafe-path",
+            f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください",
+        )
     return error(path, 0, 0, "unsafe-path", f"出力先の外を指すパス「{path}」は書き込めません")
 
 

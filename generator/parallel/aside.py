@@ -64,7 +64,9 @@ class Aside(Generic[T]):
             f.seek(0)  # the child's writes moved the offset it shares with this descriptor
             data = f.read()
         if status != 0 or not data:
-            raise AsideFailed(f"the child process ended without a result (exit code {os.waitstatus_to_exitcode(status)})")
+            raise AsideFailed(
+                f"the child process ended without a result (exit code {os.waitstatus_to_exitcode(status)})"
+            )
         ok, value = pickle.loads(data)  # written by our own child only
         if not ok:
             raise value

@@ -21,7 +21,14 @@ Work = Callable[[Any, int, int], R]
 
 
 def map_ranges(
-    work: Work[R], inputs: Any, count: int, *, chunks_per_worker: int, min_chunk: int = 1, max_workers: int | None = None, min_items: int = 1
+    work: Work[R],
+    inputs: Any,
+    count: int,
+    *,
+    chunks_per_worker: int,
+    min_chunk: int = 1,
+    max_workers: int | None = None,
+    min_items: int = 1,
 ) -> Iterator[tuple[int, int, R]] | None:
     """``(start, stop, work(inputs, start, stop))`` over ``range(count)``, in order, from forked workers.
 

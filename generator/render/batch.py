@@ -76,12 +76,16 @@ def _render(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> B
     return Batch(tuple(pages), tuple(problems), renderer.cards.drain())
 
 
-def render_routes(renderer: Renderer, routes: Sequence[Route], *, sink: Sink | None = None, parallel: bool = True) -> Batch:
+def render_routes(
+    renderer: Renderer, routes: Sequence[Route], *, sink: Sink | None = None, parallel: bool = True
+) -> Batch:
     """Render ``routes`` in order, in parallel when there are many; with a sink, place each page."""
     # Small chunks balance the load (index pages are much larger than entries).
     inputs: Inputs = (renderer, routes, sink)
     ranges = (
-        map_ranges(_render_range, inputs, len(routes), chunks_per_worker=16, min_chunk=20, min_items=PARALLEL_MIN_ROUTES)
+        map_ranges(
+            _render_range, inputs, len(routes), chunks_per_worker=16, min_chunk=20, min_items=PARALLEL_MIN_ROUTES
+        )
         if parallel
         else None
     )

@@ -65,7 +65,9 @@ class Cards:
         return new
 
 
-def keep(stored: Stored, hashes: Mapping[str, str], *fresh: Mapping[CardKey, tuple[str, str]]) -> dict[CardKey, tuple[str, str]]:
+def keep(
+    stored: Stored, hashes: Mapping[str, str], *fresh: Mapping[CardKey, tuple[str, str]]
+) -> dict[CardKey, tuple[str, str]]:
     """The cards worth saving: the stored ones whose entry is unchanged, and the fresh ones.
 
     Cards of entries that are gone or changed are dropped, so the cache never

@@ -37,6 +37,7 @@ def status_rank(site: Site, program: Program) -> int:
 
 def compare_order(site: Site, programs: tuple[Program, ...]) -> tuple[Program, ...]:
     """実施中 first, then by the end of the period (the soonest first, open-ended last)."""
+
     def key(item: tuple[int, Program]) -> tuple:
         position, program = item
         end = program.period.end.value if program.period.end else _LAST
@@ -145,11 +146,17 @@ MODE_NOTES = {
 
 
 def archetype_choices(site: Site) -> tuple[Choice, ...]:
-    return (*(Choice(a.id, a.name, a.summary) for a in site.archetypes), Choice(ANY, "決めていない", "人材像を問わずに探します。"))
+    return (
+        *(Choice(a.id, a.name, a.summary) for a in site.archetypes),
+        Choice(ANY, "決めていない", "人材像を問わずに探します。"),
+    )
 
 
 def mode_choices() -> tuple[Choice, ...]:
-    return (*(Choice(m, label, MODE_NOTES[m]) for m, label in MODE_LABELS.items()), Choice(ANY, "決めていない", "関わり方を問わずに探します。"))
+    return (
+        *(Choice(m, label, MODE_NOTES[m]) for m, label in MODE_LABELS.items()),
+        Choice(ANY, "決めていない", "関わり方を問わずに探します。"),
+    )
 
 
 def matches(program: Program, archetype: str, mode: str) -> bool:

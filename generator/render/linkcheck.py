@@ -18,7 +18,6 @@ from ..model import OutputFile
 from ..problems import Problem, error
 
 
-
 # The pages are our own output (Jinja templates and nh3-serialised Markdown), whose
 # attributes are always quoted; a regular expression finds them ten times faster
 # than an HTML parser, which matters at tens of thousands of pages.
@@ -64,7 +63,7 @@ def _resolve(href: str, page_path: str, base_path: str) -> str | None:
     if path.startswith("/"):
         if not (path + ("/" if not path.endswith("/") else "")).startswith(base_path):
             return "../" + path.lstrip("/")
-        target = path[len(base_path):] if len(path) >= len(base_path) else ""
+        target = path[len(base_path) :] if len(path) >= len(base_path) else ""
     else:
         page_url = base_path + page_path
         target_url = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), path))
@@ -72,7 +71,7 @@ def _resolve(href: str, page_path: str, base_path: str) -> str | None:
             target_url += "/"
         if not (target_url + "/").startswith(base_path):
             return "../" + target_url.lstrip("/")
-        target = target_url[len(base_path):]
+        target = target_url[len(base_path) :]
     if target == "" or target.endswith("/"):
         target += "index.html"
     return target
@@ -84,7 +83,9 @@ def check_links(files: Sequence[OutputFile], config: Config) -> tuple[Problem, .
     problems: list[Problem] = []
     for page in files:
         if page.path.endswith(".html"):
-            problems.extend(broken_links(page.path, internal_targets(page, config.base_path), existing, config.base_path))
+            problems.extend(
+                broken_links(page.path, internal_targets(page, config.base_path), existing, config.base_path)
+            )
     return tuple(problems)
 
 
@@ -120,7 +121,9 @@ def broken_links(
         if target in existing:
             continue
         if target.startswith("../"):
-            message = f"リンク「{href}」はサイトの外（{base_path} の外）を指しています。base_path を含むURLにしてください"
+            message = (
+                f"リンク「{href}」はサイトの外（{base_path} の外）を指しています。base_path を含むURLにしてください"
+            )
         else:
             message = f"リンク「{href}」の行き先（{target}）が出力にありません"
         yield error(page_path, 0, 0, "broken-link", message)

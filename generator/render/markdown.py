@@ -28,10 +28,40 @@ from .md_inline import install as install_fast_inline
 
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "hr", "a", "em", "strong", "code", "pre", "blockquote", "del", "ins",
-        "sub", "sup", "abbr", "small", "ul", "ol", "li", "dl", "dt", "dd",
-        "h2", "h3", "h4", "h5", "h6",
-        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "p",
+        "br",
+        "hr",
+        "a",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "del",
+        "ins",
+        "sub",
+        "sup",
+        "abbr",
+        "small",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -118,14 +148,16 @@ def sanitize_rewriting(html: str, source_path: str, site: Site) -> str:
     return nh3.clean(html, **_CLEAN_ARGS, attribute_filter=keep_attribute)
 
 
-_CLEAN_ARGS = MappingProxyType({
-    "tags": ALLOWED_TAGS,
-    "clean_content_tags": DROP_WITH_CONTENT,
-    "attributes": {tag: frozenset(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},  # nh3 wants a dict
-    "url_schemes": URL_SCHEMES,
-    "link_rel": None,  # no target=_blank is allowed, so rel adds nothing
-    "strip_comments": True,
-})
+_CLEAN_ARGS = MappingProxyType(
+    {
+        "tags": ALLOWED_TAGS,
+        "clean_content_tags": DROP_WITH_CONTENT,
+        "attributes": {tag: frozenset(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},  # nh3 wants a dict
+        "url_schemes": URL_SCHEMES,
+        "link_rel": None,  # no target=_blank is allowed, so rel adds nothing
+        "strip_comments": True,
+    }
+)
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,21 @@ from ..config import BuildOptions
 from ..content.dates import format_flexdate, format_seireki
 from ..content.sources import cover_label
 from ..freshness import elapsed_text, months_between
-from ..model import COLLECTION_LABELS, KIND_LABELS, PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
+from ..model import (
+    COLLECTION_LABELS,
+    KIND_LABELS,
+    PROGRAM_STATUS_LABELS,
+    ROLE_KIND_LABELS,
+    ROLE_STATUS_LABELS,
+    Entry,
+    FlexDate,
+    OutputFile,
+    Program,
+    Role,
+    Site,
+    Source,
+    Taxonomy,
+)
 from ..problems import Problem, error
 from . import decide
 from .cards import Cards, Stored
@@ -112,7 +126,11 @@ class Helpers:
 
     def passed_end(self, program: Program) -> FlexDate | None:
         """The period's end when the site states a stale program as running but its dates say it has ended."""
-        if self.site.stale(program) and self.site.status(program) != "ended" and self.site.status_by_dates(program) == "ended":
+        if (
+            self.site.stale(program)
+            and self.site.status(program) != "ended"
+            and self.site.status_by_dates(program) == "ended"
+        ):
             return program.period.end
         return None
 
@@ -148,7 +166,9 @@ class Helpers:
         A link a screen reader reads as 出典1, to the item of the page's source list.
         (A Python helper, not a macro: it is called beside every fact of every entry page.)"""
         numbers = self.cites(entry, paths)
-        return Markup("".join(f' <a class="fn" href="#source-{n}">出典{n}</a>' for n in numbers)) if numbers else _NOTHING
+        return (
+            Markup("".join(f' <a class="fn" href="#source-{n}">出典{n}</a>' for n in numbers)) if numbers else _NOTHING
+        )
 
     def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
         """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
@@ -182,7 +202,12 @@ class Helpers:
     def facet_values(self) -> tuple[str, ...]:
         """Every value the search page's facets can show (for their phrase breaks)."""
         site = self.site
-        values = {*COLLECTION_LABELS.values(), "サイトの案内", *(a.name for a in site.archetypes), *KIND_LABELS.values()}
+        values = {
+            *COLLECTION_LABELS.values(),
+            "サイトの案内",
+            *(a.name for a in site.archetypes),
+            *KIND_LABELS.values(),
+        }
         values.update(p for program in site.programs for p in program.provider)
         values.update(e.prefecture for e in (*site.cases, *site.roles) if getattr(e, "prefecture", None))
         values.update(self.status_facet(e) for e in (*site.programs, *site.roles))
@@ -313,5 +338,3 @@ def _short(filename: str) -> str:
     marker = "themes/default/"
     index = filename.replace("\\", "/").rfind(marker)
     return filename[index:] if index >= 0 else filename
-
-

@@ -177,13 +177,22 @@ def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, t
         stale = tuple(p for p in entries if site.stale(p))
         months = site.config.review_interval_months
         groups = [(STATUS_HEADINGS[s], tuple(p for p in fresh if site.status(p) == s), "") for s in STATUS_ORDER]
-        groups.append((UNCONFIRMED_HEADING, stale, f"最終確認から{months}か月を超えた制度です。状況は最終確認日の時点のもので、いまも同じとは限りません。申請の前に公式ページで確認してください。"))
+        groups.append(
+            (
+                UNCONFIRMED_HEADING,
+                stale,
+                f"最終確認から{months}か月を超えた制度です。状況は最終確認日の時点のもので、いまも同じとは限りません。申請の前に公式ページで確認してください。",
+            )
+        )
         return tuple(g for g in groups if g[1])
     if collection == "roles":
         real = tuple(r for r in entries if r.kind != "model")
         models = tuple(r for r in entries if r.kind == "model")
         if real and models:
-            return (("実際の募集・配置", real, ""), (MODEL_ROLES_HEADING, models, "実際の募集や配置ではなく、役割の例です。"))
+            return (
+                ("実際の募集・配置", real, ""),
+                (MODEL_ROLES_HEADING, models, "実際の募集や配置ではなく、役割の例です。"),
+            )
     return ((None, entries, ""),) if entries else ()
 
 
@@ -192,9 +201,9 @@ def _collection_index(site: Site, collection: str) -> Route:
     groups = _collection_groups(site, collection)
     label = COLLECTION_LABELS[collection]
     taxonomies = tuple(
-        t for t in site.taxonomies if t.name != "archetypes" and any(
-            key.startswith(f"{collection}/") for keys in t.terms.values() for key in keys
-        )
+        t
+        for t in site.taxonomies
+        if t.name != "archetypes" and any(key.startswith(f"{collection}/") for keys in t.terms.values() for key in keys)
     )
     return Route(
         path=f"{collection}/",
@@ -219,7 +228,11 @@ def _compare(site: Site) -> Route:
         template="compare.html",
         title="支援制度の比較",
         description="支援制度の状況・期間・費用負担・措置率・上限を一つの表で比べ、並べ替えや絞り込みができます。",
-        crumbs=(Crumb(HOME, ""), Crumb(COLLECTION_LABELS["programs"], "programs/"), Crumb("制度の比較", "programs/compare/")),
+        crumbs=(
+            Crumb(HOME, ""),
+            Crumb(COLLECTION_LABELS["programs"], "programs/"),
+            Crumb("制度の比較", "programs/compare/"),
+        ),
         context=Deferred(context),
         feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
     )
@@ -238,16 +251,22 @@ def _finder(site: Site) -> list[Route]:
         for m in modes:
             path = decide.finder_path(a.value, m.value)
             start = path == "programs/find/"
-            title = FINDER_TITLE if start else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × {m.label if m.value != decide.ANY else '関わり方を問わない'}"
-            routes.append(Route(
-                path=path,
-                template="finder.html",
-                title=title,
-                description="必要な人材像と、その人にどう関わってもらうかを選ぶと、使える支援制度と、合う理由・制限を示します。",
-                crumbs=crumbs if start else (*crumbs, Crumb(title.split(": ", 1)[1], path)),
-                context=MappingProxyType({"archetype": a, "mode": m, "finder": shared, "start": start}),
-                feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
-            ))
+            title = (
+                FINDER_TITLE
+                if start
+                else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × {m.label if m.value != decide.ANY else '関わり方を問わない'}"
+            )
+            routes.append(
+                Route(
+                    path=path,
+                    template="finder.html",
+                    title=title,
+                    description="必要な人材像と、その人にどう関わってもらうかを選ぶと、使える支援制度と、合う理由・制限を示します。",
+                    crumbs=crumbs if start else (*crumbs, Crumb(title.split(": ", 1)[1], path)),
+                    context=MappingProxyType({"archetype": a, "mode": m, "finder": shared, "start": start}),
+                    feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
+                )
+            )
     return routes
 
 

@@ -67,7 +67,9 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         store.save(self._project, f"template-{bucket.key}", self._key(bucket), bucket.bytecode_to_string())
 
 
-def make_environment(project: Path, *, keep_compiled: bool = False) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
+def make_environment(
+    project: Path, *, keep_compiled: bool = False
+) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
     """The template environment for a project, or None and the syntax errors of its overrides.
 
     With ``keep_compiled``, compiled templates are kept in the project's build cache.
@@ -98,12 +100,24 @@ def _escaping_links(project: Path, folders: tuple[Path, ...]):
     for folder in folders:
         if folder.is_relative_to(project) and not _inside(folder, project):
             # themes/, themes/default/ or its part linked elsewhere: everything there would be published
-            yield error(folder.relative_to(project).as_posix(), 0, 0, "unsafe-path", f"テーマのフォルダ「{folder.relative_to(project).as_posix()}」がプロジェクトの外を指しています。シンボリックリンクではなくフォルダを置いてください")
+            yield error(
+                folder.relative_to(project).as_posix(),
+                0,
+                0,
+                "unsafe-path",
+                f"テーマのフォルダ「{folder.relative_to(project).as_posix()}」がプロジェクトの外を指しています。シンボリックリンクではなくフォルダを置いてください",
+            )
             continue
         for path in sorted(folder.rglob("*")):
             if not _inside(path, folder):
                 shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
-                yield error(shown, 0, 0, "unsafe-path", f"テーマのフォルダの外を指すシンボリックリンク「{path.name}」は使えません。ファイルをテーマのフォルダに置いてください")
+                yield error(
+                    shown,
+                    0,
+                    0,
+                    "unsafe-path",
+                    f"テーマのフォルダの外を指すシンボリックリンク「{path.name}」は使えません。ファイルをテーマのフォルダに置いてください",
+                )
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -112,7 +126,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]):
     for folder in folders:
-        for template in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".j2"}):
+        for template in sorted(
+            p for p in folder.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".j2"}
+        ):
             name = template.relative_to(folder).as_posix()
             try:
                 source = template.read_text(encoding="utf-8")
@@ -146,10 +162,7 @@ def static_files(project: Path) -> tuple[OutputFile, ...]:
         for path in folder.rglob("*"):
             if path.is_file() and not path.name.startswith(".") and _inside(path, folder):
                 chosen[path.relative_to(folder).as_posix()] = path
-    return tuple(
-        OutputFile(f"static/{name}", chosen[name].read_bytes(), _media_type(name))
-        for name in sorted(chosen)
-    )
+    return tuple(OutputFile(f"static/{name}", chosen[name].read_bytes(), _media_type(name)) for name in sorted(chosen))
 
 
 def _media_type(name: str) -> str:

@@ -54,7 +54,10 @@ class Rebuilder:
             try:
                 result = build(self.options)
             except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
-                self.say(f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。", always=True)
+                self.say(
+                    f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。",
+                    always=True,
+                )
                 return self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
             seconds = time.perf_counter() - started
             if not result.ok:
