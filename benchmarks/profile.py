@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 from datetime import date
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 from generator import pipeline
 from generator.config import BuildOptions

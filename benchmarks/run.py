@@ -28,9 +28,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 import generator
 from generator.render.templates import package_theme
@@ -67,7 +67,7 @@ class Summary:
     cpu_median_s: float = 0.0
 
     @classmethod
-    def of(cls, samples: Sequence[Sample]) -> "Summary":
+    def of(cls, samples: Sequence[Sample]) -> Summary:
         seconds = [s.seconds for s in samples]
         return cls(
             round(statistics.median(seconds), 3),
@@ -273,7 +273,7 @@ def measure_size(
     contenders = list(zip(range(len(generators)), generators, projects))
     for run in range(1, runs + 1):
         for variant, flags in variants:
-            for i, g, project in contenders:
+            for _, g, project in contenders:
                 command = catalog_command(project.root, flags)
                 if "cold" not in scenarios and not (project.root / "site").is_dir():
                     _checked(

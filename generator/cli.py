@@ -16,9 +16,9 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .config import AddressError, BuildOptions, build_date, parse_base_path, parse_base_url, resolve_options

@@ -9,8 +9,9 @@ checks use is explained). ``render_guide`` is pure; the CLI writes the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from .content.dates import parse_flexdate
 from .content.discover import SourceFile

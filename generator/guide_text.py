@@ -6,7 +6,7 @@ Everything that can be computed (fields, dates, real messages) is not here.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 INTRO = """
 <!-- このファイルは `catalog guide --output docs/editing.md` で生成しています。直接編集せず、

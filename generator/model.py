@@ -5,11 +5,12 @@ Nothing here does I/O. Every value is frozen and complete when built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, Mapping, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from .freshness import is_stale
 
@@ -297,7 +298,7 @@ class Site:
     Collections are sorted in the order the site presents them.
     """
 
-    config: "Config"
+    config: Config
     as_of: date
     archetypes: tuple[Archetype, ...]
     programs: tuple[Program, ...]
@@ -312,7 +313,7 @@ class Site:
     ``backlinks["archetypes/engineer"]["roles"]`` the roles of that archetype.
     """
     taxonomies: tuple[Taxonomy, ...]
-    index: Mapping[str, "AnyEntry | Archetype"]
+    index: Mapping[str, AnyEntry | Archetype]
     """Key (``programs/x``, ``archetypes/engineer``) → entry or archetype."""
     body_links: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
     """Entry key → keys of the published entries its body links (each once, itself never)."""

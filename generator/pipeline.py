@@ -10,10 +10,11 @@ parallel/: both can be skipped to follow a build.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .config import BuildOptions
 from .content.batch import validate_content

@@ -18,8 +18,8 @@ before the tests; a developer's `make test` fetches it on first use (see
 from __future__ import annotations
 
 import base64
-import io
 import hashlib
+import io
 import os
 import shutil
 import subprocess

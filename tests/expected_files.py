@@ -10,8 +10,8 @@ to run at all: CI must compare, never accept.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pytest
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from browser import CHROMIUM
-
 
 FONTS = Path(os.environ.get("CATALOG_FONTS", "/usr/share/fonts"))
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from a11y_pages import AXE_TAGS, BEST_PRACTICE, PAGES, WIDTHS, AxeRow, axe_version, sweep
 from a11y_report import POLICY, RESULTS, committed_section, markdown_table
 

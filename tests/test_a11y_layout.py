@@ -10,7 +10,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from a11y_pages import PAGES, REFLOW_WIDTH, open_page
 
 pytestmark = pytest.mark.browser

@@ -18,9 +18,9 @@ import os
 import pathlib
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Union
 
 import pytest
 from conftest import CHECK_AS_OF, MINIMAL_PROJECT, copy_minimal_project, write_files
@@ -48,7 +48,7 @@ class Fifo:
     """A named pipe: reading it would block forever."""
 
 
-Content = Union[str, bytes, None, Symlink, Sparse, Fifo]
+Content = str | bytes | None | Symlink | Sparse | Fifo
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import yaml
+from conftest import CHECK_AS_OF
 
 from benchmarks.corpus import BODY_MAX, BODY_MIN, counts, generate, write_corpus
 from benchmarks.hugo import convert_entry
@@ -14,8 +15,6 @@ from benchmarks.run import Sample, Summary, output_size, timed
 from generator.cli import main as catalog
 from generator.content.privacy import find_contact_details
 from generator.pipeline import load
-
-from conftest import CHECK_AS_OF
 
 SMALL = 40
 

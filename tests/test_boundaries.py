@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -150,7 +150,7 @@ def test_a_stale_program_states_its_status_on_the_day_it_was_reviewed(minimal_pr
 
 
 def epoch(year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0) -> str:
-    return str(int(datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc).timestamp()))
+    return str(int(datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp()))
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_today_is_the_day_in_japan_whatever_the_machines_zone(monkeypatch: pytes
     """At 20:00 UTC on 31 March it is 1 April in Japan: the program has started."""
     import generator.config as config
 
-    instant = datetime(2026, 3, 31, 20, 0, tzinfo=timezone.utc)
+    instant = datetime(2026, 3, 31, 20, 0, tzinfo=UTC)
 
     class Clock(datetime):
         @classmethod

@@ -10,8 +10,15 @@ import pytest
 
 from generator.render import batch
 from generator.render.cards import Cards, keep
-from tests.test_incremental import AS_OF, cold, edit, files_of, run, tree  # noqa: F401  (fixture helpers)
-from tests.test_incremental import project  # noqa: F401  (the fixture)
+from tests.test_incremental import (  # noqa: F401  (fixture helpers)
+    AS_OF,
+    cold,
+    edit,
+    files_of,
+    project,  # noqa: F401  (the fixture)
+    run,
+    tree,
+)
 
 
 class Entry:

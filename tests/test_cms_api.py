@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import CHECK_AS_OF, FIXTURES
+
 from generator.config import BuildOptions
 from generator.serve import DevServer, ServeOptions
 from generator.serve.cms_api import LocalBackend

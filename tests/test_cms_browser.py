@@ -15,13 +15,13 @@ import difflib
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from browser import REAL_PROJECT, launch_chromium, watch
 from conftest import CHECK_AS_OF
+
 from generator.cms.decap import BUNDLE_URL
 from generator.config import BuildOptions
 from generator.serve import DevServer, ServeOptions
@@ -390,7 +390,7 @@ def test_every_real_entry_opens_unchanged_and_saves_one_change_as_one_line(
         editor.set(title, value + "（確認）")
         editor.publish()
         try:
-            new = _wait_for(path, lambda data: data != old, timeout=20)
+            new = _wait_for(path, lambda data, old=old: data != old, timeout=20)
         except AssertionError:
             raise AssertionError(
                 f"{collection}/{slug} was not saved: {editor.page.locator('[role=alert]').all_inner_texts()}"
@@ -421,8 +421,12 @@ def test_the_editor_runs_under_its_own_policy_and_needs_each_exception(
     ):
         page = browser.new_page()
         violations: list[str] = []
-        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-        page.on("pageerror", lambda e: violations.append(str(e)) if "Content Security Policy" in str(e) else None)
+        page.on(
+            "console", lambda m, seen=violations: seen.append(m.text) if "Content Security Policy" in m.text else None
+        )
+        page.on(
+            "pageerror", lambda e, seen=violations: seen.append(str(e)) if "Content Security Policy" in str(e) else None
+        )
         page.route(
             BUNDLE_URL,
             lambda route: route.fulfill(

@@ -10,9 +10,10 @@ generator cannot follow fails here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import pytest
 import yaml
@@ -309,6 +310,7 @@ def test_a_build_publishes_the_editor_only_while_site_yaml_asks_for_it(tmp_path:
     import shutil
 
     from conftest import CHECK_AS_OF, FIXTURES
+
     from generator.config import BuildOptions
     from generator.pipeline import build
 
@@ -335,8 +337,8 @@ def test_a_build_publishes_the_editor_only_while_site_yaml_asks_for_it(tmp_path:
 
 def test_the_editor_s_assets_count_in_the_generator_s_fingerprint() -> None:
     """A new admin.js must not be kept out of a site by the build that finds nothing changed."""
-    from generator.incremental.store import FINGERPRINTED
     import generator.cms
+    from generator.incremental.store import FINGERPRINTED
 
     assets = [p for p in (Path(generator.cms.__file__).parent / "assets").iterdir() if p.is_file()]
     assert assets and all(p.suffix in FINGERPRINTED for p in assets)

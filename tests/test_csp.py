@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from browser import launch_chromium, watch
 from hostile import make_hostile_project
 
@@ -167,8 +166,8 @@ def test_pages_run_under_the_documented_policy_without_violations(hostile_site: 
                 seen = watch(page, origin)
                 messages: list[str] = []
                 dialogs: list[str] = []
-                page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.on("console", lambda m, messages=messages: messages.append(f"{m.type}: {m.text}"))
+                page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
                 response = page.goto(origin + path, wait_until="load")
                 assert response is not None and response.ok, path
                 assert response.headers["content-security-policy"] == headers["Content-Security-Policy"]

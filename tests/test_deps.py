@@ -12,13 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_incremental import cold, edit, project, run, tree  # noqa: F401 (fixture)
 
 from benchmarks.corpus import generate, write_corpus
-from generator.pipeline import load
 from generator.incremental.pages import Dependencies, plan_render, route_dependencies
+from generator.pipeline import load
 from generator.render.routes import Route, plan
-
-from test_incremental import cold, edit, project, run, tree  # noqa: F401 (fixture)
 
 AS_OF = date(2026, 11, 26)
 ENTRIES = 40

@@ -13,12 +13,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from test_exports import fd, make_site
 
 from generator.model import Archetype, Period, Program, Site
 from generator.output import exports, ical
 from generator.output.export_rows import ID_SIZE, Layout, Reuse
 from generator.output.exports import DataFile, export_data
-from test_exports import fd, make_site
 
 
 def hashes_of(site: Site) -> dict[str, str]:

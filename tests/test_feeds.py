@@ -8,7 +8,6 @@ from datetime import date
 from types import MappingProxyType
 
 import pytest
-
 from test_exports import AS_OF, HOSTILE, fd, make_site, real_site  # noqa: F401 (fixture)
 
 from generator.model import Program, Taxonomy

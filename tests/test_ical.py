@@ -50,7 +50,7 @@ def test_structure_and_events():
     data, _ = programs_calendar(make_site())
     lines = unfold(data)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
-    assert "VERSION:2.0" in lines and any(l.startswith("PRODID:") for l in lines)
+    assert "VERSION:2.0" in lines and any(ln.startswith("PRODID:") for ln in lines)
     assert "X-WR-CALNAME:長野県 DX人材支援カタログ：支援制度の期間" in lines
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 3
     depth = 0
@@ -64,17 +64,17 @@ def test_structure_and_events():
     assert first["DTSTART;VALUE=DATE"] == "20230401" and first["DTEND;VALUE=DATE"] == "20230402"
     assert first["DTSTAMP"] == "20231024T000000Z", "from the program's updated date, not the clock"
     assert first["SUMMARY"] == "【開始】市町村支援のためのデジタル人材の確保に係る財政措置"
-    uids = [l for l in lines if l.startswith("UID:")]
+    uids = [ln for ln in lines if ln.startswith("UID:")]
     assert len(set(uids)) == len(uids)
-    days = [l.split(":")[1] for l in lines if l.startswith("DTSTART")]
+    days = [ln.split(":")[1] for ln in lines if ln.startswith("DTSTART")]
     assert days == ["20230401", "20260331", "20270331"], "sorted by day; drafts left out"
 
 
 def test_hostile_title_cannot_add_properties():
     data, _ = programs_calendar(make_site())
     lines = unfold(data)
-    assert not any(l.startswith("X-Injected") for l in lines)
-    summary = next(l for l in lines if l.startswith("SUMMARY:【終了】=HYPER"))
+    assert not any(ln.startswith("X-Injected") for ln in lines)
+    summary = next(ln for ln in lines if ln.startswith("SUMMARY:【終了】=HYPER"))
     assert summary == "SUMMARY:【終了】" + escape_text(HOSTILE)
     assert "\\n" in summary and "\\," in summary and "\\;" in summary
 

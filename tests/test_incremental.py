@@ -19,8 +19,8 @@ import pytest
 
 from benchmarks.corpus import generate, write_corpus
 from generator.config import BuildOptions
-from generator.pipeline import build
 from generator.parallel import forking
+from generator.pipeline import build
 from generator.render import batch
 
 AS_OF = date(2026, 11, 26)
@@ -165,7 +165,7 @@ def test_reviewing_an_entry_again_updates_its_status_everywhere(project: Path, t
     out = tmp_path / "site"
     run(project, out)
     program = files_of(project, "programs")[0]
-    line = next(l for l in program.read_text("utf-8").splitlines() if l.startswith("reviewed: "))
+    line = next(ln for ln in program.read_text("utf-8").splitlines() if ln.startswith("reviewed: "))
     edit(program, line, "reviewed: '2024-01-31'")
     run(project, out)
     assert "2024年1月31日の確認時点" in shown(out / f"programs/{program.stem}/index.html")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.incremental import store as cache
 from test_incremental import cold, edit, files_of, project, referenced_program, run, tree  # noqa: F401 (fixture)
+
+from generator.incremental import store as cache
 
 
 def data_tree(out: Path) -> dict[str, str]:

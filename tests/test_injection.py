@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import check_lines, copy_minimal_project
 from hostile import CONTROL_CHARACTERS, FORMULA_STARTS, PAYLOADS, make_hostile_project
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-
 from a11y_pages import HEIGHT
 
 pytestmark = pytest.mark.browser

@@ -332,7 +332,7 @@ def test_links_to_free_standing_pages_are_checked(minimal_project: Path) -> None
     )
     lines = check_lines(minimal_project)
     last = len((text + "\n[このサイトについて](../pages/about.md)\n[ない](../pages/nothing.md)\n").split("\n")) - 1
-    assert [l for l in lines if "error" in l] == [
+    assert [ln for ln in lines if "error" in ln] == [
         f"content/programs/advisor.md:{last}:6: error[unknown-link]: リンク先 content/pages/nothing.md がありません"
     ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hostile import PAYLOADS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
 from generator.render import md_inline
 from generator.render.markdown import _converter, stock_converter
-from hostile import PAYLOADS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CHECK_AS_OF, check_lines
 
 from generator.cli import main
 from generator.content.schema import load_schema
 from generator.scaffold import MARK, NEW_COLLECTIONS, Created, Refused, create_entry, scaffold
-
-from conftest import CHECK_AS_OF, check_lines
 
 TODAY = date(2026, 11, 26)
 
@@ -61,7 +60,7 @@ def test_every_field_of_the_schema_is_present(collection: str) -> None:
         if node.get("type") == "object" and "properties" in node:
             assert list(data[key]) == list(node["properties"]), key
     assert data["draft"] is True
-    assert f"title: " in text and MARK in text
+    assert "title: " in text and MARK in text
 
 
 def test_comments_say_what_each_field_is_and_whether_it_is_required() -> None:

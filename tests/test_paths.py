@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import check_lines, copy_minimal_project, write_files
 
 from generator.config import BuildOptions

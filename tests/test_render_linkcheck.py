@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_render_sample import sample_config
 
 from generator.model import OutputFile
 from generator.render.linkcheck import check_links, resolve
-from test_render_sample import sample_config
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from generator.render.markdown import markdown_to_html
-from generator.content.mdlinks import md_link_key
 from test_render_sample import sample_site
+
+from generator.content.mdlinks import md_link_key
+from generator.render.markdown import markdown_to_html
 
 CASE = "content/cases/ehime-talent-sharing.md"
 
@@ -124,8 +124,9 @@ def test_link_rewriting_after_sanitising_equals_rewriting_while_sanitising(body)
 def test_rewriting_after_sanitising_on_every_body():
     from pathlib import Path
 
-    from benchmarks.corpus import generate
     from hostile import PAYLOADS
+
+    from benchmarks.corpus import generate
 
     root = Path(__file__).resolve().parent.parent
     site = sample_site()

@@ -7,18 +7,17 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
-
-from types import MappingProxyType
+from test_render_sample import sample_options, sample_site
 
 from generator.content.dates import format_wareki
 from generator.model import FlexDate, OutputFile
+from generator.render.batch import render_site
 from generator.render.filters import jsonld
 from generator.render.linkcheck import check_links, links_of
-from generator.render.batch import render_site
 from generator.render.templates import make_environment, static_files
-from test_render_sample import sample_options, sample_site
 
 FEEDS = (
     "atom.xml",

@@ -26,7 +26,6 @@ import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 26)
 JST = timezone(timedelta(hours=9))

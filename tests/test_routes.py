@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from test_deps import loaded  # noqa: F401 (fixture)
+
 from generator.model import COLLECTION_LABELS, COLLECTIONS
 from generator.render.routes import Deferred, plan, term_path
-
-from test_deps import loaded  # noqa: F401 (fixture)
 
 
 def test_term_pages_list_their_entries_by_collection_in_the_taxonomy_order(loaded) -> None:  # noqa: F811

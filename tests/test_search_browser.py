@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-
 from browser import REAL_PROJECT, SiteServer, build_site, launch_chromium, watch
 from conftest import copy_minimal_project
 

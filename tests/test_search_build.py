@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import copy_minimal_project, write_files
+
 from generator.config import BuildOptions
 from generator.output import search
 from generator.output.search import (

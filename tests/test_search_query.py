@@ -11,8 +11,8 @@ import sys
 import unicodedata
 
 import pytest
-
 from browser import REAL_PROJECT, SiteServer, launch_chromium
+
 from generator.output.search_text import index_tokens
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from browser import REAL_PROJECT, SiteServer, build_site, launch_chromium, watch
 from search_relevance import load_set, measure, run_set, table
 

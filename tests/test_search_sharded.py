@@ -11,15 +11,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from browser import SiteServer, build_site, launch_chromium, watch
 from conftest import copy_minimal_project, write_files
+from test_search_browser import found_count, indexed_pages, result_urls, search_for, wait_for_answer
+
 from generator import pipeline
 from generator.config import BuildOptions
 from generator.output.search import FINGERPRINT_FILE, MANIFEST_FILE, build_index
 from generator.output.search_shards import plan_shards
 from generator.pipeline import build
-from test_search_browser import found_count, indexed_pages, result_urls, search_for, wait_for_answer
 
 LIMIT = 2
 WORD = "shardcheck"

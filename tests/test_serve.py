@@ -5,20 +5,19 @@ from __future__ import annotations
 import http.client
 import json
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
-import shutil
-
 from conftest import CHECK_AS_OF, FIXTURES, write_files
+
 from generator.config import BuildOptions
 from generator.problems import error, warning
 from generator.serve import DevServer, ServeOptions

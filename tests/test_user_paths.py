@@ -34,10 +34,9 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from conftest import MINIMAL_PROJECT, write_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,7 +171,7 @@ def test_source_date_epoch_is_read_as_a_day_in_japan(tmp_path: Path) -> None:
         .replace("end: 令和9年度", "end: 令和8年度")
     )
     write_files(project, {PROGRAM: text})
-    moment = datetime(2026, 3, 31, 15, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 31, 15, 30, tzinfo=UTC)
     result = catalog("build", "--no-search", cwd=project, SOURCE_DATE_EPOCH=epoch_of(moment), TZ="UTC")
     assert result.returncode == 0, result.stderr
     page = (project / "site/programs/advisor/index.html").read_text("utf-8")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate, write_corpus
-from generator.incremental import store as cache
 from generator.content.batch import validate_files
 from generator.content.discover import SourceFile, discover
 from generator.content.validate import validate_site_config
+from generator.incremental import store as cache
 
 AS_OF = date(2026, 11, 26)
 ENTRIES = 30

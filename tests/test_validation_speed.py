@@ -6,9 +6,10 @@ from __future__ import annotations
 import gc
 import math
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pytest
 import yaml

@@ -21,8 +21,8 @@ import pytest
 
 from generator.config import BuildOptions
 from generator.model import OutputFile
-from generator.problems import Problem
 from generator.output.writer import UnsafeOutput, safe_relative, spare_folder, write_site
+from generator.problems import Problem
 
 
 def tree_hash(folder: Path) -> str:

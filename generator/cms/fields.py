@@ -14,7 +14,8 @@ reads (``shape_pattern``), with the fiscal year only where the field takes one
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..content.dates import shape_pattern
 from ..content.entries import DATE_ROLES

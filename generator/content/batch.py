@@ -10,15 +10,15 @@ scan them again and again and find next to nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from ..config import PLACEHOLDER_ORIGIN, Config
 from ..incremental import validation
-from ..parallel import collector, map_ranges
 from ..model import Archetype, Page
+from ..parallel import collector, map_ranges
 from ..problems import Problem, has_errors
 from .discover import Discovery, SourceFile
 from .entries import Located

@@ -7,10 +7,11 @@ kinds of roles, sources (see ``sources``) and the content warnings (stale
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..config import Config
 from ..freshness import elapsed_text, is_stale, months_between
@@ -35,7 +36,6 @@ from .mdlinks import md_link_target
 from .parse import Parsed, Path_
 from .prefectures import PREFECTURES
 from .sources import read_sources, source_errors
-
 
 REFERENCE_KEYS = frozenset({"programs", "partners", "archetypes", "archetype"})
 """Front-matter keys whose values the link stage checks (and so needs the lines of)."""
@@ -66,7 +66,7 @@ class Located:
     target is ``folder/name`` for ``content/<folder>/<name>.md``, or empty."""
 
     @classmethod
-    def of(cls, entry: Entry | Archetype | Page, parsed: Parsed) -> "Located":
+    def of(cls, entry: Entry | Archetype | Page, parsed: Parsed) -> Located:
         positions = {at: where for at, where in parsed.positions.items() if not at or at[0] in REFERENCE_KEYS}
         return cls(entry, positions, link_targets(parsed.path, parsed.md_links))
 

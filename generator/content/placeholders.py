@@ -10,7 +10,7 @@ file in, problems out.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..problems import Problem, error
 from .parse import Parsed

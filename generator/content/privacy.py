@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..problems import Problem, error
 from .parse import Parsed, Path_

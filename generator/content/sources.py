@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from ..model import FlexDate, Source
 from ..problems import Problem, error, warning

@@ -10,9 +10,9 @@ previous build's is not rendered again; its previous file is kept.
 
 from __future__ import annotations
 
-from hashlib import blake2b, sha256
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from hashlib import blake2b, sha256
 
 from ..model import COLLECTIONS, Site
 from ..render.routes import Route, term_path

@@ -20,14 +20,14 @@ the output folder hold what the state describes. Each part keys on:
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from ..config import BuildOptions
 from ..model import Site
-from ..output.export_rows import Layout
 from ..output.dataset import Exported
+from ..output.export_rows import Layout
 from ..output.feeds import Feeds
 from ..render.batch import Batch
 from ..render.cards import Stored as StoredCards

@@ -18,9 +18,10 @@ import io
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 CACHE_DIR = ".catalog-cache"
 _FORMAT = b"catalog-cache-1\n"

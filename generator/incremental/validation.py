@@ -11,10 +11,10 @@ rewrites a 64th of them. ``catalog check`` reads them and never writes them.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from ..config import Config
 from ..content.discover import SourceFile

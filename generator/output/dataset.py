@@ -9,9 +9,9 @@ in a forked child (see parallel/aside.py) while the pages are rendered.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from ..model import OutputFile, Sink, Site
 from ..render.datafiles import DataFileView

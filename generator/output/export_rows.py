@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 from ..content.link import REFERENCES
 from ..model import Site

@@ -7,10 +7,10 @@ References to entries that are not public (drafts, unknown keys) are left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from ..render.datafiles import Column
 from ..content.dates import format_wareki
 from ..model import (
     FORM_LABELS,
@@ -26,6 +26,7 @@ from ..model import (
     Site,
     Source,
 )
+from ..render.datafiles import Column
 
 Cell = str | int | float | bool | None
 Row = tuple[Cell, ...]

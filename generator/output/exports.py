@@ -17,9 +17,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site

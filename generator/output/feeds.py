@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from operator import itemgetter
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 from ..content.prefectures import PREFECTURES, prefecture_slug
 from ..model import COLLECTION_LABELS, COLLECTIONS, AnyEntry, OutputFile, Site

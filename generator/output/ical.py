@@ -8,9 +8,9 @@ Users subscribe to ``data/programs.ics`` to be reminded of the end of a program
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable
 
 from ..content.dates import format_flexdate
 from ..model import FlexDate, Program, Site

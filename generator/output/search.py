@@ -33,10 +33,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from .search_shards import SHARD_LIMIT, SPLIT_FROM, Shard, plan_shards, sort_runs, sort_values
 from .search_text import INDEX_LANGUAGE, index_copy

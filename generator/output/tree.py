@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..parallel.aside import Aside, AsideFailed
 

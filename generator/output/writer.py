@@ -14,13 +14,13 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
 
+from ..config import BuildOptions
 from ..incremental import store
 from ..incremental.store import CACHE_DIR
-from ..config import BuildOptions
 from ..model import OutputFile, Sink
 from ..problems import Problem, error
 from .search import Indexer, SearchIndexError, SearchStats
@@ -140,7 +140,7 @@ class WorkFolder:
         """Path → inode of what this process placed in the work folder."""
 
     @classmethod
-    def open(cls, options: BuildOptions, *, search: bool) -> "WorkFolder | Problem":
+    def open(cls, options: BuildOptions, *, search: bool) -> WorkFolder | Problem:
         unsafe = check_output_folder(options)
         if unsafe:
             return unsafe

@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from typing import Any, Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from . import collector, forking
 

@@ -10,8 +10,8 @@ touched by the collector) and collects only the garbage it makes itself.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

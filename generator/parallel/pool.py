@@ -9,8 +9,9 @@ result for those items. Small chunks balance the load (pages differ a lot in siz
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from . import collector, forking
 
@@ -49,8 +50,7 @@ def _run(work: Work[R], inputs: Any, workers: int, bounds: list[tuple[int, int]]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(work, inputs)) as pool:
         starts, stops = zip(*bounds)
-        for start, stop, result in zip(starts, stops, pool.map(_range, starts, stops)):
-            yield start, stop, result
+        yield from zip(starts, stops, pool.map(_range, starts, stops))
 
 
 # Set once in each worker process by the pool's initializer (inherited through

@@ -10,8 +10,8 @@ over the cores too).
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import jinja2
 
@@ -45,7 +45,7 @@ class Batch:
     cards: Mapping[CardKey, tuple[str, str]] = field(default_factory=dict)
     """Cards rendered for these pages (see cards.py), sent back so that the next build can keep them."""
 
-    def plus(self, other: "Batch") -> "Batch":
+    def plus(self, other: Batch) -> Batch:
         return Batch((*self.pages, *other.pages), (*self.problems, *other.problems), {**self.cards, **other.cards})
 
 

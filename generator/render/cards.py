@@ -16,7 +16,8 @@ settings, never other entries.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -36,7 +37,9 @@ class Cards:
     rendered and memoised for this build only.
     """
 
-    def __init__(self, env: jinja2.Environment, hashes: Mapping[str, str] = {}, stored: Stored = {}) -> None:
+    def __init__(
+        self, env: jinja2.Environment, hashes: Mapping[str, str] = {}, stored: Mapping[CardKey, tuple[str, str]] = {}
+    ) -> None:
         self._env = env
         self._hashes = hashes
         self._stored = stored

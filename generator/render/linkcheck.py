@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html import unescape
-from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config
 from ..model import OutputFile
 from ..problems import Problem, error
-
 
 # The pages are our own output (Jinja templates and nh3-serialised Markdown), whose
 # attributes are always quoted; a regular expression finds them ten times faster

@@ -22,8 +22,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from ..model import Site
 from ..content.mdlinks import md_link_fragment, md_link_key, md_link_page
+from ..model import Site
 from .md_inline import install as install_fast_inline
 
 ALLOWED_TAGS = frozenset(

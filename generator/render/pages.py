@@ -8,8 +8,9 @@ status of a program on the build date). Nothing here reads the wall clock.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -37,7 +38,7 @@ from ..model import (
 )
 from ..problems import Problem, error
 from . import decide
-from .cards import Cards, Stored
+from .cards import CardKey, Cards
 from .jsonld import graph
 from .markdown import markdown_to_html
 from .routes import STATUS_ORDER, Route, term_path
@@ -266,7 +267,12 @@ class Renderer:
 
 
 def make_renderer(
-    site: Site, env: jinja2.Environment, options: BuildOptions, *, hashes: Mapping[str, str] = {}, cards: Stored = {}
+    site: Site,
+    env: jinja2.Environment,
+    options: BuildOptions,
+    *,
+    hashes: Mapping[str, str] = {},
+    cards: Mapping[CardKey, tuple[str, str]] = {},
 ) -> Renderer:
     """``hashes`` (entries' content hashes) and ``cards`` (an earlier build's, see cards.py)
     let cards be reused between builds."""

@@ -21,7 +21,7 @@ build (``Phrases`` holds the results; one is made with each template environment
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 

@@ -9,16 +9,17 @@ URLs under base_path.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 from urllib.parse import unquote
 
+from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
 from . import decide
 from .datafiles import DataCatalog, DataFileView
-from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
 
 HOME = "ホーム"
 NEWEST_COUNT = 6

@@ -27,17 +27,18 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from ..incremental import store
 from ..cms.admin import MEDIA_FOLDER
 from ..cms.merge import Unreadable, emit_file, merge, read_saved
 from ..config import BuildOptions
 from ..content.discover import ENTRY_FOLDERS, Discovery, SourceFile, discover, name_problem
 from ..content.parse import Parsed, parse_data_file, parse_entry
 from ..content.schema import field_label, load_schema
+from ..incremental import store
 from ..problems import Problem
 
 MAX_PATH = 300

@@ -15,13 +15,14 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TextIO
 
 import watchfiles
 
-from ..incremental.store import CACHE_DIR
 from ..config import BuildOptions
+from ..incremental.store import CACHE_DIR
 from ..problems import Problem
 from .state import LiveState, Snapshot
 

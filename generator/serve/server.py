@@ -102,7 +102,7 @@ class DevServer:
         self._threads = []
         self._httpd = None
 
-    def __enter__(self) -> "DevServer":
+    def __enter__(self) -> DevServer:
         self.start()
         return self
 
