@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None, *, ending: bool = False) -> int:
     # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so temporary output is removed.
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        code = args.run(args)
+        code: int = args.run(args)
     except KeyboardInterrupt:
         print("\n中断しました。出力フォルダは変更していません。", file=sys.stderr)
         code = EXIT_INTERRUPTED
@@ -280,7 +280,7 @@ def _guide(args: argparse.Namespace) -> int:
 # --- catalog review (issue 15): the yearly review as a checklist --------------------------
 
 
-def _review_command(sub: argparse._SubParsersAction) -> None:
+def _review_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review = sub.add_parser(
         "review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）"
     )

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from .content.dates import Role as DateRole
 from .content.dates import parse_flexdate
 from .content.discover import SourceFile
 from .content.privacy import FORBIDDEN_KEYS, HISTORY_WORDS
@@ -197,7 +198,7 @@ def _dates_section() -> str:
 
 
 def _date_cell(text: str, role: str) -> str:
-    parsed = parse_flexdate(text, role)  # type: ignore[arg-type]
+    parsed = parse_flexdate(text, cast(DateRole, role))
     if isinstance(parsed, str):
         return "書けません"
     return f"{parsed.value.year}年{parsed.value.month}月{parsed.value.day}日"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .freshness import is_stale
 
@@ -286,7 +286,7 @@ def program_status(period: Period, as_of: date) -> ProgramStatus:
     return "active"
 
 
-def _empty() -> Mapping:
+def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
@@ -321,24 +321,25 @@ class Site:
     """Entry key → collection → keys of the entries whose body links it and whose
     fields do not already refer to it: a body link is a reference too, seen from both ends."""
 
-    def collection(self, name: str) -> tuple:
-        return getattr(self, name)
+    def collection(self, name: str) -> tuple[AnyEntry, ...]:
+        entries: tuple[AnyEntry, ...] = getattr(self, name)
+        return entries
 
     def get(self, key: str) -> AnyEntry | Archetype | None:
         """The entry or archetype with this key (``programs/x``), or None."""
         return self.index.get(key)
 
-    def refs(self, key: str, collection: str) -> tuple:
+    def refs(self, key: str, collection: str) -> tuple[AnyEntry | Archetype, ...]:
         """Entries of ``collection`` that refer to the entry ``key`` in their fields."""
         keys = self.backlinks.get(key, {}).get(collection, ())
         return tuple(self.index[k] for k in keys)
 
-    def mentioned_by(self, key: str, collection: str) -> tuple:
+    def mentioned_by(self, key: str, collection: str) -> tuple[AnyEntry | Archetype, ...]:
         """Entries of ``collection`` whose body links the entry ``key`` (and whose fields do not refer to it)."""
         keys = self.mentions.get(key, {}).get(collection, ())
         return tuple(self.index[k] for k in keys)
 
-    def related(self, key: str, collection: str) -> tuple:
+    def related(self, key: str, collection: str) -> tuple[AnyEntry | Archetype, ...]:
         """Entries of ``collection`` that refer to ``key`` in their fields or link it from their body."""
         return self.refs(key, collection) + self.mentioned_by(key, collection)
 

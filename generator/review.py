@@ -10,6 +10,8 @@ Pure: a linked Site in, text out; the command prints it and writes nothing.
 
 from __future__ import annotations
 
+from datetime import date
+
 from .content.dates import format_seireki
 from .freshness import elapsed_text, months_between, review_due
 from .model import COLLECTION_LABELS, COLLECTIONS, Entry, Site, Source
@@ -17,8 +19,9 @@ from .model import COLLECTION_LABELS, COLLECTIONS, Entry, Site, Source
 _ORDER = {name: i for i, name in enumerate(COLLECTIONS)}
 
 
-def _oldest_first(entry: Entry) -> tuple:
-    return (entry.reviewed.value, _ORDER[entry.collection], entry.slug)  # type: ignore[union-attr]
+def _oldest_first(entry: Entry) -> tuple[date, int, str]:
+    assert entry.reviewed is not None  # only reviewed entries come due
+    return (entry.reviewed.value, _ORDER[entry.collection], entry.slug)
 
 
 def due_entries(site: Site) -> tuple[Entry, ...]:
@@ -84,5 +87,6 @@ def _next_due(site: Site) -> str:
         return ""
     interval = site.config.review_interval_months
     first = min(dated, key=_oldest_first)
-    deadline = format_seireki(review_due(first.reviewed.value, interval))  # type: ignore[union-attr]
+    assert first.reviewed is not None  # one of ``dated``
+    deadline = format_seireki(review_due(first.reviewed.value, interval))
     return f"次に確認の期限が来るのは、{COLLECTION_LABELS[first.collection]}「{first.title}」（{first.path}）で、{deadline}です。\n"

@@ -167,8 +167,8 @@ def _value(key: str, node: Mapping[str, Any], *, today: date, existing: Mapping[
         return (node["examples"][0] if node.get("examples", [None])[0] in ids else ids[0]), MARK
     if ref and ref != "archetypes" and node.get("type") == "array":
         slugs = existing.get(ref, ())
-        examples = [e for e in (node.get("examples") or [[]])[0] if e in slugs]
-        chosen = examples or list(slugs[:1])
+        listed = [e for e in (node.get("examples") or [[]])[0] if e in slugs]
+        chosen = listed or list(slugs[:1])
         where = f"content/{ref}/ のファイル名（.md を除く）"
         return chosen, (f"{MARK}（{where}）" if chosen else f"# {where}を書きます")
     if node.get("type") == "object" and "properties" in node:

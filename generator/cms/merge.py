@@ -38,7 +38,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..content.parse import split_front_matter
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_EMPTY = ("", None, [], {})
+_EMPTY: tuple[object, ...] = ("", None, [], {})
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Unreadable:
 # --- reading what Decap sends: YAML 1.2 (core schema) ---------------------------------------------
 
 
-class _Yaml12(_Loader):  # type: ignore[misc, valid-type]
+class _Yaml12(_Loader):  # type: ignore[misc, valid-type]  # libyaml's loader when installed: chosen at run time
     """Tags plain scalars as YAML 1.2's core schema does (as Decap's YAML library writes them)."""
 
 

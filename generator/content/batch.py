@@ -108,11 +108,11 @@ def validate_content(
     config: Config | None = None
     for source in found.files:
         if source.kind == "site":
-            result = validate_site_config(source)
-            problems.extend(result.problems)
-            config = result.config.with_overrides(**overrides) if result.config is not None else None
+            settings = validate_site_config(source)
+            problems.extend(settings.problems)
+            config = settings.config.with_overrides(**overrides) if settings.config is not None else None
             if publish and config is not None and config.base_url == PLACEHOLDER_ORIGIN:
-                problems.append(placeholder_origin(source.path, result.base_url_at))
+                problems.append(placeholder_origin(source.path, settings.base_url_at))
     hashes: dict[str, str] = {}
     archetypes: tuple[Archetype, ...] | None = None
     for source in found.files:
@@ -134,7 +134,7 @@ def validate_content(
         item = result.located
         if item is None:
             failed.add(f"{result.source.kind}/{result.source.slug}")
-        elif result.source.kind == "pages":
+        elif isinstance(item.entry, Page):
             pages.append(item.entry)
         else:
             located.append(item)

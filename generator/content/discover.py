@@ -221,7 +221,7 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLO
 """A plain file is opened without following a link: one put in its place meanwhile is not read."""
 
 
-def _read_entry(entry: os.DirEntry, rel: str, root: Path) -> bytes | Problem:
+def _read_entry(entry: os.DirEntry[str], rel: str, root: Path) -> bytes | Problem:
     """Fast path for the common case, a plain file (the directory entry already says so).
 
     One open, one fstat and one read: no path objects, no buffered file object."""

@@ -194,7 +194,7 @@ def _partner(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Par
 
 
 def _prefecture(d: Mapping[str, Any], dates: _Dates) -> str | None:
-    name = d.get("prefecture")
+    name: str | None = d.get("prefecture")
     if name is None:
         return None
     if name not in PREFECTURES:
@@ -219,7 +219,7 @@ def _case(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Case:
             timeline.append(TimelineEvent(when, item["event"]))
     return Case(
         **common,
-        prefecture=_prefecture(d, dates),
+        prefecture=_prefecture(d, dates) or "",  # required by the schema: never empty here
         municipalities=d.get("municipalities"),
         models=tuple(d.get("models", ())),
         started=dates.get(("started",)),

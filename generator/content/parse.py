@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -27,7 +27,7 @@ Path_ = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _NoDatesLoader(_Loader):  # type: ignore[misc, valid-type]
+class _NoDatesLoader(_Loader):  # type: ignore[misc, valid-type]  # libyaml's loader when installed: chosen at run time
     """Safe loader whose plain scalars never become datetime objects."""
 
 
@@ -288,9 +288,9 @@ class _Builder:
         self.seen.add(id(node))
         kind = type(node)
         if kind is ScalarNode:
-            return self.scalar(node)
+            return self.scalar(cast(ScalarNode, node))
         if kind is MappingNode:
-            return self.mapping(node, at)
+            return self.mapping(cast(MappingNode, node), at)
         if kind is SequenceNode:
             if node.tag != _SEQ_TAG:
                 self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")

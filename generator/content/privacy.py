@@ -165,7 +165,7 @@ def refused_keys(data: object) -> frozenset[Path_]:
     """The paths of the keys of a role the privacy guard reports (the schema check skips them)."""
     if not isinstance(data, dict):
         return frozenset()
-    found = {(k,) for k in data if str(k).lower() in FORBIDDEN_KEYS}
+    found: set[Path_] = {(k,) for k in data if str(k).lower() in FORBIDDEN_KEYS}
     found.update(_history_paths(data, ()))
     return frozenset(found)
 

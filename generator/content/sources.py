@@ -137,7 +137,9 @@ def source_warnings(parsed: Parsed, collection: str, sources: tuple[Source, ...]
                         f"出典「{source.title}」が{field_label(schema, path.split('.'))}を示すとしていますが、この項目にはその値が書かれていません。値を書くか、covers から外してください",
                     )
                 )
-    filled = [(group, key) for group in SOURCED_GROUPS.get(collection, ()) for key in _keys(parsed.data.get(group))]
+    filled: list[tuple[str, ...]] = [
+        (group, key) for group in SOURCED_GROUPS.get(collection, ()) for key in _keys(parsed.data.get(group))
+    ]
     filled += [(key,) for key in SOURCED_FIELDS.get(collection, ()) if key in parsed.data]
     for at in filled:
         path = ".".join(at)

@@ -22,7 +22,7 @@ from ..model import COLLECTIONS, Archetype
 from ..problems import Problem, error, warning
 from .discover import SourceFile
 from .entries import Located, build_archetypes, build_entry, build_page, content_warnings
-from .parse import Parsed, parse_data_file, parse_entry
+from .parse import Parsed, Path_, parse_data_file, parse_entry
 from .placeholders import placeholder_problems
 from .privacy import check_role, refused_keys
 from .schema import validate as validate_schema
@@ -110,7 +110,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
     if not isinstance(parsed, Parsed):
         return FileResult(source, None, parsed)
     problems: list[Problem] = list(placeholder_problems(source.data, parsed))
-    skip: frozenset[str] = frozenset()
+    skip: frozenset[Path_] = frozenset()
     if source.kind == "roles":
         problems.extend(check_role(parsed))
         skip = refused_keys(parsed.data)

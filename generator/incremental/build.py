@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from ..config import BuildOptions
 from ..content.discover import Discovery
 from ..render.templates import static_fingerprint
+from ..results import BuildResult
 from . import store
 
 
@@ -53,12 +54,12 @@ def _output_stamp(output: Path) -> tuple[int, int] | None:
     return info.st_ino, info.st_mtime_ns
 
 
-def unchanged(options: BuildOptions, key: str) -> Any | None:
+def unchanged(options: BuildOptions, key: str) -> BuildResult | None:
     """The previous build's result (a BuildResult) when nothing it depends on changed and its output is in place."""
     stored = store.load(options.project, "build", key)
     if stored is None:
         return None
-    stamp, result = stored
+    stamp, result = cast(tuple[tuple[int, int] | None, BuildResult], stored)
     if stamp is None or stamp != _output_stamp(options.output):
         return None
     search = result.search
@@ -67,6 +68,6 @@ def unchanged(options: BuildOptions, key: str) -> Any | None:
     return replace(result, written=0, search=search)
 
 
-def remember(options: BuildOptions, key: str, result: Any) -> None:
+def remember(options: BuildOptions, key: str, result: BuildResult) -> None:
     """Saved last, once the output folder holds what the result describes."""
     store.save(options.project, "build", key, (_output_stamp(options.output), replace(result, site=None)))

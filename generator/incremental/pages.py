@@ -87,7 +87,7 @@ class Dependencies:
         return h.hexdigest()
 
 
-class _Tokens(dict):
+class _Tokens(dict[str, bytes]):
     """Key → its length-prefixed key and content hash (UTF-8); a key with no hash gets ``?``."""
 
     def __missing__(self, key: str) -> bytes:
@@ -157,7 +157,7 @@ def encode_targets(targets: Sequence[tuple[str, str]]) -> str:
 
 
 def decode_targets(blob: str) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(line.split("\t", 1)) for line in blob.split("\n") if line)  # type: ignore[misc]
+    return tuple(tuple(line.split("\t", 1)) for line in blob.split("\n") if line)  # type: ignore[misc]  # a tab on every line: pairs
 
 
 def links_digest(blob: str) -> str:

@@ -104,7 +104,7 @@ def load(project: Path, name: str, key: str, *, persistent_load: Callable[[Any],
             stored_key, value = pickle.loads(payload)
         else:
             unpickler = pickle.Unpickler(io.BytesIO(payload))
-            unpickler.persistent_load = persistent_load
+            unpickler.persistent_load = persistent_load  # type: ignore[method-assign]  # pickle's documented hook
             stored_key, value = unpickler.load()
     except Exception:  # a truncated or foreign file is simply not a cache hit
         return None
@@ -142,7 +142,7 @@ def save(project: Path, name: str, key: str, value: Any, *, persistent_id: Calla
             f.write(_FORMAT + bytes(_MAC_SIZE))  # the signature goes here once it is known
             pickler = pickle.Pickler(_SignedWriter(f, mac), protocol=pickle.HIGHEST_PROTOCOL)
             if persistent_id is not None:
-                pickler.persistent_id = persistent_id
+                pickler.persistent_id = persistent_id  # type: ignore[method-assign]  # pickle's documented hook
             pickler.dump((key, value))
             f.seek(len(_FORMAT))
             f.write(mac.digest())

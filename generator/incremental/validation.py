@@ -20,6 +20,7 @@ from ..config import Config
 from ..content.discover import SourceFile
 from ..content.entries import Located
 from ..content.validate import FileResult
+from ..model import Entry, Page
 from ..problems import Problem
 from . import store
 
@@ -96,7 +97,8 @@ def _body_references(results: Sequence[FileResult]) -> dict[int, tuple[str, str,
     seen: set[int] = set()
     twice: set[int] = set()
     for result in results:
-        body = result.located.entry.body if result.located is not None else ""
+        entry = result.located.entry if result.located is not None else None
+        body = entry.body if isinstance(entry, (Entry, Page)) else ""
         if len(body) < BODY_REFERENCE_MIN_CHARS:
             continue
         if id(body) in seen:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import KIND_LABELS, MODEL_LABELS, Archetype, Site
-from .export_tables import Column, Row, Table, iso, public, title_of, wareki, written
+from ..model import KIND_LABELS, MODEL_LABELS, AnyEntry, Archetype, Site
+from ..render.datafiles import Column
+from .export_tables import Row, Table, iso, public, title_of, wareki, written
 
 # --- relation tables (long format) --------------------------------------------------
 
@@ -23,7 +24,7 @@ _OWNER_LABEL = {
 }
 
 
-def _owners(site: Site, collection: str) -> tuple:
+def _owners(site: Site, collection: str) -> tuple[Any, ...]:
     return site.archetypes if collection == "archetypes" else public(site.collection(collection))
 
 
@@ -116,7 +117,7 @@ def _timeline_rows(site: Site, c: Any) -> tuple[Row, ...]:
     )
 
 
-def _public_entries(site: Site) -> tuple:
+def _public_entries(site: Site) -> tuple[AnyEntry, ...]:
     return public(site.entries())
 
 

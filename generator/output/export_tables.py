@@ -21,6 +21,7 @@ from ..model import (
     PROGRAM_STATUS_LABELS,
     ROLE_KIND_LABELS,
     ROLE_STATUS_LABELS,
+    AnyEntry,
     Archetype,
     FlexDate,
     Site,
@@ -50,7 +51,7 @@ class Table:
     title: str
     description: str
     columns: tuple[Column, ...]
-    records: Callable[[Site], tuple]
+    records: Callable[[Site], tuple[Any, ...]]
     """The entries (or archetypes) the table is made from, in the order of its rows."""
     rows_of: Callable[[Site, Any], tuple[Row, ...]]
     """The rows of one record (a relation table may have none, or several)."""
@@ -70,7 +71,7 @@ class Table:
 # --- helpers ----------------------------------------------------------------------
 
 
-def public(entries: tuple) -> tuple:
+def public(entries: tuple[AnyEntry, ...]) -> tuple[AnyEntry, ...]:
     """The entries that are not drafts (of the four collections: archetypes have no drafts)."""
     return tuple(e for e in entries if not e.draft)
 
@@ -111,7 +112,7 @@ def _f(name: str, description: str, get: Callable[[Site, Any], Cell]) -> Field:
 
 def _dates(name: str, description: str, get: Callable[[Any], FlexDate | None], *, text: str = "") -> tuple[Field, ...]:
     """The ISO and 和暦 columns of a date; with ``text``, also the date as written (e.g. 令和7年度)."""
-    fields = (
+    fields: tuple[Field, ...] = (
         _f(name, f"{description}（西暦 YYYY-MM-DD）", lambda s, e: iso(get(e))),
         _f(f"{name}_wareki", f"{description}（和暦）", lambda s, e: wareki(get(e))),
     )
@@ -128,7 +129,7 @@ def _entity_table(
     name: str,
     title: str,
     description: str,
-    records: Callable[[Site], tuple],
+    records: Callable[[Site], tuple[Any, ...]],
     fields: tuple[Field, ...],
     to_json: Callable[[Site, Any], dict[str, Any]],
 ) -> Table:
@@ -358,7 +359,7 @@ ROLES = _entity_table(
     lambda site, r: (
         _common_json(site, r)
         | {
-            "archetype": (refs(site, "archetypes", (r.archetype,)) or [None])[0],
+            "archetype": next(iter(refs(site, "archetypes", (r.archetype,))), None),
             "host": r.host,
             "host_label": HOST_LABELS.get(r.host),
             "prefecture": r.prefecture,

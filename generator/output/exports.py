@@ -24,11 +24,11 @@ from typing import Any
 
 from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
-from ..render.datafiles import DataFileView, page_format
+from ..render.datafiles import Column, DataFileView, page_format
 from . import ical
 from .export_relations import RELATIONS
 from .export_rows import Assembled, Frame, Layout, Reuse, assemble, part_id, record_ids
-from .export_tables import TABLES, Cell, Column, Table
+from .export_tables import TABLES, Cell, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
@@ -166,8 +166,8 @@ def latest_update(site: Site, collection: str) -> date | None:
 def csv_cell(value: Cell) -> str:
     """How one value is written in a CSV cell."""
     if value.__class__ is str:  # the common case first: most cells are text
-        text = "'" + value if value.startswith(FORMULA_START) else value  # type: ignore[union-attr]
-        return _LINE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text  # type: ignore[operator]
+        text = "'" + value if value.startswith(FORMULA_START) else value
+        return _LINE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -85,7 +85,7 @@ def write_site(
     options: BuildOptions,
     *,
     progress: Callable[[str, int, int], None] | None = None,
-    index: Callable[[Path, Path | None], object] | None = None,
+    index: Indexer | None = None,
     kept: Sequence[str] = (),
 ) -> Written:
     """Write ``files`` as the new output folder, atomically (see ``WorkFolder``).
@@ -185,7 +185,7 @@ class WorkFolder:
         written = inode is None
         if written:
             inode = self._tree.write(rel, file.data, exists=exists)
-        self._inodes[rel] = inode  # type: ignore[assignment]
+        self._inodes[rel] = inode  # type: ignore[assignment]  # written or linked: it has an inode now
         return written
 
     def finish(
@@ -288,7 +288,7 @@ def _take_published(project: Path, out: Path) -> dict[str, int]:
     """The inode of each file the previous build published, forgotten as it is read: a
     build that fails or is killed may have changed the spare, and leaves nothing to trust."""
     name = _published_name(out)
-    published = store.load(project, name, str(out))
+    published: dict[str, int] | None = store.load(project, name, str(out))
     if published is None:
         return {}
     store.save(project, name, "", None)
@@ -416,5 +416,5 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    result: int = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0

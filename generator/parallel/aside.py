@@ -44,7 +44,7 @@ class Aside(Generic[T]):
         if fork and forking.can_fork():
             self._child = _start(task, args)
         if self._child is None:
-            self._value = task(*args)
+            self._value: T = task(*args)
 
     def result(self) -> T:
         """The task's value; the task's exception if it raised one."""
@@ -72,7 +72,7 @@ class Aside(Generic[T]):
         if not ok:
             raise value
         self._value = value
-        return value
+        return self._value
 
     def close(self) -> None:
         """End the child if it still runs. Safe to call at any time, and twice; does

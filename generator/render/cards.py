@@ -56,7 +56,8 @@ class Cards:
         if own is not None and kept is not None and kept[0] == own:
             html = Markup(kept[1])
         else:
-            html = self._env.get_template("_macros.html").module.card(entry, level, dated)  # type: ignore[attr-defined]
+            macros = self._env.get_template("_macros.html").module
+            html = macros.card(entry, level, dated)  # type: ignore[attr-defined]  # a template's macros are its module's attributes
             if own is not None:
                 self._new[key] = (own, str(html))
         self._done[key] = html

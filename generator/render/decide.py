@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..model import KIND_LABELS, MODE_LABELS, PROGRAM_STATUS_LABELS, Program, Site
 
@@ -38,7 +39,7 @@ def status_rank(site: Site, program: Program) -> int:
 def compare_order(site: Site, programs: tuple[Program, ...]) -> tuple[Program, ...]:
     """実施中 first, then by the end of the period (the soonest first, open-ended last)."""
 
-    def key(item: tuple[int, Program]) -> tuple:
+    def key(item: tuple[int, Program]) -> tuple[Any, ...]:
         position, program = item
         end = program.period.end.value if program.period.end else _LAST
         return (status_rank(site, program), end, position)
@@ -109,9 +110,9 @@ def compare_facets(site: Site, programs: tuple[Program, ...]) -> tuple[Facet, ..
     for name, found in counts.items():
         if name in order:
             known = [v for v in order[name] if v in found]
-            values = known + sorted(v for v in found if v not in known)
+            values = (*known, *sorted(v for v in found if v not in known))
         else:
-            values = sorted(found, key=lambda v: (-found[v], v))
+            values = tuple(sorted(found, key=lambda v: (-found[v], v)))
         facets.append(Facet(name, tuple(Option(v, found[v]) for v in values)))
     return tuple(facets)
 

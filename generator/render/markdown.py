@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 import markdown
@@ -148,7 +150,7 @@ def sanitize_rewriting(html: str, source_path: str, site: Site) -> str:
     return nh3.clean(html, **_CLEAN_ARGS, attribute_filter=keep_attribute)
 
 
-_CLEAN_ARGS = MappingProxyType(
+_CLEAN_ARGS: Mapping[str, Any] = MappingProxyType(
     {
         "tags": ALLOWED_TAGS,
         "clean_content_tags": DROP_WITH_CONTENT,

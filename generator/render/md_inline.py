@@ -79,7 +79,7 @@ class FastInlineProcessor(InlineProcessor):
         patterns, required = self._patterns, self._required
         if self._none_can_match is not None and not self._none_can_match.search(data):
             return data  # every pattern would be skipped (most text in a body)
-        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]  # Python-Markdown's private method, checked at install
         start = 0
         count = len(patterns)
         while patternIndex < count:
@@ -95,7 +95,7 @@ class FastInlineProcessor(InlineProcessor):
         return data
 
 
-def _required(registry: util.Registry, pattern: object) -> tuple[str, ...] | None:
+def _required(registry: util.Registry[Any], pattern: object) -> tuple[str, ...] | None:
     """What every match of ``pattern`` contains, or None when that is not known."""
     for name, (expression, needed) in REQUIRED.items():
         if name in registry and registry[name] is pattern:

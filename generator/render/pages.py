@@ -108,7 +108,7 @@ class Helpers:
             return "最新の状況は未確認"
         if isinstance(entry, Program):
             return PROGRAM_STATUS_LABELS[self.site.status(entry)]
-        return ROLE_STATUS_LABELS.get(entry.status or "", "")  # type: ignore[attr-defined]
+        return ROLE_STATUS_LABELS.get(getattr(entry, "status", None) or "", "")
 
     def stale(self, entry: Entry) -> bool:
         return self.site.stale(entry)
@@ -210,7 +210,8 @@ class Helpers:
             *KIND_LABELS.values(),
         }
         values.update(p for program in site.programs for p in program.provider)
-        values.update(e.prefecture for e in (*site.cases, *site.roles) if getattr(e, "prefecture", None))
+        values.update(c.prefecture for c in site.cases if c.prefecture)
+        values.update(r.prefecture for r in site.roles if r.prefecture)
         values.update(self.status_facet(e) for e in (*site.programs, *site.roles))
         return tuple(sorted(values))
 

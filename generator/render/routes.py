@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
-from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
+from ..model import COLLECTION_LABELS, COLLECTIONS, AnyEntry, Archetype, FlexDate, Site, Taxonomy
 from . import decide
 from .datafiles import DataCatalog, DataFileView
 
@@ -144,7 +144,7 @@ def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
 
 def _home(site: Site) -> Route:
     dated = [e for e in site.entries() if e.updated is not None]
-    newest = heapq.nsmallest(NEWEST_COUNT, dated, key=lambda e: (-e.updated.value.toordinal(), e.key))
+    newest = heapq.nsmallest(NEWEST_COUNT, dated, key=lambda e: (-_day(e.updated).toordinal(), e.key))
     counts = tuple((c, COLLECTION_LABELS[c], len(site.collection(c))) for c in COLLECTIONS)
     kinds = next((t for t in site.taxonomies if t.name == "kinds"), None)
     return Route(
@@ -161,11 +161,16 @@ def _home(site: Site) -> Route:
     )
 
 
+def _day(value: FlexDate | None) -> date:
+    assert value is not None  # only entries with a date are ordered by it
+    return value.value
+
+
 UNCONFIRMED_HEADING = "最新の状況を確認できていない制度"
 MODEL_ROLES_HEADING = "モデル（典型例）"
 
 
-def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, tuple, str], ...]:
+def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, tuple[AnyEntry, ...], str], ...]:
     """(heading, entries, note) of each group of a collection's index page.
 
     Programs by status; a program whose last review is older than the interval has
@@ -174,6 +179,7 @@ def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, t
     """
     entries = site.collection(collection)
     if collection == "programs":
+        entries = site.programs
         fresh = [p for p in entries if not site.stale(p)]
         stale = tuple(p for p in entries if site.stale(p))
         months = site.config.review_interval_months
@@ -187,8 +193,8 @@ def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, t
         )
         return tuple(g for g in groups if g[1])
     if collection == "roles":
-        real = tuple(r for r in entries if r.kind != "model")
-        models = tuple(r for r in entries if r.kind == "model")
+        real = tuple(r for r in site.roles if r.kind != "model")
+        models = tuple(r for r in site.roles if r.kind == "model")
         if real and models:
             return (
                 ("実際の募集・配置", real, ""),
@@ -294,7 +300,7 @@ def _entry_route(collection: str) -> Callable[[Any], Route]:
     crumbs = (_HOME_CRUMB, Crumb(label, f"{collection}/"))
     feeds = ((f"{label}の更新", f"{collection}/atom.xml"),)
 
-    def entry_route(entry) -> Route:
+    def entry_route(entry: AnyEntry) -> Route:
         path = f"{collection}/{entry.slug}/"
         updated = entry.updated
         return Route(
@@ -380,7 +386,7 @@ def _term_context(site: Site, taxonomy: Taxonomy, term: str, term_label: str) ->
     for key in taxonomy.terms[term]:
         entry = index.get(key)
         if entry is not None:
-            group = by_collection.get(getattr(entry, "collection", None))  # type: ignore[arg-type]
+            group = None if isinstance(entry, Archetype) else by_collection.get(entry.collection)
             if group is not None:
                 group.append(entry)
     groups = tuple((COLLECTION_LABELS[c], tuple(by_collection[c])) for c in COLLECTIONS)

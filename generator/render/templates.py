@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -95,7 +96,7 @@ def make_environment(
     return (None, problems) if problems else (env, ())
 
 
-def _escaping_links(project: Path, folders: tuple[Path, ...]):
+def _escaping_links(project: Path, folders: tuple[Path, ...]) -> Iterator[Problem]:
     """Symbolic links in a theme folder that lead outside it: the build would read and publish any file."""
     for folder in folders:
         if folder.is_relative_to(project) and not _inside(folder, project):
@@ -124,7 +125,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]):
+def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]) -> Iterator[Problem]:
     for folder in folders:
         for template in sorted(
             p for p in folder.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".j2"}

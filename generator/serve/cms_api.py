@@ -231,9 +231,10 @@ class LocalBackend:
         parsed = _parsed(old, rel, kind) if old is not None else None
         if parsed is None:  # a new file, or one this reader cannot read: written whole
             return emit_file(data, tuple(schema.get("properties", {})), body).encode("utf-8")
+        assert old is not None  # parsed from it
         text = merge(
             old.decode("utf-8"), parsed.data, data, body, schema, old_body=parsed.body if kind != "site" else None
-        )  # type: ignore[union-attr]
+        )
         return text.encode("utf-8")
 
     def _check(self, changes: Mapping[str, bytes | None]) -> None:
