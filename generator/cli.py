@@ -71,42 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"catalog {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    def project_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--project",
-            type=Path,
-            default=Path("."),
-            help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
-        )
-        p.add_argument(
-            "--as-of",
-            type=_as_of,
-            default=None,
-            metavar="YYYY-MM-DD",
-            help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）",
-        )
-        p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
-        p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
-        p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
-
     check = sub.add_parser("check", help="コンテンツを検証します（何も書き込みません）")
     project_options(check)
     check.set_defaults(run=_check, parser=check)
 
-    build = sub.add_parser("build", help="検証してサイトを生成します")
-    project_options(build)
-    build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
-    build.add_argument(
-        "--base-url",
-        type=_base_url,
-        default=None,
-        help="公開先の URL（例: https://example.org または https://example.org/dx-catalog/。パスまで書くとそれが公開先のパスになります）。site.yaml より優先",
-    )
-    build.add_argument(
-        "--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先"
-    )
-    build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
-    build.set_defaults(run=_build, parser=build)
+    _build_command(sub)
 
     new = sub.add_parser("new", help="新しい項目のひな形を書きます")
     new.add_argument("collection", help="種類: programs, partners, cases, roles, pages")
@@ -134,6 +103,44 @@ def _parser() -> argparse.ArgumentParser:
     guide.add_argument("--output", type=Path, default=None, help="書き込むファイル（既定: 標準出力）")
     guide.set_defaults(run=_guide)
     return parser
+
+
+def project_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that reads a project: check, build, serve."""
+    p.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）",
+    )
+    p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
+    p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
+    p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
+
+
+def _build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = sub.add_parser("build", help="検証してサイトを生成します")
+    project_options(build)
+    build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
+    build.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=None,
+        help="公開先の URL（例: https://example.org または https://example.org/dx-catalog/。"
+        "パスまで書くとそれが公開先のパスになります）。site.yaml より優先",
+    )
+    build.add_argument(
+        "--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先"
+    )
+    build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
+    build.set_defaults(run=_build, parser=build)
 
 
 def _as_of(text: str) -> date:

@@ -260,7 +260,8 @@ def _role_kind_problems(parsed: Parsed, role: Role) -> list[Problem]:
                 line,
                 col,
                 "role-status",
-                "kind: model（モデル・典型例）の役割には status を書けません。モデルは実際の募集ではないため、ページには「モデル（典型例）」と表示します。status の行を消すか、実際の募集・配置なら kind: real にしてください",
+                "kind: model（モデル・典型例）の役割には status を書けません。モデルは実際の募集ではないため、"
+                "ページには「モデル（典型例）」と表示します。status の行を消すか、実際の募集・配置なら kind: real にしてください",
             )
         ]
     problems = []
@@ -364,7 +365,8 @@ def content_warnings(entry: Entry, parsed: Parsed, config: Config, as_of: date) 
                 line,
                 col,
                 "review-overdue",
-                f"最終確認日（{reviewed.text}）から{elapsed}たっています（確認の間隔: {config.review_interval_months}か月）。出典と公式の情報で内容を確かめ、reviewed を確かめた日に更新してください",
+                f"最終確認日（{reviewed.text}）から{elapsed}たっています（確認の間隔: {config.review_interval_months}か月）。"
+                "出典と公式の情報で内容を確かめ、reviewed を確かめた日に更新してください",
             )
         )
     return tuple(problems)

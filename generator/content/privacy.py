@@ -237,7 +237,8 @@ _HISTORY_HINT = "役割（ポスト）を書き、その役割に就いた人の
 
 
 def _history_keys(parsed: Parsed) -> Iterator[Problem]:
-    """Keys, at any depth of the front matter, that name a personal history (a forbidden key is reported once, as such)."""
+    """Keys, at any depth of the front matter, that name a personal history
+    (a forbidden key is reported once, as such)."""
     for here in _history_paths(parsed.data, ()):
         key = here[-1]
         if len(here) == 1 and str(key).lower() in FORBIDDEN_KEYS:

@@ -178,6 +178,24 @@ def _subschema(schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str,
     return node
 
 
+def _value_hint(instance: Any, options: list[Any], schema: Mapping[str, Any], at: Path_) -> str:
+    """The code of a Japanese label written for a code (the field's description names them), or the nearest option."""
+    described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
+    text = " ".join(d.get("description", "") for d in described)
+    labels = {part: code for code, ja in enum_labels(text).items() for part in (ja, *ja.split("・"))}
+    known = isinstance(instance, str) and instance in labels  # a list or mapping is not hashable
+    close = (
+        difflib.get_close_matches(instance, [str(o) for o in options], n=1, cutoff=0.6)
+        if isinstance(instance, str)
+        else []
+    )
+    if known:
+        return f"「{instance}」なら {labels[instance]} と書きます。"
+    if close:
+        return f"「{close[0]}」の間違いではありませんか？"
+    return ""
+
+
 def _problems(
     err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_], schema: Mapping[str, Any]
 ) -> list[Problem]:
@@ -215,21 +233,7 @@ def _problems(
         return one("wrong-type", f"{label}は{names}で書いてください（いまは{_describe(instance)}）")
     if kind in ("enum", "const"):
         options = value if kind == "enum" else [value]
-        described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
-        text = " ".join(d.get("description", "") for d in described)
-        labels = {part: code for code, ja in enum_labels(text).items() for part in (ja, *ja.split("・"))}
-        known = isinstance(instance, str) and instance in labels  # a list or mapping is not hashable
-        close = (
-            difflib.get_close_matches(instance, [str(o) for o in options], n=1, cutoff=0.6)
-            if isinstance(instance, str)
-            else []
-        )
-        if known:
-            hint = f"「{instance}」なら {labels[instance]} と書きます。"
-        elif close:
-            hint = f"「{close[0]}」の間違いではありませんか？"
-        else:
-            hint = ""
+        hint = _value_hint(instance, options, schema, at)
         return one(
             "invalid-value", f"{label}に「{instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}"
         )

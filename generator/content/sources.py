@@ -134,7 +134,8 @@ def source_warnings(parsed: Parsed, collection: str, sources: tuple[Source, ...]
                         line,
                         col,
                         "covers-empty",
-                        f"出典「{source.title}」が{field_label(schema, path.split('.'))}を示すとしていますが、この項目にはその値が書かれていません。値を書くか、covers から外してください",
+                        f"出典「{source.title}」が{field_label(schema, path.split('.'))}を示すとしていますが、"
+                        "この項目にはその値が書かれていません。値を書くか、covers から外してください",
                     )
                 )
     filled: list[tuple[str, ...]] = [

@@ -157,7 +157,8 @@ def encode_targets(targets: Sequence[tuple[str, str]]) -> str:
 
 
 def decode_targets(blob: str) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(line.split("\t", 1)) for line in blob.split("\n") if line)  # type: ignore[misc]  # a tab on every line: pairs
+    # A tab on every line: each is a pair.
+    return tuple(tuple(line.split("\t", 1)) for line in blob.split("\n") if line)  # type: ignore[misc]
 
 
 def links_digest(blob: str) -> str:

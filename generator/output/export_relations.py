@@ -237,7 +237,8 @@ RELATIONS: tuple[Table, ...] = (
     Table(
         "entry_source_covers",
         "出典が示す項目",
-        "各出典が根拠となっている項目です（1行に1組）。field は各コレクションの CSV・JSON の項目名に対応します（例: terms.fiscal_rate は programs.csv の fiscal_rate）。",
+        "各出典が根拠となっている項目です（1行に1組）。field は各コレクションの CSV・JSON の項目名に対応します"
+        "（例: terms.fiscal_rate は programs.csv の fiscal_rate）。",
         _ENTRY_KEY
         + (
             Column("position", "出典番号（entry_sources.csv の position）"),

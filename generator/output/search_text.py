@@ -55,7 +55,10 @@ _WORDS = re.compile(f"([{CJK}]+)|([^\\W_{CJK}]+)")
 """A run of kanji and kana, or a word of other letters and digits; anything else separates."""
 
 INLINE = frozenset(
-    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q rp rt ruby s samp small span strong sub sup time u var wbr".split()
+    (
+        "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q rp rt ruby s samp small span "
+        "strong sub sup time u var wbr"
+    ).split()
 )
 """Elements that do not end a run of text (their text joins the text around them)."""
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())

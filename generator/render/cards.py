@@ -57,7 +57,8 @@ class Cards:
             html = Markup(kept[1])
         else:
             macros = self._env.get_template("_macros.html").module
-            html = macros.card(entry, level, dated)  # type: ignore[attr-defined]  # a template's macros are its module's attributes
+            # A template's macros are the attributes of its module.
+            html = macros.card(entry, level, dated)  # type: ignore[attr-defined]
             if own is not None:
                 self._new[key] = (own, str(html))
         self._done[key] = html

@@ -73,13 +73,15 @@ class FastInlineProcessor(InlineProcessor):
             self._none_can_match = None if unknown else re.compile("|".join(map(re.escape, sorted(pieces))))
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802 (overrides the private method)
+    # Overrides the private method (hence its name).
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
         if isinstance(data, util.AtomicString):
             return data
         patterns, required = self._patterns, self._required
         if self._none_can_match is not None and not self._none_can_match.search(data):
             return data  # every pattern would be skipped (most text in a body)
-        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]  # Python-Markdown's private method, checked at install
+        # Python-Markdown's private method, checked at install.
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         count = len(patterns)
         while patternIndex < count:

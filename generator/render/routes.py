@@ -261,7 +261,8 @@ def _finder(site: Site) -> list[Route]:
             title = (
                 FINDER_TITLE
                 if start
-                else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × {m.label if m.value != decide.ANY else '関わり方を問わない'}"
+                else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × "
+                f"{m.label if m.value != decide.ANY else '関わり方を問わない'}"
             )
             routes.append(
                 Route(
