@@ -6,8 +6,12 @@ import shutil
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from factories import AS_OF, ENTRIES
+
+from benchmarks.corpus import generate, write_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL_PROJECT = FIXTURES / "minimal"
@@ -47,6 +51,36 @@ def check_lines(project: Path, as_of: date = CHECK_AS_OF) -> list[str]:
 def minimal_project(tmp_path: Path) -> Path:
     """A writable copy of the minimal valid project."""
     return copy_minimal_project(tmp_path / "project")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A generated corpus of 40 entries (benchmarks/corpus.py, seed 7), written afresh."""
+    folder = tmp_path / "project"
+    write_corpus(generate(ENTRIES, seed=7), folder, entries=ENTRIES, seed=7)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The same corpus, loaded (no cache, one process), shared by a module's tests."""
+    from generator.pipeline import load
+
+    folder = tmp_path_factory.mktemp("corpus") / "project"
+    write_corpus(generate(ENTRIES, seed=7), folder, entries=ENTRIES, seed=7)
+    result = load(folder, as_of=AS_OF, use_cache=False, write_cache=False, parallel=False)
+    assert result.site is not None
+    return result
+
+
+@pytest.fixture(scope="module")
+def real_site() -> Any:
+    """The repository's own content/, loaded as of AS_OF."""
+    from generator.pipeline import load
+
+    loaded = load(Path(__file__).resolve().parent.parent, as_of=AS_OF)
+    assert loaded.site is not None, [p for p in loaded.problems if p.is_error]
+    return loaded.site
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected what will not run

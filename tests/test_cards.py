@@ -7,18 +7,10 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from factories import cold, edit, files_of, run, tree
 
 from generator.render import batch
 from generator.render.cards import Cards, keep
-from tests.test_incremental import (  # noqa: F401  (fixture helpers)
-    AS_OF,
-    cold,
-    edit,
-    files_of,
-    project,  # noqa: F401  (the fixture)
-    run,
-    tree,
-)
 
 
 class Entry:

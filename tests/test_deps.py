@@ -8,28 +8,13 @@ fingerprint; the build-level tests compare whole incremental builds with cold on
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
-from test_incremental import cold, edit, project, run, tree  # noqa: F401 (fixture)
+from factories import cold, edit, run, tree
 
-from benchmarks.corpus import generate, write_corpus
 from generator.incremental.pages import Dependencies, plan_render, route_dependencies
-from generator.pipeline import load
 from generator.render.routes import Route, plan
-
-AS_OF = date(2026, 11, 26)
-ENTRIES = 40
-
-
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("deps") / "project"
-    write_corpus(generate(ENTRIES, seed=7), folder, entries=ENTRIES, seed=7)
-    result = load(folder, as_of=AS_OF, use_cache=False, write_cache=False, parallel=False)
-    assert result.site is not None
-    return result
 
 
 def routes_by_path(site) -> dict[str, Route]:

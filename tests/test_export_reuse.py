@@ -1,6 +1,6 @@
 """Incremental data exports give exactly the bytes of a cold export, and do less work.
 
-The Site is built by hand (``make_site`` of test_exports); the previous build's
+The Site is built by hand (``make_site`` of factories.py); the previous build's
 output folder is a dict of path → bytes, and the content hash of each entry is
 the hash of its value (any change of the entry changes it, as the hash of its
 source file does in a real build).
@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from test_exports import fd, make_site
+from factories import fd, make_site
 
 from generator.model import Archetype, Period, Program, Site
 from generator.output import exports, ical

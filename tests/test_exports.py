@@ -10,185 +10,15 @@ import csv
 import io
 import json
 from datetime import date
-from types import MappingProxyType
 
 import jsonschema
 import pytest
+from factories import HOSTILE, make_site
 
-from generator.config import Config
 from generator.model import (
-    Archetype,
-    Case,
-    Engagement,
-    FlexDate,
-    Partner,
-    Period,
-    Program,
-    Role,
     Site,
-    Source,
-    Terms,
-    TimelineEvent,
 )
 from generator.output.exports import DataFile, csv_cell, export_data
-
-AS_OF = date(2026, 11, 26)
-HOSTILE = '=HYPERLINK("http://evil.example")<script>alert(1)</script>\nX-Injected: 1, a;b\\c'
-
-
-def fd(iso: str, text: str | None = None, kind: str = "date") -> FlexDate:
-    return FlexDate(date.fromisoformat(iso), text or iso, kind)  # type: ignore[arg-type]
-
-
-def make_site(*, base_path: str = "/dx-catalog/", extra_programs: tuple[Program, ...] = ()) -> Site:
-    config = Config(
-        title="長野県 DX人材支援カタログ",
-        prefecture="長野県",
-        base_url="https://example.jp",
-        base_path=base_path,
-        publisher="長野県",
-    )
-    archetypes = (
-        Archetype("producer", "プロデューサー", "全庁的な自治体DXの企画・推進", ("DXの方針策定",), ("企画力",)),
-        Archetype("project_manager", "プロジェクトマネージャー", "個別プロジェクトの推進", ("進捗管理",)),
-        Archetype("service_designer", "サービスデザイナー", "利用者中心のサービス設計", ("業務改善",)),
-        Archetype("engineer", "エンジニア", "システムの構築・運用", ("技術支援",), ("クラウド",)),
-    )
-    programs = (
-        Program(
-            collection="programs",
-            slug="digital-talent-fiscal-measure",
-            path="content/programs/digital-talent-fiscal-measure.md",
-            title="市町村支援のためのデジタル人材の確保に係る財政措置",
-            summary="都道府県が市町村支援のために確保するデジタル人材の経費に特別交付税措置があります。",
-            updated=fd("2023-10-24"),
-            tags=("財政措置", "人材シェアリング"),
-            sources=(
-                Source(
-                    "県・市町村共同によるデジタル人材の確保について",
-                    "長野県企画振興部DX推進課",
-                    published=fd("2023-10-24"),
-                    covers=("terms.fiscal_rate", "period.end"),
-                ),
-            ),
-            body="本文です。\n\n二段落目。",
-            provider=("総務省",),
-            level="national",
-            kinds=("fiscal_measure",),
-            archetypes=("producer", "project_manager"),
-            terms=Terms(cost_coverage="人件費・委託費", fiscal_rate=0.7, annual_cap_yen=5600000),
-            period=Period(
-                fd("2023-04-01", "令和5年度", "fiscal_year_start"), fd("2026-03-31", "令和7年度", "fiscal_year_end")
-            ),
-            reviewed=fd("2023-10-24"),
-        ),
-        Program(
-            collection="programs",
-            slug="hostile",
-            path="content/programs/hostile.md",
-            title=HOSTILE,
-            summary="-1+1 @SUM(A1) 要約\r\n二行目",
-            updated=fd("2024-04-01"),
-            sources=(Source("出典", "=発行者", url="https://example.org/a?b=1&c=2", accessed=fd("2024-04-01")),),
-            provider=("長野県", "+cmd"),
-            level="prefecture",
-            kinds=("advisor_dispatch", "training"),
-            terms=Terms(limits="年3回まで"),
-            period=Period(end=fd("2027-03-31", "令和8年度", "fiscal_year_end")),
-            aliases=("旧称",),
-            url="https://example.org/official",
-            reviewed=fd("2024-04-01"),
-        ),
-        Program(
-            collection="programs",
-            slug="secret-draft",
-            path="content/programs/secret-draft.md",
-            title="下書きの制度",
-            summary="公開しない",
-            draft=True,
-            provider=("総務省",),
-            level="national",
-            kinds=("matching",),
-        ),
-    ) + extra_programs
-    partners = (
-        Partner(
-            collection="partners",
-            slug="example-corp",
-            path="content/partners/example-corp.md",
-            title="株式会社例",
-            summary="長野県DX戦略推進パートナーです。",
-            updated=fd("2023-10-24"),
-            reviewed=fd("2023-10-24"),
-            sources=(Source("協定の資料", "長野県"),),
-            agreement="長野県DX戦略推進パートナー連携協定",
-            since=fd("2020-04-01", "令和2年度", "fiscal_year_start"),
-            fields=("DX推進の企画提案", "人材育成"),
-        ),
-    )
-    cases = (
-        Case(
-            collection="cases",
-            slug="ehime-sharing",
-            path="content/cases/ehime-sharing.md",
-            title="県と20市町によるデジタル人材シェアリング",
-            summary="県と市町が確保した人材を共有します。",
-            updated=fd("2023-10-24"),
-            tags=("人材シェアリング",),
-            reviewed=fd("2026-01-10"),
-            sources=(
-                Source(
-                    "資料",
-                    "愛媛県",
-                    url="https://example.org/ehime",
-                    published=fd("2023-08-01"),
-                    accessed=fd("2026-01-10"),
-                ),
-            ),
-            prefecture="愛媛県",
-            municipalities=20,
-            models=("talent_sharing",),
-            started=fd("2022-04-01", "令和4年度", "fiscal_year_start"),
-            programs=("digital-talent-fiscal-measure", "secret-draft"),
-            partners=("example-corp",),
-            archetypes=("project_manager",),
-            timeline=(TimelineEvent(fd("2022-04-01", "令和4年度", "fiscal_year_start"), "枠組みを構築"),),
-        ),
-    )
-    roles = (
-        Role(
-            collection="roles",
-            slug="cio-assistant",
-            path="content/roles/cio-assistant.md",
-            title="市町村CIO補佐官",
-            summary="町の情報化方針づくりを助けます。",
-            updated=fd("2025-06-01"),
-            reviewed=fd("2026-06-01"),
-            sources=(Source("募集の案内", "長野県", published=fd("2025-05-01"), covers=("status",)),),
-            archetype="producer",
-            host="municipality",
-            engagement=Engagement("side_job", 10.0, True),
-            kind="real",
-            status="active",
-            prefecture="長野県",
-            skills=("データ分析",),
-            programs=("digital-talent-fiscal-measure",),
-        ),
-    )
-    index = {e.key: e for e in (*archetypes, *programs, *partners, *cases, *roles) if not getattr(e, "draft", False)}
-    return Site(
-        config=config,
-        as_of=AS_OF,
-        archetypes=archetypes,
-        programs=programs,
-        partners=partners,
-        cases=cases,
-        roles=roles,
-        pages=(),
-        backlinks=MappingProxyType({}),
-        taxonomies=(),
-        index=MappingProxyType(index),
-    )
 
 
 def files_by_path(site: Site) -> dict[str, DataFile]:
@@ -486,17 +316,6 @@ def test_update_dates_come_from_content(exported):
 
 
 # --- the real content ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def real_site() -> Site:
-    from pathlib import Path
-
-    from generator.pipeline import load
-
-    loaded = load(Path(__file__).resolve().parent.parent, as_of=AS_OF)
-    assert loaded.site is not None, [p for p in loaded.problems if p.is_error]
-    return loaded.site
 
 
 def test_real_content_exports_match_content_and_schemas(real_site):

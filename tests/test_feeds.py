@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 
 import pytest
-from test_exports import AS_OF, HOSTILE, fd, make_site, real_site  # noqa: F401 (fixture)
+from factories import AS_OF, HOSTILE, fd, make_site
 
 from generator.model import Program, Taxonomy
 from generator.output.feeds import MAX_ENTRIES, build_feeds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_exports import HOSTILE, make_site
+from factories import HOSTILE, make_site
 
 from generator.output.ical import AllDayEvent, encode_calendar, escape_text, fold, program_events, programs_calendar
 

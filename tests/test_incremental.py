@@ -10,78 +10,17 @@ of the previous folder.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from factories import cold, edit, files_of, referenced_program, run, shown, tree
 
-from benchmarks.corpus import generate, write_corpus
 from generator.config import BuildOptions
 from generator.parallel import forking
 from generator.pipeline import build
 from generator.render import batch
-
-AS_OF = date(2026, 11, 26)
-ENTRIES = 40
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def shown(page: Path) -> str:
-    """A built page's HTML without the <wbr> phrase breaks."""
-    return page.read_text("utf-8").replace("<wbr>", "")
-
-
-def run(project: Path, out: Path, **overrides):
-    result = build(BuildOptions(project=project, output=out, as_of=AS_OF, search=False, **overrides))
-    assert result.ok, [p.format() for p in result.problems if p.is_error]
-    return result
-
-
-def cold(project: Path, tmp_path: Path) -> dict[str, str]:
-    """A build of a copy of ``project`` with no cache and no previous output."""
-    copy = tmp_path / "cold-project"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".catalog-cache", "site", ".site*"))
-    out = tmp_path / "cold-site"
-    shutil.rmtree(out, ignore_errors=True)
-    run(copy, out)
-    return tree(out)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    write_corpus(generate(ENTRIES, seed=7), folder, entries=ENTRIES, seed=7)
-    return folder
-
-
-def files_of(project: Path, collection: str) -> list[Path]:
-    return sorted((project / "content" / collection).glob("*.md"))
-
-
-def referenced_program(project: Path) -> tuple[Path, str]:
-    """A program that some case or role names in its front matter."""
-    for program in files_of(project, "programs"):
-        slug = program.stem
-        users = [f for c in ("cases", "roles") for f in files_of(project, c) if f"- {slug}\n" in f.read_text("utf-8")]
-        if users:
-            return program, slug
-    raise AssertionError("the corpus has no referenced program")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def test_no_op_rebuild_writes_nothing_and_matches(project: Path, tmp_path: Path) -> None:

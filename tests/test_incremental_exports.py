@@ -1,6 +1,6 @@
 """Incremental builds give the data exports of a cold build, byte for byte.
 
-Built through the whole pipeline on a generated corpus (see test_incremental):
+Built through the whole pipeline on a generated corpus (see factories.py):
 the previous data files are reused from the output folder and the build cache
 keeps only where each record's bytes are, never the bytes.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_incremental import cold, edit, files_of, project, referenced_program, run, tree  # noqa: F401 (fixture)
+from factories import cold, edit, files_of, referenced_program, run, tree
 
 from generator.incremental import store as cache
 

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import cold, files_of, run, tree
+
 from generator.incremental.pages import known_links, links_digest
-from tests.test_incremental import (
-    cold,
-    files_of,
-    project,  # noqa: F401  (the fixture)
-    run,
-    tree,
-)
 
 
 def test_known_links_are_those_whose_digest_matches() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_render_sample import sample_config
+from factories import sample_config
 
 from generator.model import OutputFile
 from generator.render.linkcheck import check_links, resolve

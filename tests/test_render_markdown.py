@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_render_sample import sample_site
+from factories import sample_site
 
 from generator.content.mdlinks import md_link_key
 from generator.render.markdown import markdown_to_html

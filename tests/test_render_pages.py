@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from test_render_sample import sample_options, sample_site
+from factories import sample_options, sample_site
 
 from generator.content.dates import format_wareki
 from generator.model import FlexDate, OutputFile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_render_sample import sample_options, sample_site
+from factories import sample_options, sample_site
 
 from generator.render.batch import render_site
 from generator.render.templates import make_environment, static_files

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from test_deps import loaded  # noqa: F401 (fixture)
-
 from generator.model import COLLECTION_LABELS, COLLECTIONS
 from generator.render.routes import Deferred, plan, term_path
 

@@ -65,7 +65,7 @@ def test_browser_and_indexer_split_every_character_alike(js):
 
 def test_browser_and_indexer_split_the_real_pages_alike(js, tmp_path_factory):
     from browser import build_site
-    from test_search_browser import indexed_pages
+    from search_pages import indexed_pages
 
     site = build_site(REAL_PROJECT, tmp_path_factory.mktemp("tokens") / "site")
     texts = ["\n".join(page.blocks()) for page in indexed_pages(site).values()]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from browser import SiteServer, build_site, launch_chromium, watch
 from conftest import copy_minimal_project, write_files
-from test_search_browser import found_count, indexed_pages, result_urls, search_for, wait_for_answer
+from search_pages import found_count, indexed_pages, result_urls, search_for, wait_for_answer
 
 from generator import pipeline
 from generator.config import BuildOptions
