@@ -49,11 +49,11 @@ def validate_files(
     """Validate every file, reusing the results kept for identical bytes and settings."""
     hashes = {source.path: source.content_hash for source in sources}
     with collector.paused():
-        previous = validation.load(project, config, as_of, sources) if use_cache else None
+        previous = validation.load(project, config, as_of, hashes, sources) if use_cache else None
         results: dict[str, FileResult] = {}
         todo: list[SourceFile] = []
         for source in sources:
-            hit = previous.reused(source) if previous is not None else None
+            hit = previous.reused(source, hashes[source.path]) if previous is not None else None
             if hit is not None:
                 results[source.path] = hit
             else:
@@ -61,7 +61,7 @@ def validate_files(
         results.update(_validate_all(todo, config, as_of, parallel))
     ordered = tuple(results[source.path] for source in sources)
     if previous is not None and write_cache:
-        validation.save(project, previous, ordered, todo)
+        validation.save(project, previous, hashes, ordered, todo)
     return Validated(ordered, hashes)
 
 

@@ -46,24 +46,33 @@ class Previous:
     key: str
     stored: Stored
 
-    def reused(self, source: SourceFile) -> FileResult | None:
-        """The stored result for exactly these bytes, or None."""
+    def reused(self, source: SourceFile, content_hash: str) -> FileResult | None:
+        """The stored result for a file of this path whose bytes have ``content_hash``, or None."""
         hit = self.stored.get(source.path)
-        if hit is None or hit[0] != source.content_hash:
+        if hit is None or hit[0] != content_hash:
             return None
         return FileResult(source, hit[1], hit[2])
 
 
-def load(project: Path, config: Config | None, as_of: date, sources: Sequence[SourceFile]) -> Previous:
+def load(
+    project: Path, config: Config | None, as_of: date, hashes: Mapping[str, str], sources: Sequence[SourceFile]
+) -> Previous:
+    """``hashes``: the content hash of each file by path (the sources' bytes)."""
     key_ = key(config, as_of)
-    bodies = _bodies_from({source.path: source for source in sources})
+    bodies = _bodies_from({source.path: source for source in sources}, hashes)
     stored: Stored = {}
     for shard in range(SHARDS):
         stored.update(store.load(project, f"validate-{shard:02x}", key_, persistent_load=bodies) or {})
     return Previous(key_, stored)
 
 
-def save(project: Path, previous: Previous, results: Sequence[FileResult], validated: Sequence[SourceFile]) -> None:
+def save(
+    project: Path,
+    previous: Previous,
+    hashes: Mapping[str, str],
+    results: Sequence[FileResult],
+    validated: Sequence[SourceFile],
+) -> None:
     """Write again only the shards holding a changed (``validated``), new or removed file."""
     paths = {result.source.path for result in results}
     changed = {_shard(source.path) for source in validated} | {_shard(path) for path in previous.stored.keys() - paths}
@@ -73,8 +82,8 @@ def save(project: Path, previous: Previous, results: Sequence[FileResult], valid
         if shard in by_shard:
             by_shard[shard].append(result)
     for shard, shard_results in sorted(by_shard.items()):
-        value = {r.source.path: (r.source.content_hash, r.located, r.problems) for r in shard_results}
-        bodies = _body_references(shard_results)
+        value = {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in shard_results}
+        bodies = _body_references(shard_results, hashes)
         store.save(project, f"validate-{shard:02x}", previous.key, value, persistent_id=_by_identity(bodies))
 
 
@@ -92,7 +101,7 @@ def save(project: Path, previous: Previous, results: Sequence[FileResult], valid
 BODY_REFERENCE_MIN_CHARS = 64
 
 
-def _body_references(results: Sequence[FileResult]) -> dict[int, tuple[str, str, int]]:
+def _body_references(results: Sequence[FileResult], hashes: Mapping[str, str]) -> dict[int, tuple[str, str, int]]:
     ids: dict[int, tuple[str, str, int]] = {}
     seen: set[int] = set()
     twice: set[int] = set()
@@ -107,7 +116,7 @@ def _body_references(results: Sequence[FileResult]) -> dict[int, tuple[str, str,
         encoded = body.encode("utf-8")
         source = result.source
         if source.data.endswith(encoded):
-            ids[id(body)] = (source.path, source.content_hash, len(source.data) - len(encoded))
+            ids[id(body)] = (source.path, hashes[source.path], len(source.data) - len(encoded))
     # The bodies are alive while they are pickled: no other object has their id meanwhile.
     return {i: reference for i, reference in ids.items() if i not in twice}
 
@@ -116,11 +125,11 @@ def _by_identity(references: Mapping[int, object]) -> Callable[[object], object]
     return lambda value: references.get(id(value))
 
 
-def _bodies_from(sources: Mapping[str, SourceFile]) -> Callable[[tuple[str, str, int]], str]:
+def _bodies_from(sources: Mapping[str, SourceFile], hashes: Mapping[str, str]) -> Callable[[tuple[str, str, int]], str]:
     def body(stored: tuple[str, str, int]) -> str:
         path, digest, offset = stored
         source = sources.get(path)
-        if source is None or source.content_hash != digest:
+        if source is None or hashes.get(path) != digest:
             return ""
         return str(memoryview(source.data)[offset:], "utf-8")
 
