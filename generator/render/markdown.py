@@ -5,7 +5,7 @@ a catalog page needs, so raw HTML in an entry can never run script on the site;
 links to other entries' files are then rewritten to their pages. The rewriting
 is done on nh3's output, which one prebuilt set of rules makes; a body whose links
 that way cannot read exactly goes through ``sanitize_rewriting``, where nh3 calls
-back for every link, and both give the same bytes (tests/test_render_markdown.py).
+back for every link, and both give the same bytes (tests/render/test_render_markdown.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ is the same, character for character. That holds only while each pattern's
 expression is the one its required strings were read from: ``REQUIRED`` keeps
 the expression beside them, and a pattern whose expression differs (another
 Python-Markdown version, an extension that replaced it) is always applied.
-``tests/test_md_inline.py`` compares both passes on every body of ``content/`` and
+``tests/render/test_md_inline.py`` compares both passes on every body of ``content/`` and
 the fixtures, a generated corpus, hostile payloads and random Markdown punctuation.
 """
 

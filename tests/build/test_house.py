@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-GENERATOR = Path(__file__).resolve().parent.parent / "generator"
+GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 MAX_FUNCTION_LINES = 60
 MAX_LINE_CHARACTERS = 120
 MAX_PIPELINE_LINES = 200

@@ -1,6 +1,6 @@
 """Every command and option of docs/reference.md, run the way a person runs it.
 
-tests/test_readme.py runs the README's own commands word for word; this file covers the
+tests/project/test_readme.py runs the README's own commands word for word; this file covers the
 rest of the command line the same way: the installed ``catalog`` command in a separate
 process, started in the project folder (or, where that is the point, elsewhere), with a
 terminal's environment (no SOURCE_DATE_EPOCH, CI or GitHub variables) and the defaults
@@ -39,7 +39,7 @@ from pathlib import Path
 
 from conftest import MINIMAL_PROJECT, write_files
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 JAPAN = timezone(timedelta(hours=9))
 PROGRAM = "content/programs/advisor.md"
 LAST_LINE = re.compile(

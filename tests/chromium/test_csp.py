@@ -25,7 +25,7 @@ from hostile import make_hostile_project
 from generator.config import BuildOptions
 from generator.pipeline import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTING = ROOT / "docs" / "hosting.md"
 AS_OF = date(2026, 11, 26)
 META_IGNORED = ("frame-ancestors", "report-uri", "report-to", "sandbox")

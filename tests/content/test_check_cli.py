@@ -8,13 +8,13 @@ errors and warnings, in the order the CLI prints them.
 
 To add a case: create tests/fixtures/invalid/<new-case>/ with the overlay files, then run
 
-    UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/test_check_cli.py -k new-case
+    UPDATE_EXPECTED=1 .venv/bin/python -m pytest tests/content/test_check_cli.py -k new-case
 
 which writes its expected.txt and fails, naming it (under CI=true it refuses to write). READ
 the regenerated file and confirm each message is right (path, line, column, code and wording)
 before committing it and running the test again without the variable: a wrong message is a
 bug to fix in the generator, not an expectation to freeze. Binary inputs (Shift_JIS, UTF-16, NUL bytes,
-huge files) are generated in tests/test_bad_inputs.py instead.
+huge files) are generated in tests/content/test_bad_inputs.py instead.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def test_check_passes_on_the_minimal_project(tmp_path, capsys):
 def test_the_real_content_passes_check(capsys, monkeypatch):
     """The repository's own content/ (issue 2): no errors; warnings such as overdue reviews may come with time."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     lines = check_lines(root)
     assert [line for line in lines if ": error[" in line] == []
     assert main(["check", "--project", str(root), *AS_OF_ARG]) == 0
@@ -106,7 +106,7 @@ def test_the_real_content_passes_check(capsys, monkeypatch):
 
 def test_check_writes_nothing_at_all(tmp_path):
     """Not the validation cache either: every file and folder keeps its bytes and its time,
-    whether or not a build left a cache for check to read (tests/test_user_paths.py runs the
+    whether or not a build left a cache for check to read (tests/build/test_user_paths.py runs the
     command from the project folder)."""
     project = invalid_project("warnings", tmp_path / "project")
 

@@ -241,7 +241,7 @@ DOCUMENTS = st.dictionaries(
 def test_valid_yaml_is_accepted_with_the_values_written(document, flow):
     """Front matter written by a YAML emitter (block, flow or mixed style; values on one line, as
     editors write them) is accepted, with every value as written: the parser refuses only what
-    tests/test_validation_speed.py lists as refused on purpose, and none of that is here."""
+    tests/content/test_validation_speed.py lists as refused on purpose, and none of that is here."""
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=float("inf"), default_flow_style=flow)
     result = parse_entry(f"---\n{text}---\n本文\n".encode(), "content/programs/x.md")
     assert isinstance(result, Parsed), (text, [p.format() for p in result])

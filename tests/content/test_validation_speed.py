@@ -26,8 +26,8 @@ from generator.content.schema import SCHEMA_NAMES, is_valid, load_schema
 from generator.content.validate import validate_file
 from generator.parallel import forking
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).parent.parent
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 26)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -317,7 +317,7 @@ REFUSED_ON_PURPOSE = {
 }
 """What the builder may refuse in YAML that PyYAML reads: aliases, tags, duplicate or non-text keys,
 deep nesting, .inf/.nan, control characters, and a slip (``key:value``, ``-item``, a run-on value)
-reported as yaml-syntax. Valid YAML without these is accepted: tests/test_properties.py."""
+reported as yaml-syntax. Valid YAML without these is accepted: tests/content/test_properties.py."""
 
 
 def _check_against_pyyaml(text: str) -> None:

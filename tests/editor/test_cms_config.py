@@ -297,7 +297,7 @@ def test_what_an_optional_object_holds_is_not_required_in_the_form() -> None:
 
 
 def test_the_documented_policy_of_the_editor_is_the_one_it_is_built_with() -> None:
-    text = (Path(__file__).resolve().parent.parent / "docs" / "hosting.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "hosting.md").read_text("utf-8")
     section = text[text.index("### 編集画面の Content-Security-Policy") :]
     policy = admin_policy(GITHUB, local=False, header=True)
     assert re.search(r"```text\n(.+?)\n```", section, re.S).group(1) == policy  # type: ignore[union-attr]

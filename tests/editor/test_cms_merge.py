@@ -22,7 +22,7 @@ from generator.cms.merge import Unreadable, emit_file, merge, read_saved, same, 
 from generator.content.parse import Parsed, parse_data_file, parse_entry
 from generator.content.schema import load_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = sorted((ROOT / "content").glob("*/*.md"))
 
 

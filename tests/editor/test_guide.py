@@ -12,7 +12,7 @@ from generator.cli import main
 from generator.content.schema import SCHEMA_NAMES, load_schema
 from generator.guide import codes_explained, render_guide
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "editing.md"
 CODE = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*$")
 

@@ -26,7 +26,7 @@ from generator.output.search import (
 )
 from generator.pipeline import build
 
-REAL_PROJECT = Path(__file__).resolve().parent.parent
+REAL_PROJECT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 26)
 
 

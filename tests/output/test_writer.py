@@ -180,7 +180,7 @@ def test_killed_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signa
     marker = tmp_path / "indexing"
     proc = subprocess.Popen(
         [sys.executable, "-c", _BLOCKING_BUILD, str(out), str(marker)],
-        cwd=Path(__file__).parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         stderr=subprocess.PIPE,
         # A runner started in the background (`cmd &`) ignores Ctrl-C, and children inherit that.
         preexec_fn=_ctrl_c_default,

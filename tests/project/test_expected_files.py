@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from expected_files import rewrite, update_requested
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_not_asked_nothing_happens(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,8 +73,8 @@ def test_both_modes_refuse_in_ci_and_leave_the_files_alone() -> None:
             "-q",
             "-p",
             "no:cacheprovider",
-            "tests/test_render_golden.py",
-            "tests/test_check_cli.py::test_invalid_fixture_site[yaml-syntax]",
+            "tests/render/test_render_golden.py",
+            "tests/content/test_check_cli.py::test_invalid_fixture_site[yaml-syntax]",
         ],
         cwd=ROOT,
         env=env,

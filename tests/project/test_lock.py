@@ -15,7 +15,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements"
 # One package after comments are dropped and continuation lines joined: nothing but a pin and hashes
 # (no -e, no URL, no index option), so `pip install --require-hashes` takes exactly these files.

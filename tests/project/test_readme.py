@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 PREVIEW = "http://127.0.0.1:8000/"
 PROBLEM = re.compile(r"^\S+:\d+:\d+: (error|warning)\[[a-z-]+\]: ")
@@ -325,7 +325,7 @@ def test_every_readme_command_is_run() -> None:
     commands = readme_commands()
     assert "make site" in commands and "make serve" in commands
     untested = [c for c in commands if c not in CHECKS and c not in NOT_RUN]
-    assert untested == [], "README commands without a check in tests/test_readme.py"
+    assert untested == [], "README commands without a check in tests/project/test_readme.py"
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_pytest(tmp_path: Path, *, ci: bool) -> subprocess.CompletedProcess[str]:
@@ -18,7 +18,17 @@ def run_pytest(tmp_path: Path, *, ci: bool) -> subprocess.CompletedProcess[str]:
     env.update(PATH=str(empty), CATALOG_CHROMIUM=str(empty / "chromium"), CATALOG_FONTS=str(empty))
     if ci:
         env["CI"] = "true"
-    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_a11y_layout.py", "-k", "print", "-q"]
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "tests/chromium/test_a11y_layout.py",
+        "-k",
+        "print",
+        "-q",
+    ]
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

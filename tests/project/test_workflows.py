@@ -17,7 +17,7 @@ import yaml
 
 from generator.cli import _options, _parser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 NAMES = ["check.yml", "pages.yml"]
 # The tools the test extras install next to this interpreter (pinned in pyproject.toml).

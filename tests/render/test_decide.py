@@ -11,7 +11,7 @@ import pytest
 from generator.pipeline import load
 from generator.render import decide
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

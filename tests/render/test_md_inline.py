@@ -13,7 +13,7 @@ from benchmarks.corpus import generate
 from generator.render import md_inline
 from generator.render.markdown import _converter, stock_converter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Each inline pattern, its near misses, and text where patterns meet.
 SNIPPETS: tuple[str, ...] = (

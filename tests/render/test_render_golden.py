@@ -5,9 +5,9 @@ render stage's own files) into a temporary folder and compared byte for byte
 with tests/golden/site-basic/. After an intended change to templates or
 render code, regenerate the golden files, review the diff and run the test again:
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render_golden.py   # rewrites, then fails
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/render/test_render_golden.py   # rewrites, then fails
     git diff tests/golden/
-    .venv/bin/python -m pytest tests/test_render_golden.py
+    .venv/bin/python -m pytest tests/render/test_render_golden.py
 
 The rewriting run fails on purpose, naming the files it changed (tests/expected_files.py);
 under CI=true it refuses to rewrite anything.
@@ -31,7 +31,7 @@ from generator.pipeline import load
 from generator.render.batch import render_site
 from generator.render.templates import make_environment
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]
 PROJECT = HERE / "fixtures" / "site-basic"
 GOLDEN = HERE / "golden" / "site-basic"
 AS_OF = date(2026, 11, 26)

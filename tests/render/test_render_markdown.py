@@ -128,7 +128,7 @@ def test_rewriting_after_sanitising_on_every_body():
 
     from benchmarks.corpus import generate
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     site = sample_site()
     bodies = [(str(p.relative_to(root)), p.read_text(encoding="utf-8")) for p in root.glob("content/**/*.md")]
     bodies += [

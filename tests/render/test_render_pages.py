@@ -41,7 +41,7 @@ def render(site, *, project: Path = Path("/nonexistent"), drafts: bool = False, 
 
 
 def page(files, path: str) -> str:
-    """A page's HTML without the <wbr> phrase breaks (tests/test_phrases.py checks those)."""
+    """A page's HTML without the <wbr> phrase breaks (tests/render/test_phrases.py checks those)."""
     return files[path].data.decode("utf-8").replace("<wbr>", "")
 
 

@@ -11,7 +11,7 @@ from generator.config import BuildOptions
 from generator.model import COLLECTIONS
 from generator.pipeline import load, render
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 26)
 
 
