@@ -174,3 +174,31 @@ def test_the_bare_loop_writes_one_page_per_entry_on_two_processes(tmp_path, smal
     assert bare_loop(project, out, 2) == len(entry_files(project)) == len(_entry_files(small_corpus))
     page = next(out.glob("cases/*/index.html")).read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<h2" in page
+
+
+def test_two_generators_each_import_their_own_tree_and_are_compared(tmp_path):
+    """--generator twice: each build runs with its own tree first on PYTHONPATH; the report compares the medians."""
+    from benchmarks.run import format_report, use_generator
+
+    trees = []
+    for name in ("before", "after"):
+        root = tmp_path / name
+        (root / "generator").mkdir(parents=True)
+        (root / "generator" / "__init__.py").write_text('__version__ = "0.1.0"\n', "utf-8")
+        trees.append(use_generator(root))
+    assert [g.env["PYTHONPATH"].split(":")[0] for g in trees] == [str(tmp_path / "before"), str(tmp_path / "after")]
+    assert [g.theme for g in trees] == [tmp_path / n / "themes" / "default" for n in ("before", "after")]
+
+    def summary(seconds: float) -> dict:
+        return {"median_s": seconds, "min_s": seconds, "max_s": seconds, "max_rss_mb": 50.0, "samples_s": (seconds,)}
+
+    catalogs = [{"no-search": {"cold": summary(2.0)}}, {"no-search": {"cold": summary(1.5)}}]
+    size = {"entries": 4, "corpus_bytes": 1000, "catalog": catalogs[0], "output": {}}
+    size["generators"] = [{"source": str(t.root), "catalog": c, "output": {}} for t, c in zip(trees, catalogs)]
+    env = {"generator_version": "0.1.0", "commit": "", "generator_source": "x", "uncommitted_changes": False}
+    env |= {"python": "3.11", "cpus": 2, "date": "2026-12-06", "load_average_at_start": [1.0, 1.0, 1.0]}
+    report = {"environment": env, "label": "", "hugo": None, "runs": 1, "sizes": [size]}
+    report |= {"total_seconds": 1.0, "load_average_at_end": [1.0, 1.0, 1.0]}
+    text = format_report(report)
+    assert f"[1] {tmp_path / 'before'}" in text and f"[2] {tmp_path / 'after'}" in text
+    assert "| catalog cold (no-search)             |     2.00 |     1.50 |   0.75 |" in text
