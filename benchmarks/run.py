@@ -281,8 +281,11 @@ def measure_size(
                         logs / "warmup.log",
                         "warm-up build",
                     )
-            for scenario in scenarios:
-                for i, g, project in contenders:  # each generator in turn: the same minutes, the same load
+            for number, scenario in enumerate(scenarios):
+                # Each generator in turn: the same minutes, the same load. Who goes first alternates:
+                # the second build of a pair would otherwise always meet the first one's disk writes.
+                turn = contenders if (run + number) % 2 else contenders[::-1]
+                for i, g, project in turn:
                     command = catalog_command(project.root, flags)
                     project.prepare(scenario)
                     log = logs / f"{n}-{i}-{variant}-{scenario}-{run}.log"

@@ -98,7 +98,8 @@ def render(
     keys = incremental.keys(site, options, theme_key, hashes)
     previous = incremental.load(options.project, keys, options.output)
     # The data exports need nothing the pages make: they run beside the rendering.
-    exports = Aside(export_job, site, previous_exports(previous.exports, hashes, options.output.resolve()), sink)
+    output = options.output.resolve()
+    exports = Aside(export_job, site, lambda: previous_exports(previous.exports, hashes, output), sink)
     routes = plan(site, {"data_files": ()})  # the data page is planned once the exports are made
     todo = plan_render(routes, site, keys.site, hashes, previous.pages, keepable(sink, options.output))
     renderer = make_renderer(site, env, options, hashes=hashes, cards=previous.cards)

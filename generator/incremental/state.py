@@ -1,8 +1,8 @@
 """What a build takes from the previous build into the same output folder, and what it leaves.
 
-``load`` reads the state once (``Previous``) before rendering; ``save`` writes the
-next one (``Next``) once, after the writer swapped the new output in: only then does
-the output folder hold what the state describes. Each part keys on:
+``load`` makes the state (``Previous``) once before rendering, each part read when first used;
+``save`` writes the next one (``Next``) once, after the writer swapped the new output in: only
+then does the output folder hold what the state describes. Each part keys on:
 
 - **pages** (``pages.py``): a page is kept when its fingerprint (the build's global
   key + the content hashes of the entries it shows) is the previous build's and its
@@ -22,7 +22,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ..config import BuildOptions
 from ..model import Site
@@ -64,19 +66,53 @@ def keys(site: Site, options: BuildOptions, theme_key: str, hashes: Mapping[str,
 
 @dataclass(frozen=True)
 class Previous:
-    """The previous build's state (empty parts when it had other keys or its output is gone)."""
+    """The previous build's state: one value, each part read from ``.catalog-cache/`` the first time
+    it is used, and only then (the data exports read theirs in their own process, beside the pages).
+    A part is empty when it was saved under other keys or describes an output folder that is gone."""
 
     keys: Keys
     project: Path
-    pages: PageState = field(default_factory=dict)
-    paths: frozenset[str] = frozenset()
-    """Every file of the previous output."""
-    links_token: str = ""
-    """Names the file of link lists that goes with ``pages``."""
-    cards: StoredCards = field(default_factory=dict)
-    exports: Mapping[str, Layout] = field(default_factory=dict)
-    """Where each record's bytes are in each data file, by path."""
-    feeds: Mapping[str, bytes] = field(default_factory=dict)
+    output_here: bool
+    """Whether the output folder exists: the parts that describe its files are empty otherwise."""
+
+    @cached_property
+    def _pages(self) -> Mapping[str, Any]:
+        stored = store.load(self.project, "pages", self.keys.output) if self.output_here else None
+        return stored or {}
+
+    @property
+    def pages(self) -> PageState:
+        pages: PageState = self._pages.get("pages", {})
+        return pages
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """Every file of the previous output."""
+        paths: frozenset[str] = self._pages.get("paths", frozenset())
+        return paths
+
+    @property
+    def links_token(self) -> str:
+        """Names the file of link lists that goes with ``pages``."""
+        token: str = self._pages.get("links", "")
+        return token
+
+    @cached_property
+    def cards(self) -> StoredCards:
+        cards: StoredCards = store.load(self.project, "cards", self.keys.cards) or {}
+        return cards
+
+    @cached_property
+    def exports(self) -> Mapping[str, Layout]:
+        """Where each record's bytes are in each data file, by path."""
+        stored = store.load(self.project, "exports", self.keys.output) if self.output_here else None
+        layouts: Mapping[str, Layout] = stored or {}
+        return layouts
+
+    @cached_property
+    def feeds(self) -> Mapping[str, bytes]:
+        feeds: Mapping[str, bytes] = store.load(self.project, "feeds", self.keys.site) or {}
+        return feeds
 
     def kept_links(self, kept: Mapping[str, str]) -> dict[str, str]:
         """The stored link lists of the kept pages (path → digest of its links) that match their digest."""
@@ -85,19 +121,8 @@ class Previous:
 
 
 def load(project: Path, keys: Keys, output: Path) -> Previous:
-    """The state the previous build left (``output``'s parts only when that folder exists)."""
-    here = output.resolve().is_dir()
-    pages = (store.load(project, "pages", keys.output) or {}) if here else {}
-    return Previous(
-        keys,
-        project,
-        pages=pages.get("pages", {}),
-        paths=pages.get("paths", frozenset()),
-        links_token=pages.get("links", ""),
-        cards=store.load(project, "cards", keys.cards) or {},
-        exports=(store.load(project, "exports", keys.output) or {}) if here else {},
-        feeds=store.load(project, "feeds", keys.site) or {},
-    )
+    """The state the previous build into ``output`` left (read part by part as it is used)."""
+    return Previous(keys, project, output.resolve().is_dir())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ in a forked child (see parallel/aside.py) while the pages are rendered.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +35,9 @@ class Exported:
     """Where each record is in each file, for the next build (the exports cache)."""
 
 
-def export_job(site: Site, reuse: Reuse, sink: Sink | None) -> Exported:
-    data_files = export_data(site, reuse)
+def export_job(site: Site, reuse: Callable[[], Reuse], sink: Sink | None) -> Exported:
+    """``reuse`` is called here, so that a forked job reads what it may reuse itself."""
+    data_files = export_data(site, reuse())
     layouts = {d.path: d.layout for d in data_files if d.layout is not None}
     kept = tuple(d.path for d in data_files if d.file is None)
     fresh = tuple(d.file for d in data_files if d.file is not None)
