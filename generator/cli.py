@@ -252,7 +252,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import Refused, create_entry
+    from .editor.scaffold import Refused, create_entry
 
     result = create_entry(args.project, args.collection, args.slug, today=build_date())
     if isinstance(result, Refused):
@@ -272,7 +272,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _guide(args: argparse.Namespace) -> int:
-    from .guide import render_guide
+    from .editor.guide import render_guide
 
     text = render_guide()
     if args.output is None:
@@ -309,8 +309,8 @@ def _review_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _review(args: argparse.Namespace) -> int:
     """Print the entries due for review; content errors are reported and exit 1. Writes nothing."""
+    from .editor.review import review_report
     from .pipeline import check
-    from .review import review_report
 
     loaded = check(resolve_options(args.project, as_of=args.as_of))  # the date as every command resolves it
     if loaded.site is None:

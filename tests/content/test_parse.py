@@ -296,7 +296,7 @@ def _new_program() -> list[str]:
     if _NEW_PROGRAM is None:
         from datetime import date
 
-        from generator.scaffold import scaffold
+        from generator.editor.scaffold import scaffold
 
         _NEW_PROGRAM = scaffold(
             "programs", "x", today=date(2026, 11, 26), existing={"archetypes": ("producer",)}

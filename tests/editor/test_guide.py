@@ -10,7 +10,7 @@ import pytest
 
 from generator.cli import main
 from generator.content.schema import SCHEMA_NAMES, load_schema
-from generator.guide import codes_explained, render_guide
+from generator.editor.guide import codes_explained, render_guide
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "editing.md"

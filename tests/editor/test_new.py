@@ -12,7 +12,7 @@ from conftest import CHECK_AS_OF, check_lines
 
 from generator.cli import main
 from generator.content.schema import load_schema
-from generator.scaffold import MARK, NEW_COLLECTIONS, Created, Refused, create_entry, scaffold
+from generator.editor.scaffold import MARK, NEW_COLLECTIONS, Created, Refused, create_entry, scaffold
 
 TODAY = date(2026, 11, 26)
 

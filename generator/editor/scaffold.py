@@ -23,10 +23,10 @@ from typing import Any
 
 import yaml
 
-from .content.discover import SLUG, _slug_message
-from .content.placeholders import BODIES, FILL_IN, MARK
-from .content.schema import load_schema
-from .model import COLLECTIONS
+from ..content.discover import SLUG, _slug_message
+from ..content.placeholders import BODIES, FILL_IN, MARK
+from ..content.schema import load_schema
+from ..model import COLLECTIONS
 
 NEW_COLLECTIONS: tuple[str, ...] = (*COLLECTIONS, "pages")
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .content.dates import format_seireki
-from .freshness import elapsed_text, months_between, review_due
-from .model import COLLECTION_LABELS, COLLECTIONS, Entry, Site, Source
+from ..content.dates import format_seireki
+from ..freshness import elapsed_text, months_between, review_due
+from ..model import COLLECTION_LABELS, COLLECTIONS, Entry, Site, Source
 
 _ORDER = {name: i for i, name in enumerate(COLLECTIONS)}
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 INTRO = """
 <!-- このファイルは `catalog guide --output docs/editing.md` で生成しています。直接編集せず、
-     generator/guide_text.py（文章）か generator/content/schemas/（項目）を直してから生成し直してください。 -->
+     generator/editor/guide_text.py（文章）か generator/content/schemas/（項目）を直してから生成し直してください。 -->
 
 # 編集者ガイド
 

@@ -13,14 +13,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, cast
 
-from .content.dates import Role as DateRole
-from .content.dates import parse_flexdate
-from .content.discover import SourceFile
-from .content.privacy import FORBIDDEN_KEYS, HISTORY_WORDS
-from .content.schema import load_schema
-from .content.validate import validate_file
+from ..content.dates import Role as DateRole
+from ..content.dates import parse_flexdate
+from ..content.discover import SourceFile
+from ..content.privacy import FORBIDDEN_KEYS, HISTORY_WORDS
+from ..content.schema import load_schema
+from ..content.validate import validate_file
+from ..model import COLLECTIONS
 from .guide_text import CODES, EDITOR, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, SOURCES, WORKFLOW
-from .model import COLLECTIONS
 from .scaffold import scaffold
 
 EXAMPLE_DAY = date(2026, 4, 1)
