@@ -6,7 +6,7 @@ PIP_FLAGS ?= --quiet --disable-pip-version-check
 BUILD_FLAGS ?=
 SERVE_FLAGS ?=
 
-.PHONY: site test check serve clean screenshots editor-screenshots a11y-report bench lock mutate
+.PHONY: site test lint format check serve clean screenshots editor-screenshots a11y-report bench lock mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,19 @@ check: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/catalog serve $(SERVE_FLAGS)
 
-test: $(VENV)/.installed-test
+test: lint
 	$(BIN)/python -m pytest
+
+# Formatting, lint rules and strict types (pyproject.toml's [tool.ruff] and [tool.mypy]): nothing
+# may be found. `make format` rewrites the tree in the house format.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format --quiet .
+	$(BIN)/ruff check --quiet --fix .
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python tests/screenshots.py screenshots

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -14,27 +14,53 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     corpus = sub.add_parser("corpus", help="write a valid catalog project with N generated entries")
     corpus.add_argument("--entries", type=_entries, required=True, metavar="N")
-    corpus.add_argument("--out", type=Path, required=True, metavar="DIR", help="project folder to write (content/ is created in it)")
+    corpus.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="project folder to write (content/ is created in it)"
+    )
     corpus.add_argument("--seed", type=int, default=1, metavar="S")
     corpus.set_defaults(run=_corpus)
 
     run = sub.add_parser("run", help="time cold, no-op and incremental builds (and Hugo, when installed)")
     run.add_argument("--entries", type=_entries, nargs="+", default=[1000, 10000], metavar="N")
-    run.add_argument("--runs", type=_positive, default=3, help="measurements per scenario; medians are reported (default 3)")
+    run.add_argument(
+        "--runs", type=_positive, default=3, help="measurements per scenario; medians are reported (default 3)"
+    )
     run.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the results as JSON")
     run.add_argument("--no-hugo", dest="hugo", action="store_false", help="do not build the same entries with Hugo")
-    run.add_argument("--no-search-variant", dest="search_variant", action="store_false",
-                     help="measure only --no-search builds (skips the search-index variant)")
-    run.add_argument("--scenarios", nargs="+", default=None, metavar="NAME",
-                     help="only these of: cold noop edit-entry edit-template")
-    run.add_argument("--workdir", type=Path, default=None, metavar="DIR", help="where corpora are written (default: a temporary folder, removed afterwards)")
+    run.add_argument(
+        "--no-search-variant",
+        dest="search_variant",
+        action="store_false",
+        help="measure only --no-search builds (skips the search-index variant)",
+    )
+    run.add_argument(
+        "--scenarios", nargs="+", default=None, metavar="NAME", help="only these of: cold noop edit-entry edit-template"
+    )
+    run.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where corpora are written (default: a temporary folder, removed afterwards)",
+    )
     run.add_argument("--seed", type=int, default=1)
-    run.add_argument("--generator", type=Path, default=None, metavar="DIR",
-                     help="measure the generator in DIR (a checkout or `git archive` of a commit) instead of the installed one")
-    run.add_argument("--label", default="", help="a note printed with the results and stored in the JSON (e.g. the commit)")
+    run.add_argument(
+        "--generator",
+        type=Path,
+        action="append",
+        default=None,
+        metavar="DIR",
+        help="measure the generator in DIR (a checkout or `git archive` of a commit) instead of the installed one; "
+        "twice: both, each scenario built by one then the other (a before/after table compares them)",
+    )
+    run.add_argument(
+        "--label", default="", help="a note printed with the results and stored in the JSON (e.g. the commit)"
+    )
     run.set_defaults(run=_run)
 
-    profile = sub.add_parser("profile", help="time the stages of one cold build in-process and profile it with cProfile")
+    profile = sub.add_parser(
+        "profile", help="time the stages of one cold build in-process and profile it with cProfile"
+    )
     profile.add_argument("--entries", type=_entries, default=10000, metavar="N")
     profile.add_argument("--search", action="store_true", help="include the search index (default: --no-search)")
     profile.add_argument("--top", type=_positive, default=25, help="how many functions to list")
@@ -43,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     profile.set_defaults(run=_profile)
 
     floor = sub.add_parser("floor", help="time the bare loop (read, YAML, Python-Markdown, Jinja2, write) beside Hugo")
-    floor.add_argument("--project", type=Path, required=True, metavar="DIR", help="a project, e.g. one written by `corpus`")
+    floor.add_argument(
+        "--project", type=Path, required=True, metavar="DIR", help="a project, e.g. one written by `corpus`"
+    )
     floor.add_argument("--runs", type=_positive, default=3)
     floor.add_argument("--processes", type=_positive, nargs="+", default=[1, 2], metavar="P")
     floor.add_argument("--no-hugo", dest="hugo", action="store_false")
@@ -93,9 +121,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"unknown scenario: {', '.join(unknown)} (choose from {', '.join(SCENARIOS)})", file=sys.stderr)
         return 2
     return run_benchmarks(
-        entries=args.entries, runs=args.runs, json_path=args.json, hugo=args.hugo,
-        search_variant=args.search_variant, scenarios=scenarios, workdir=args.workdir, seed=args.seed,
-        checkout=args.generator, label=args.label,
+        entries=args.entries,
+        runs=args.runs,
+        json_path=args.json,
+        hugo=args.hugo,
+        search_variant=args.search_variant,
+        scenarios=scenarios,
+        workdir=args.workdir,
+        seed=args.seed,
+        checkouts=args.generator or (None,),
+        label=args.label,
     )
 
 

@@ -92,7 +92,9 @@ def write_corpus(files: dict[str, str], out: Path, *, entries: int, seed: int) -
     content = out / "content"
     if content.exists():
         if not (out / MARKER).is_file():
-            raise FileExistsError(f"{content} がすでにあり、ベンチマークが書いたものではありません。空のフォルダを指定してください")
+            raise FileExistsError(
+                f"{content} がすでにあり、ベンチマークが書いたものではありません。空のフォルダを指定してください"
+            )
         shutil.rmtree(content)
     for rel, text in files.items():
         path = out / rel
@@ -178,13 +180,19 @@ def _program(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags:
 
 
 def _terms(rng: random.Random) -> dict:
-    terms: dict = {"cost_coverage": rng.choice(("国が全額を負担", "県と市町村が折半", "謝金と旅費は国が負担", "市町村の負担は経費の3割"))}
+    terms: dict = {
+        "cost_coverage": rng.choice(
+            ("国が全額を負担", "県と市町村が折半", "謝金と旅費は国が負担", "市町村の負担は経費の3割")
+        )
+    }
     if rng.random() < 0.5:
         terms["fiscal_rate"] = rng.choice((0.5, 0.7, 1.0))
     if rng.random() < 0.5:
         terms["annual_cap_yen"] = rng.choice((1_000_000, 3_000_000, 5_600_000, 10_000_000))
     if rng.random() < 0.5:
-        terms["limits"] = rng.choice(("現地派遣は年3回まで", "1団体につき年1名まで", "任用期間は3年以内", "オンライン相談は合計10時間まで"))
+        terms["limits"] = rng.choice(
+            ("現地派遣は年3回まで", "1団体につき年1名まで", "任用期間は3年以内", "オンライン相談は合計10時間まで")
+        )
     return terms
 
 
@@ -219,7 +227,14 @@ def _case(rng: random.Random, stub: Stub, stubs: dict[str, list[Stub]], tags: tu
         "programs": [s.slug for s in rng.sample(stubs["programs"], min(len(stubs["programs"]), rng.randint(1, 3)))],
         "partners": [s.slug for s in rng.sample(stubs["partners"], min(len(stubs["partners"]), rng.randint(0, 2)))],
         "archetypes": _archetype_ids(rng, 1, 2),
-        "timeline": [{"date": _fiscal_year(rng, year), "event": rng.choice(P.LIST_ITEMS).format(topic=rng.choice(P.TOPICS), skill=rng.choice(P.SKILLS)) + "を始めました"} for year in events],
+        "timeline": [
+            {
+                "date": _fiscal_year(rng, year),
+                "event": rng.choice(P.LIST_ITEMS).format(topic=rng.choice(P.TOPICS), skill=rng.choice(P.SKILLS))
+                + "を始めました",
+            }
+            for year in events
+        ],
         "sources": _sources(rng, stub.pref, ["municipalities", "started"]),
         "updated": _day(rng),
         "reviewed": _day(rng),
@@ -348,7 +363,9 @@ def _fill(rng: random.Random, pattern: str, ctx: dict[str, str]) -> str:
     return pattern.format(**ctx, skill=rng.choice(P.SKILLS), n=rng.randint(3, 40))
 
 
-def _paragraph(rng: random.Random, ctx: dict[str, str], sentences: int, *, opening: bool = False, link: Stub | None = None) -> str:
+def _paragraph(
+    rng: random.Random, ctx: dict[str, str], sentences: int, *, opening: bool = False, link: Stub | None = None
+) -> str:
     parts = [_fill(rng, rng.choice(P.OPENINGS), ctx)] if opening else []
     parts += [_fill(rng, s, ctx) for s in rng.sample(P.SENTENCES, sentences)]
     if link is not None:
@@ -365,7 +382,9 @@ def _bullets(rng: random.Random, ctx: dict[str, str]) -> str:
 def _table(rng: random.Random, collection: str, ctx: dict[str, str]) -> str:
     if collection == "cases":
         start = rng.randint(2019, 2024)
-        rows = [(_fiscal_year(rng, start + k), _fill(rng, rng.choice(P.LIST_ITEMS), ctx)) for k in range(rng.randint(2, 4))]
+        rows = [
+            (_fiscal_year(rng, start + k), _fill(rng, rng.choice(P.LIST_ITEMS), ctx)) for k in range(rng.randint(2, 4))
+        ]
         header = ("年度", "主な取組")
     else:
         header = ("項目", "内容")

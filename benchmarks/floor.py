@@ -18,8 +18,8 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import jinja2
 import markdown
@@ -69,15 +69,30 @@ def measure(project: Path, *, runs: int, processes: Sequence[int], hugo: bool) -
         results: dict[str, list[float]] = {}
         for count in processes:
             results[f"bare loop, {count} process{'es' if count > 1 else ''}"] = _times(
-                [sys.executable, "-m", "benchmarks.floor", str(project), str(base / "out"), str(count)], base, runs)
+                [sys.executable, "-m", "benchmarks.floor", str(project), str(base / "out"), str(count)], base, runs
+            )
         if hugo and hugo_version() is not None:
             write_hugo_site(project, base / "hugo")
-            results["hugo"] = _times(["hugo", "--quiet", "--source", str(base / "hugo"), "-d", str(base / "out"),
-                                      "--cacheDir", str(base / "hugo-cache")], base, runs)
+            results["hugo"] = _times(
+                [
+                    "hugo",
+                    "--quiet",
+                    "--source",
+                    str(base / "hugo"),
+                    "-d",
+                    str(base / "out"),
+                    "--cacheDir",
+                    str(base / "hugo-cache"),
+                ],
+                base,
+                runs,
+            )
         reference = statistics.median(results["hugo"]) if "hugo" in results else None
         for label, seconds in results.items():
             ratio = f"  {statistics.median(seconds) / reference:.2f} × Hugo" if reference else ""
-            lines.append(f"{label:24} {statistics.median(seconds):6.2f} s ({min(seconds):.2f}–{max(seconds):.2f}){ratio}")
+            lines.append(
+                f"{label:24} {statistics.median(seconds):6.2f} s ({min(seconds):.2f}–{max(seconds):.2f}){ratio}"
+            )
         return "\n".join(lines)
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 from datetime import date
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 from generator import pipeline
 from generator.config import BuildOptions
@@ -28,7 +28,7 @@ from .corpus import generate, write_corpus
 # (label, module path suffix, function name): the stages as the pipeline calls them.
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("load: discover (read files)", "content/discover.py", "discover"),
-    ("load: validate files", "pipeline.py", "validate_files"),
+    ("load: validate files", "content/batch.py", "validate_files"),
     ("  parse YAML front matter", "content/parse.py", "parse_entry"),
     ("  JSON Schema validation", "content/schema.py", "validate"),
     ("  privacy guard (roles)", "content/privacy.py", "check_role"),
@@ -39,8 +39,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("  templates (Jinja2)", "render/pages.py", "render_route"),
     ("  data exports", "output/exports.py", "export_data"),
     ("  feeds", "output/feeds.py", "build_feeds"),
-    ("  link check", "render/linkcheck.py", "check_links"),
-    ("write (incl. search index when on)", "output/writer.py", "write_site"),
+    ("  link check", "render/linkcheck.py", "site_links"),
+    ("write (incl. search index when on)", "output/writer.py", "finish"),
     ("  search index (Pagefind)", "output/search.py", "build_index"),
 )
 
@@ -53,7 +53,9 @@ def profile_build(*, entries: int, search: bool, top: int, workdir: Path | None,
         write_corpus(generate(entries, seed), project, entries=entries, seed=seed)
         shutil.rmtree(project / "site", ignore_errors=True)
         shutil.rmtree(project / ".catalog-cache", ignore_errors=True)
-        options = BuildOptions(project=project, output=project / "site", as_of=date(2026, 11, 26), search=search, quiet=True)
+        options = BuildOptions(
+            project=project, output=project / "site", as_of=date(2026, 11, 26), search=search, quiet=True
+        )
         profiler = cProfile.Profile()
         started = time.perf_counter()
         # One process: the build's worker pools take their size from os.cpu_count(),
@@ -77,13 +79,25 @@ def report(stats: pstats.Stats, wall: float, top: int, pages: int) -> str:
     """Stage totals (cumulative time of the stage functions) and the top functions."""
     raw = stats.stats  # type: ignore[attr-defined]
     total = max(wall, 1e-9)
-    lines = [f"profiled cold build: {wall:.1f} s wall, {pages:,} HTML pages (cProfile overhead included)", "",
-             "| stage | cumulative s | % of build |", "|---|---:|---:|"]
+    lines = [
+        f"profiled cold build: {wall:.1f} s wall, {pages:,} HTML pages (cProfile overhead included)",
+        "",
+        "| stage | cumulative s | % of build |",
+        "|---|---:|---:|",
+    ]
     for label, suffix, name in STAGES:
-        seconds = sum(v[3] for (file, _, func), v in raw.items() if func == name and file.replace("\\", "/").endswith(suffix))
+        seconds = sum(
+            v[3] for (file, _, func), v in raw.items() if func == name and file.replace("\\", "/").endswith(suffix)
+        )
         if seconds:
             lines.append(f"| {label} | {seconds:.1f} | {100 * seconds / total:.0f} % |")
-    lines += ["", f"top {top} functions by own time:", "", "| function | own s | % | cumulative s |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        f"top {top} functions by own time:",
+        "",
+        "| function | own s | % | cumulative s |",
+        "|---|---:|---:|---:|",
+    ]
     ranked = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
     for (file, line, func), (_, _, own, cumulative, _) in ranked:
         lines.append(f"| `{_short(file)}:{line} {func}` | {own:.1f} | {100 * own / total:.0f} % | {cumulative:.1f} |")

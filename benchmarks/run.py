@@ -28,9 +28,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 import generator
 from generator.render.templates import package_theme
@@ -67,11 +67,14 @@ class Summary:
     cpu_median_s: float = 0.0
 
     @classmethod
-    def of(cls, samples: Sequence[Sample]) -> "Summary":
+    def of(cls, samples: Sequence[Sample]) -> Summary:
         seconds = [s.seconds for s in samples]
         return cls(
-            round(statistics.median(seconds), 3), round(min(seconds), 3), round(max(seconds), 3),
-            round(max(s.max_rss_mb for s in samples), 1), tuple(round(s, 3) for s in seconds),
+            round(statistics.median(seconds), 3),
+            round(min(seconds), 3),
+            round(max(seconds), 3),
+            round(max(s.max_rss_mb for s in samples), 1),
+            tuple(round(s, 3) for s in seconds),
             round(statistics.median(s.cpu_seconds for s in samples), 3),
         )
 
@@ -80,11 +83,11 @@ class BuildFailed(RuntimeError):
     pass
 
 
-def timed(command: Sequence[str], *, cwd: Path | None = None, log: Path) -> Sample:
+def timed(command: Sequence[str], *, cwd: Path | None = None, log: Path, env: dict[str, str] | None = None) -> Sample:
     """Run ``command`` to completion; wall time and peak RSS (process tree, waited-for)."""
     with log.open("wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         timer = threading.Timer(TIMEOUT_S, lambda: os.kill(proc.pid, signal.SIGKILL))
         timer.start()
         try:
@@ -98,25 +101,48 @@ def timed(command: Sequence[str], *, cwd: Path | None = None, log: Path) -> Samp
 
 
 def catalog_command(project: Path, search: Sequence[str]) -> list[str]:
-    return [sys.executable, "-m", "generator", "build", "--project", str(project),
-            "--output", str(project / "site"), "--as-of", AS_OF, "--quiet", *search]
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--project",
+        str(project),
+        "--output",
+        str(project / "site"),
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        *search,
+    ]
 
 
-def use_generator(checkout: Path | None) -> Path:
-    """The source folder of the generator the child processes run.
+@dataclass(frozen=True)
+class Generator:
+    """One generator the builds run: its source folder, theme and the environment of its builds."""
+
+    root: Path
+    theme: Path
+    env: dict[str, str]
+
+
+def use_generator(checkout: Path | None) -> Generator:
+    """The generator the child processes run.
 
     With ``checkout`` (a tree holding ``generator/`` and ``themes/``, e.g. a
     ``git archive`` of a commit), children import it through PYTHONPATH, which
     comes before the installed package; so a frozen commit can be measured
-    while the working tree changes, or two commits side by side.
+    while the working tree changes, or two commits side by side (``--generator``
+    twice: every scenario is built by each in turn, in its own copy of the corpus).
     """
+    env = dict(os.environ)
     if checkout is None:
-        return Path(generator.__file__).resolve().parent.parent
+        return Generator(Path(generator.__file__).resolve().parent.parent, package_theme(), env)
     root = checkout.resolve()
     if not (root / "generator" / "__init__.py").is_file():
         raise SystemExit(f"{checkout} has no generator/ package")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH", ""))))
-    return root
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(root), env.get("PYTHONPATH", ""))))
+    return Generator(root, root / "themes" / "default", env)
 
 
 def output_size(site: Path) -> dict[str, int]:
@@ -173,23 +199,40 @@ def run_benchmarks(
     scenarios: Sequence[str],
     workdir: Path | None,
     seed: int,
-    checkout: Path | None = None,
+    checkouts: Sequence[Path | None] = (None,),
     label: str = "",
 ) -> int:
-    source = use_generator(checkout)
-    theme = source / "themes" / "default" if checkout is not None else package_theme()
+    generators = [use_generator(checkout) for checkout in checkouts or (None,)]
     hugo_info = hugo_version() if hugo else None
     if hugo and hugo_info is None:
         print("hugo is not installed: measuring the catalog only", file=sys.stderr)
     variants = VARIANTS if search_variant else VARIANTS[:1]
-    report = {"environment": environment(source), "label": label, "hugo": hugo_info, "runs": runs, "as_of": AS_OF, "sizes": []}
+    report = {
+        "environment": environment(generators[0].root),
+        "label": label,
+        "hugo": hugo_info,
+        "runs": runs,
+        "as_of": AS_OF,
+        "sizes": [],
+    }
     temporary = workdir is None
     base = Path(tempfile.mkdtemp(prefix="catalog-bench-")) if workdir is None else workdir
     base.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
         for n in entries:
-            report["sizes"].append(measure_size(n, base, theme, runs=runs, seed=seed, variants=variants, scenarios=scenarios, hugo=hugo_info is not None))
+            report["sizes"].append(
+                measure_size(
+                    n,
+                    base,
+                    generators,
+                    runs=runs,
+                    seed=seed,
+                    variants=variants,
+                    scenarios=scenarios,
+                    hugo=hugo_info is not None,
+                )
+            )
     except BuildFailed as exc:
         print(f"\nbuild failed: {exc}", file=sys.stderr)
         return 1
@@ -206,31 +249,58 @@ def run_benchmarks(
     return 0
 
 
-def measure_size(n: int, base: Path, theme: Path, *, runs: int, seed: int, variants, scenarios: Sequence[str], hugo: bool) -> dict:
+def measure_size(
+    n: int,
+    base: Path,
+    generators: Sequence[Generator],
+    *,
+    runs: int,
+    seed: int,
+    variants,
+    scenarios: Sequence[str],
+    hugo: bool,
+) -> dict:
     progress(f"N={n:,}: writing the corpus")
-    project = Project(base / f"catalog-{n}", n, seed, theme)
+    projects = [Project(base / f"catalog-{n}" / str(i), n, seed, g.theme) for i, g in enumerate(generators)]
     hugo_dir = base / f"hugo-{n}"
     if hugo:
-        write_hugo_site(project.root, hugo_dir)
+        write_hugo_site(projects[0].root, hugo_dir)
     logs = base / "logs"
     logs.mkdir(exist_ok=True)
-    samples: dict[str, dict[str, list[Sample]]] = {v: {s: [] for s in scenarios} for v, _ in variants}
+    samples = [{v: {s: [] for s in scenarios} for v, _ in variants} for _ in generators]
     hugo_samples: dict[str, list[Sample]] = {"cold": [], "noop": []}
-    sizes: dict[str, dict[str, int]] = {}
+    sizes: list[dict[str, dict[str, int]]] = [{} for _ in generators]
+    contenders = list(zip(range(len(generators)), generators, projects))
     for run in range(1, runs + 1):
         for variant, flags in variants:
-            command = catalog_command(project.root, flags)
-            if "cold" not in scenarios and not (project.root / "site").is_dir():
-                _checked(timed(command, cwd=project.root, log=logs / "warmup.log"), logs / "warmup.log", "warm-up build")
-            for scenario in scenarios:
-                project.prepare(scenario)
-                log = logs / f"{n}-{variant}-{scenario}-{run}.log"
-                # cwd is the project: `python -m` puts the cwd first on sys.path, which must not
-                # be a checkout of the generator (it would beat --generator's PYTHONPATH).
-                sample = _checked(timed(command, cwd=project.root, log=log), log, f"N={n} {variant} {scenario}")
-                samples[variant][scenario].append(sample)
-                progress(f"N={n:,} run {run}/{runs} {variant:9} {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB")
-            sizes[variant] = output_size(project.root / "site")
+            for _, g, project in contenders:
+                command = catalog_command(project.root, flags)
+                if "cold" not in scenarios and not (project.root / "site").is_dir():
+                    _checked(
+                        timed(command, cwd=project.root, log=logs / "warmup.log", env=g.env),
+                        logs / "warmup.log",
+                        "warm-up build",
+                    )
+            for number, scenario in enumerate(scenarios):
+                # Each generator in turn: the same minutes, the same load. Who goes first alternates:
+                # the second build of a pair would otherwise always meet the first one's disk writes.
+                turn = contenders if (run + number) % 2 else contenders[::-1]
+                for i, g, project in turn:
+                    command = catalog_command(project.root, flags)
+                    project.prepare(scenario)
+                    log = logs / f"{n}-{i}-{variant}-{scenario}-{run}.log"
+                    # cwd is the project: `python -m` puts the cwd first on sys.path, which must not
+                    # be a checkout of the generator (it would beat --generator's PYTHONPATH).
+                    sample = _checked(
+                        timed(command, cwd=project.root, log=log, env=g.env), log, f"N={n} {variant} {scenario}"
+                    )
+                    samples[i][variant][scenario].append(sample)
+                    who = f" [{i + 1}]" if len(generators) > 1 else ""
+                    progress(
+                        f"N={n:,} run {run}/{runs}{who} {variant:9} {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB"
+                    )
+            for i, _, project in contenders:
+                sizes[i][variant] = output_size(project.root / "site")
         if hugo:
             out = base / f"hugo-{n}-public"
             for scenario in ("cold", "noop"):
@@ -238,22 +308,39 @@ def measure_size(n: int, base: Path, theme: Path, *, runs: int, seed: int, varia
                     shutil.rmtree(out, ignore_errors=True)
                     shutil.rmtree(hugo_dir / "resources", ignore_errors=True)
                 log = logs / f"{n}-hugo-{scenario}-{run}.log"
-                command = ["hugo", "--quiet", "--source", str(hugo_dir), "-d", str(out), "--cacheDir", str(base / "hugo-cache")]
+                command = [
+                    "hugo",
+                    "--quiet",
+                    "--source",
+                    str(hugo_dir),
+                    "-d",
+                    str(out),
+                    "--cacheDir",
+                    str(base / "hugo-cache"),
+                ]
                 sample = _checked(timed(command, log=log), log, f"N={n} hugo {scenario}")
                 hugo_samples[scenario].append(sample)
-                progress(f"N={n:,} run {run}/{runs} hugo      {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB")
-            sizes["hugo"] = output_size(out)
+                progress(
+                    f"N={n:,} run {run}/{runs} hugo      {scenario:13} {sample.seconds:7.2f} s (CPU {sample.cpu_seconds:7.2f} s) {sample.max_rss_mb:7.0f} MB"
+                )
+            sizes[0]["hugo"] = output_size(out)
+    summaries = [{v: {s: asdict(Summary.of(xs)) for s, xs in by.items()} for v, by in mine.items()} for mine in samples]
     result: dict = {
         "entries": n,
-        "corpus_bytes": sum(p.stat().st_size for p in (project.root / "content").rglob("*") if p.is_file()),
-        "catalog": {v: {s: asdict(Summary.of(xs)) for s, xs in by.items()} for v, by in samples.items()},
-        "output": sizes,
+        "corpus_bytes": sum(p.stat().st_size for p in (projects[0].root / "content").rglob("*") if p.is_file()),
+        "catalog": summaries[0],
+        "output": sizes[0],
     }
+    if len(generators) > 1:
+        result["generators"] = [
+            {"source": str(g.root), "catalog": summaries[i], "output": sizes[i]} for i, g in enumerate(generators)
+        ]
     if hugo:
         result["hugo"] = {s: asdict(Summary.of(xs)) for s, xs in hugo_samples.items()}
         cold = result["hugo"]["cold"]["median_s"]
         result["ratio_to_hugo_cold"] = {
-            v: {s: round(summary["median_s"] / cold, 2) for s, summary in by.items()} for v, by in result["catalog"].items()
+            v: {s: round(summary["median_s"] / cold, 2) for s, summary in by.items()}
+            for v, by in result["catalog"].items()
         }
     return result
 
@@ -274,7 +361,9 @@ def environment(root: Path) -> dict:
 
     def git(*args: str) -> str:
         try:
-            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30, check=False)
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30, check=False
+            )
         except (OSError, subprocess.TimeoutExpired):
             return ""
         return done.stdout.strip()
@@ -313,28 +402,66 @@ def format_report(report: dict) -> str:
     for size in report["sizes"]:
         n = size["entries"]
         lines += ["", f"N = {n:,} entries ({size['corpus_bytes'] / 1e6:.1f} MB of content)", ""]
-        lines.append(f"| {'build':36} | {'median s':>8} | {'min s':>7} | {'max s':>7} | {'CPU s':>7} | {'peak MB':>7} | {'× Hugo':>6} |")
-        lines.append(f"|{'-' * 38}|{'-' * 9}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
-        ratios = size.get("ratio_to_hugo_cold", {})
-        for variant, by in size["catalog"].items():
-            for scenario, s in by.items():
-                ratio = ratios.get(variant, {}).get(scenario)
-                lines.append(_row(f"catalog {scenario} ({variant})", s, f"{ratio:.2f}" if ratio is not None else ""))
-        for scenario, s in size.get("hugo", {}).items():
-            lines.append(_row(f"hugo {scenario}", s, ""))
+        for number, contender in enumerate(size.get("generators", [])):
+            lines += [f"[{number + 1}] {contender['source']}", ""]
+            _table(lines, contender["catalog"], {}, {} if number else size.get("hugo", {}))
+            lines.append("")
+        if "generators" in size:
+            lines += _comparison(size["generators"])
+        else:
+            _table(lines, size["catalog"], size.get("ratio_to_hugo_cold", {}), size.get("hugo", {}))
         by = size["catalog"]
         if "search" in by and "cold" in by["search"] and "cold" in by.get("no-search", {}):
             cost = by["search"]["cold"]["median_s"] - by["no-search"]["cold"]["median_s"]
-            lines.append(f"\nsearch index cost (cold, search − no-search): {cost:.2f} s; "
-                         f"peak with indexer {by['search']['cold']['max_rss_mb']:.0f} MB, generator alone {by['no-search']['cold']['max_rss_mb']:.0f} MB")
+            lines.append(
+                f"\nsearch index cost (cold, search − no-search): {cost:.2f} s; "
+                f"peak with indexer {by['search']['cold']['max_rss_mb']:.0f} MB, generator alone {by['no-search']['cold']['max_rss_mb']:.0f} MB"
+            )
         for name, out in size["output"].items():
-            lines.append(f"output {name:9}: {out['html_pages']:,} HTML pages, {out['files']:,} files, "
-                         f"{out['bytes'] / 1e6:.1f} MB ({out['disk_bytes'] / 1e6:.1f} MB on disk)")
-    lines.append(f"\ntotal benchmark time: {report['total_seconds']:.0f} s; load average (1, 5, 15 min) at start "
-                 f"{env['load_average_at_start']}, at end {report['load_average_at_end']} on {env['cpus']} CPUs")
+            lines.append(
+                f"output {name:9}: {out['html_pages']:,} HTML pages, {out['files']:,} files, "
+                f"{out['bytes'] / 1e6:.1f} MB ({out['disk_bytes'] / 1e6:.1f} MB on disk)"
+            )
+    lines.append(
+        f"\ntotal benchmark time: {report['total_seconds']:.0f} s; load average (1, 5, 15 min) at start "
+        f"{env['load_average_at_start']}, at end {report['load_average_at_end']} on {env['cpus']} CPUs"
+    )
     return "\n".join(lines)
 
 
+def _table(lines: list[str], catalog: dict, ratios: dict, hugo: dict) -> None:
+    lines.append(
+        f"| {'build':36} | {'median s':>8} | {'min s':>7} | {'max s':>7} | {'CPU s':>7} | {'peak MB':>7} | {'× Hugo':>6} |"
+    )
+    lines.append(f"|{'-' * 38}|{'-' * 9}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|")
+    for variant, by in catalog.items():
+        for scenario, s in by.items():
+            ratio = ratios.get(variant, {}).get(scenario)
+            lines.append(_row(f"catalog {scenario} ({variant})", s, f"{ratio:.2f}" if ratio is not None else ""))
+    for scenario, s in hugo.items():
+        lines.append(_row(f"hugo {scenario}", s, ""))
+
+
+def _comparison(generators: list[dict]) -> list[str]:
+    """Each scenario's median under the last generator against the first (measured in turn, in one run)."""
+    first, last = generators[0]["catalog"], generators[-1]["catalog"]
+    lines = [
+        f"| {'build':36} | {'[1] s':>8} | {f'[{len(generators)}] s':>8} | {'ratio':>6} | {'[1] CPU':>7} | {f'[{len(generators)}] CPU':>7} |",
+        f"|{'-' * 38}|{'-' * 9}:|{'-' * 9}:|{'-' * 7}:|{'-' * 8}:|{'-' * 8}:|",
+    ]
+    for variant, by in first.items():
+        for scenario, a in by.items():
+            b = last[variant][scenario]
+            ratio = b["median_s"] / a["median_s"] if a["median_s"] else float("nan")
+            lines.append(
+                f"| {f'catalog {scenario} ({variant})':36} | {a['median_s']:8.2f} | {b['median_s']:8.2f} | {ratio:6.2f} "
+                f"| {a.get('cpu_median_s', 0.0):7.2f} | {b.get('cpu_median_s', 0.0):7.2f} |"
+            )
+    return lines
+
+
 def _row(label: str, s: dict, ratio: str) -> str:
-    return (f"| {label:36} | {s['median_s']:8.2f} | {s['min_s']:7.2f} | {s['max_s']:7.2f} | {s.get('cpu_median_s', 0.0):7.2f} "
-            f"| {s['max_rss_mb']:7.0f} | {ratio:>6} |")
+    return (
+        f"| {label:36} | {s['median_s']:8.2f} | {s['min_s']:7.2f} | {s['max_s']:7.2f} | {s.get('cpu_median_s', 0.0):7.2f} "
+        f"| {s['max_rss_mb']:7.0f} | {ratio:>6} |"
+    )

@@ -16,9 +16,9 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .config import AddressError, BuildOptions, build_date, parse_base_path, parse_base_url, resolve_options
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None, *, ending: bool = False) -> int:
     # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so temporary output is removed.
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        code = args.run(args)
+        code: int = args.run(args)
     except KeyboardInterrupt:
         print("\n中断しました。出力フォルダは変更していません。", file=sys.stderr)
         code = EXIT_INTERRUPTED
@@ -71,27 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"catalog {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    def project_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）")
-        p.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD", help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）")
-        p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
-        p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
-        p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
-
     check = sub.add_parser("check", help="コンテンツを検証します（何も書き込みません）")
     project_options(check)
     check.set_defaults(run=_check, parser=check)
 
-    build = sub.add_parser("build", help="検証してサイトを生成します")
-    project_options(build)
-    build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
-    build.add_argument(
-        "--base-url", type=_base_url, default=None,
-        help="公開先の URL（例: https://example.org または https://example.org/dx-catalog/。パスまで書くとそれが公開先のパスになります）。site.yaml より優先",
-    )
-    build.add_argument("--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先")
-    build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
-    build.set_defaults(run=_build, parser=build)
+    _build_command(sub)
 
     new = sub.add_parser("new", help="新しい項目のひな形を書きます")
     new.add_argument("collection", help="種類: programs, partners, cases, roles, pages")
@@ -101,9 +85,16 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="プレビュー用のサーバーを起動し、変更を見て自動で再読み込みします")
     project_options(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1。このパソコンからだけ見られます）")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1。このパソコンからだけ見られます）"
+    )
     serve.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）")
-    serve.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません（再ビルドが速くなります）")
+    serve.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="検索インデックスを作りません（再ビルドが速くなります）",
+    )
     serve.set_defaults(run=_serve, parser=serve)
 
     _review_command(sub)
@@ -112,6 +103,44 @@ def _parser() -> argparse.ArgumentParser:
     guide.add_argument("--output", type=Path, default=None, help="書き込むファイル（既定: 標準出力）")
     guide.set_defaults(run=_guide)
     return parser
+
+
+def project_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that reads a project: check, build, serve."""
+    p.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）",
+    )
+    p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
+    p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
+    p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
+
+
+def _build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = sub.add_parser("build", help="検証してサイトを生成します")
+    project_options(build)
+    build.add_argument("--output", type=Path, default=None, help="出力先フォルダ（既定: プロジェクトの site/）")
+    build.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=None,
+        help="公開先の URL（例: https://example.org または https://example.org/dx-catalog/。"
+        "パスまで書くとそれが公開先のパスになります）。site.yaml より優先",
+    )
+    build.add_argument(
+        "--base-path", type=_base_path, default=None, help="公開先のパス（例: /dx-catalog/）。site.yaml より優先"
+    )
+    build.add_argument("--no-search", dest="search", action="store_false", help="検索インデックスを作りません")
+    build.set_defaults(run=_build, parser=build)
 
 
 def _as_of(text: str) -> date:
@@ -198,7 +227,9 @@ def _build(args: argparse.Namespace) -> int:
     if not result.ok:
         # A search-index failure is not the content's fault: exit 3, not 1.
         content_failed = has_errors([p for p in result.problems if p.code != "search-index"], strict=options.strict)
-        print(f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr)
+        print(
+            f"ビルドを中止しました: {summary_line(result.problems)}。出力フォルダは変更していません。", file=sys.stderr
+        )
         return EXIT_CONTENT if content_failed else EXIT_FAILED
     warnings = sum(1 for p in result.problems if not p.is_error)
     search = ""
@@ -221,13 +252,16 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import Refused, create_entry
+    from .editor.scaffold import Refused, create_entry
 
     result = create_entry(args.project, args.collection, args.slug, today=build_date())
     if isinstance(result, Refused):
         print(f"作成できません: {result.message}", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"作成しました: {result.path}。「# ← 書き換えてください」の値を書き換えてその印を消し、make check（または .venv/bin/catalog check）で確かめてください", file=sys.stderr)
+    print(
+        f"作成しました: {result.path}。「# ← 書き換えてください」の値を書き換えてその印を消し、make check（または .venv/bin/catalog check）で確かめてください",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -238,7 +272,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _guide(args: argparse.Namespace) -> int:
-    from .guide import render_guide
+    from .editor.guide import render_guide
 
     text = render_guide()
     if args.output is None:
@@ -253,22 +287,38 @@ def _guide(args: argparse.Namespace) -> int:
 # --- catalog review (issue 15): the yearly review as a checklist --------------------------
 
 
-def _review_command(sub: argparse._SubParsersAction) -> None:
-    review = sub.add_parser("review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）")
-    review.add_argument("--project", type=Path, default=Path("."), help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）")
-    review.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD", help="この日付で確認の期限を判定します（既定: SOURCE_DATE_EPOCH または今日）")
+def _review_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = sub.add_parser(
+        "review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）"
+    )
+    review.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
+    )
+    review.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="この日付で確認の期限を判定します（既定: SOURCE_DATE_EPOCH または今日）",
+    )
     review.set_defaults(run=_review)
 
 
 def _review(args: argparse.Namespace) -> int:
     """Print the entries due for review; content errors are reported and exit 1. Writes nothing."""
-    from .pipeline import load
-    from .review import review_report
+    from .editor.review import review_report
+    from .pipeline import check
 
-    loaded = load(args.project, as_of=build_date(args.as_of), write_cache=False)
+    loaded = check(resolve_options(args.project, as_of=args.as_of))  # the date as every command resolves it
     if loaded.site is None:
         report([p for p in loaded.problems if p.is_error])
-        print(f"確認の一覧を作れませんでした: {summary_line(loaded.problems)}。catalog check で問題を直してください。", file=sys.stderr)
+        print(
+            f"確認の一覧を作れませんでした: {summary_line(loaded.problems)}。catalog check で問題を直してください。",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     sys.stdout.write(review_report(loaded.site))
     return EXIT_OK

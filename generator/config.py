@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -76,7 +77,7 @@ class Config:
     cms: Cms | None = None
     """The browser editor, when site.yaml asks for one; None: no /admin/ is published."""
 
-    def with_overrides(self, *, base_url: str | None = None, base_path: str | None = None) -> "Config":
+    def with_overrides(self, *, base_url: str | None = None, base_path: str | None = None) -> Config:
         """Command-line options (already resolved by ``site_address``) beat site.yaml."""
         changes: dict[str, Any] = {}
         if base_path is not None:
@@ -230,9 +231,11 @@ class BuildOptions:
     serve: bool = False
     """Dev-server build: drafts shown and marked, live-reload hook injected, built in one process."""
 
-    def preview(self, url: str, output: Path) -> "BuildOptions":
+    def preview(self, url: str, output: Path) -> BuildOptions:
         """The same run as the dev server builds it: for ``url`` (its root), drafts shown, into ``output``."""
-        return replace(self, output=output, drafts=True, serve=True, quiet=True, base_url=url.rstrip("/"), base_path="/")
+        return replace(
+            self, output=output, drafts=True, serve=True, quiet=True, base_url=url.rstrip("/"), base_path="/"
+        )
 
 
 def build_date(explicit: date | None = None, environ: Mapping[str, str] | None = None) -> date:
@@ -241,7 +244,7 @@ def build_date(explicit: date | None = None, environ: Mapping[str, str] | None =
         return explicit
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(JST).date()
+        return datetime.fromtimestamp(int(epoch), UTC).astimezone(JST).date()
     return datetime.now(JST).date()
 
 

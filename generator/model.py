@@ -5,11 +5,12 @@ Nothing here does I/O. Every value is frozen and complete when built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .freshness import is_stale
 
@@ -29,9 +30,7 @@ COLLECTION_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-LEVEL_LABELS: Mapping[str, str] = MappingProxyType(
-    {"national": "国", "prefecture": "都道府県", "municipal": "市町村"}
-)
+LEVEL_LABELS: Mapping[str, str] = MappingProxyType({"national": "国", "prefecture": "都道府県", "municipal": "市町村"})
 
 KIND_LABELS: Mapping[str, str] = MappingProxyType(
     {
@@ -70,13 +69,9 @@ FORM_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-ROLE_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
-    {"open": "募集中", "active": "活動中", "closed": "終了"}
-)
+ROLE_STATUS_LABELS: Mapping[str, str] = MappingProxyType({"open": "募集中", "active": "活動中", "closed": "終了"})
 
-ROLE_KIND_LABELS: Mapping[str, str] = MappingProxyType(
-    {"model": "モデル（典型例）", "real": "実例"}
-)
+ROLE_KIND_LABELS: Mapping[str, str] = MappingProxyType({"model": "モデル（典型例）", "real": "実例"})
 
 MODE_LABELS: Mapping[str, str] = MappingProxyType(
     {
@@ -291,7 +286,7 @@ def program_status(period: Period, as_of: date) -> ProgramStatus:
     return "active"
 
 
-def _empty() -> Mapping:
+def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
@@ -303,7 +298,7 @@ class Site:
     Collections are sorted in the order the site presents them.
     """
 
-    config: "Config"
+    config: Config
     as_of: date
     archetypes: tuple[Archetype, ...]
     programs: tuple[Program, ...]
@@ -318,7 +313,7 @@ class Site:
     ``backlinks["archetypes/engineer"]["roles"]`` the roles of that archetype.
     """
     taxonomies: tuple[Taxonomy, ...]
-    index: Mapping[str, "AnyEntry | Archetype"]
+    index: Mapping[str, AnyEntry | Archetype]
     """Key (``programs/x``, ``archetypes/engineer``) → entry or archetype."""
     body_links: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
     """Entry key → keys of the published entries its body links (each once, itself never)."""
@@ -326,24 +321,25 @@ class Site:
     """Entry key → collection → keys of the entries whose body links it and whose
     fields do not already refer to it: a body link is a reference too, seen from both ends."""
 
-    def collection(self, name: str) -> tuple:
-        return getattr(self, name)
+    def collection(self, name: str) -> tuple[AnyEntry, ...]:
+        entries: tuple[AnyEntry, ...] = getattr(self, name)
+        return entries
 
     def get(self, key: str) -> AnyEntry | Archetype | None:
         """The entry or archetype with this key (``programs/x``), or None."""
         return self.index.get(key)
 
-    def refs(self, key: str, collection: str) -> tuple:
+    def refs(self, key: str, collection: str) -> tuple[AnyEntry | Archetype, ...]:
         """Entries of ``collection`` that refer to the entry ``key`` in their fields."""
         keys = self.backlinks.get(key, {}).get(collection, ())
         return tuple(self.index[k] for k in keys)
 
-    def mentioned_by(self, key: str, collection: str) -> tuple:
+    def mentioned_by(self, key: str, collection: str) -> tuple[AnyEntry | Archetype, ...]:
         """Entries of ``collection`` whose body links the entry ``key`` (and whose fields do not refer to it)."""
         keys = self.mentions.get(key, {}).get(collection, ())
         return tuple(self.index[k] for k in keys)
 
-    def related(self, key: str, collection: str) -> tuple:
+    def related(self, key: str, collection: str) -> tuple[AnyEntry | Archetype, ...]:
         """Entries of ``collection`` that refer to ``key`` in their fields or link it from their body."""
         return self.refs(key, collection) + self.mentioned_by(key, collection)
 
@@ -353,7 +349,9 @@ class Site:
         found = memo.get(entry.key)
         if found is None:
             reviewed = entry.reviewed
-            found = memo[entry.key] = reviewed is not None and is_stale(reviewed.value, self.as_of, self.config.review_interval_months)
+            found = memo[entry.key] = reviewed is not None and is_stale(
+                reviewed.value, self.as_of, self.config.review_interval_months
+            )
         return found
 
     @cached_property
@@ -397,3 +395,7 @@ class Sink(Protocol):
     place pages there, and the exports job its data files. True when the bytes were new."""
 
     def put(self, file: OutputFile) -> bool: ...
+
+    def has_output(self, path: str) -> bool:
+        """Whether the previous build's file at ``path`` is there to be kept."""
+        ...

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from browser import REAL_PROJECT, SiteServer, build_site, launch_chromium
 
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
@@ -134,7 +133,7 @@ class AxeRow:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "AxeRow":
+    def from_json(cls, data: dict) -> AxeRow:
         violations = tuple((v["rule"], v["elements"]) for v in data["violations"])
         return cls(data["page"], data["path"], data["width"], violations, tuple(data["incomplete"]))
 

@@ -5,11 +5,11 @@
 
 1. builds the real site at the tests' fixed date and runs axe-core on every page type of
    tests/a11y_pages.py at every width;
-2. runs the other browser checks (tests/test_a11y_keyboard.py, tests/test_a11y_layout.py) with pytest;
+2. runs the other browser checks (tests/chromium/test_a11y_keyboard.py, tests/chromium/test_a11y_layout.py) with pytest;
 3. writes both into docs/accessibility-results.json (the committed data) and the Markdown table of
    content/pages/accessibility.md between the ``a11y-results`` markers, which the policy page shows.
 
-tests/test_a11y_axe.py fails when the committed rows no longer match a fresh run, or when the
+tests/chromium/test_a11y_axe.py fails when the committed rows no longer match a fresh run, or when the
 table in the policy page is not the one this script writes from the data file. Nothing here is
 timed: the only date written is the day of the run.
 """
@@ -32,7 +32,7 @@ RESULTS = ROOT / "docs" / "accessibility-results.json"
 POLICY = ROOT / "content" / "pages" / "accessibility.md"
 START = "<!-- a11y-results:start -->"
 END = "<!-- a11y-results:end -->"
-OTHER_CHECKS = ("tests/test_a11y_keyboard.py", "tests/test_a11y_layout.py")
+OTHER_CHECKS = ("tests/chromium/test_a11y_keyboard.py", "tests/chromium/test_a11y_layout.py")
 JST = timezone(timedelta(hours=9))
 
 
@@ -88,12 +88,12 @@ def replace_section(text: str, section: str) -> str:
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
         raise SystemExit(f"{POLICY.relative_to(ROOT)} に {START} と {END} の行がありません")
-    return text[:start] + section + text[end + len(END):]
+    return text[:start] + section + text[end + len(END) :]
 
 
 def committed_section(text: str) -> str:
     start, end = text.find(START), text.find(END)
-    return text[start:end + len(END)] if 0 <= start < end else ""
+    return text[start : end + len(END)] if 0 <= start < end else ""
 
 
 class _Outcomes:

@@ -18,8 +18,8 @@ before the tests; a developer's `make test` fetches it on first use (see
 from __future__ import annotations
 
 import base64
-import io
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -58,19 +58,39 @@ def bundle() -> Path:
         )
     FOLDER.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=FOLDER) as work:
-        command = [npm, "pack", f"decap-cms@{DECAP_VERSION}", "--pack-destination", work, "--silent", "--ignore-scripts"]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "npm_config_audit": "false", "npm_config_fund": "false"})
+        command = [
+            npm,
+            "pack",
+            f"decap-cms@{DECAP_VERSION}",
+            "--pack-destination",
+            work,
+            "--silent",
+            "--ignore-scripts",
+        ]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "npm_config_audit": "false", "npm_config_fund": "false"},
+        )
         tarballs = list(Path(work).glob("*.tgz"))
         if done.returncode != 0 or len(tarballs) != 1:
-            raise BundleError(f"npm pack decap-cms@{DECAP_VERSION} に失敗しました（{done.returncode}）: {done.stderr.strip()[-500:]}")
+            raise BundleError(
+                f"npm pack decap-cms@{DECAP_VERSION} に失敗しました（{done.returncode}）: {done.stderr.strip()[-500:]}"
+            )
         raw = tarballs[0].read_bytes()
         if _sri("sha512", raw) != TARBALL_INTEGRITY:
-            raise BundleError(f"取得した decap-cms-{DECAP_VERSION}.tgz のハッシュが npm に登録された値と違います。使いません")
+            raise BundleError(
+                f"取得した decap-cms-{DECAP_VERSION}.tgz のハッシュが npm に登録された値と違います。使いません"
+            )
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as archive:
             member = archive.extractfile(MEMBER)
             script = member.read() if member is not None else b""
         if _sri("sha384", script) != BUNDLE_SRI:
-            raise BundleError(f"{MEMBER} のハッシュがページの Subresource Integrity（BUNDLE_SRI）と違います。使いません")
+            raise BundleError(
+                f"{MEMBER} のハッシュがページの Subresource Integrity（BUNDLE_SRI）と違います。使いません"
+            )
         partial = FOLDER / f".{BUNDLE.name}.partial"
         partial.write_bytes(script)
         partial.replace(BUNDLE)

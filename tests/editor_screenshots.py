@@ -46,7 +46,14 @@ def main(argv: list[str]) -> int:
         with DevServer(options, say=lambda *a, **k: None) as server, launch_chromium() as browser:
             origin = server.url.rstrip("/")
             page = browser.new_context(locale="ja-JP", viewport=VIEWPORT).new_page()
-            page.route(BUNDLE_URL, lambda route: route.fulfill(status=200, body=script, headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"}))
+            page.route(
+                BUNDLE_URL,
+                lambda route: route.fulfill(
+                    status=200,
+                    body=script,
+                    headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"},
+                ),
+            )
             page.goto(f"{origin}/admin/")
             page.screenshot(path=folder / "editor-login.png")
             page.get_by_role("button", name="ログイン").click(timeout=WAIT_MS)

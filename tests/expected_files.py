@@ -10,8 +10,8 @@ to run at all: CI must compare, never accept.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pytest
 
@@ -25,7 +25,10 @@ def update_requested(variable: str) -> bool:
     if os.environ.get(variable, "") in ("", "0"):
         return False
     if in_ci():
-        pytest.fail(f"{variable} rewrites expected files and is refused under CI=true: CI compares, it never accepts", pytrace=False)
+        pytest.fail(
+            f"{variable} rewrites expected files and is refused under CI=true: CI compares, it never accepts",
+            pytrace=False,
+        )
     return True
 
 

@@ -83,7 +83,9 @@ def main(argv: list[str]) -> int:
 def _row(module: str, counts: Counter) -> str:
     killed = sum(counts[s] for s in KILLED)
     total = sum(counts.values())
-    return f"{module:45} {total:8} {killed:7} {counts['survived']:9} {counts['no tests']:9} {100 * killed / total:6.1f}%"
+    return (
+        f"{module:45} {total:8} {killed:7} {counts['survived']:9} {counts['no tests']:9} {100 * killed / total:6.1f}%"
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,12 @@ import pytest
 
 _AT_IMPORT: set[str] = set()
 _OWN_NAME = __name__
-CACHING_MODULES = ("generator.content.schema.", "generator.content.privacy.", "generator.render.linkcheck.", "generator.render.markdown.")
+CACHING_MODULES = (
+    "generator.content.schema.",
+    "generator.content.privacy.",
+    "generator.render.linkcheck.",
+    "generator.render.markdown.",
+)
 """Modules whose results are kept in caches filled while mutmut recorded the tests (lru_cache)."""
 
 
@@ -44,7 +49,12 @@ def _forget_project_modules() -> None:
         if name == _OWN_NAME:
             continue
         file = getattr(module, "__file__", None) or ""
-        if name == "generator" or name.startswith(("generator.", "benchmarks")) or name == "conftest" or file.startswith(f"{tests}/"):
+        if (
+            name == "generator"
+            or name.startswith(("generator.", "benchmarks"))
+            or name == "conftest"
+            or file.startswith(f"{tests}/")
+        ):
             del sys.modules[name]
 
 

@@ -53,8 +53,11 @@ def docs(folder: Path) -> int:
                 for name, path in DOCS:
                     open_page(page, server.origin, PageType(name, path, search=path.startswith("/search/")))
                     height = min(MAX_HEIGHT, page.evaluate("() => document.documentElement.scrollHeight"))
-                    page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True,
-                                    clip={"x": 0, "y": 0, "width": width, "height": height})
+                    page.screenshot(
+                        path=str(folder / f"{name}-{width}.png"),
+                        full_page=True,
+                        clip={"x": 0, "y": 0, "width": width, "height": height},
+                    )
                 context.close()
     print(f"{len(DOCS) * len(WIDTHS)} 枚のスクリーンショットを保存しました: {folder}")
     return 0

@@ -74,7 +74,9 @@ def search(page, query: str) -> tuple[str, ...]:
         before = page.locator("[data-search-results] > li").count()
         more.click()
         page.wait_for_function("n => document.querySelectorAll('[data-search-results] > li').length > n", arg=before)
-    return tuple(page.eval_on_selector_all("[data-search-results] > li h2 a", "as => as.map(a => a.getAttribute('href'))"))
+    return tuple(
+        page.eval_on_selector_all("[data-search-results] > li h2 a", "as => as.map(a => a.getAttribute('href'))")
+    )
 
 
 def run_set(page, origin: str, base_path: str = "/") -> list[Judged]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from browser import CHROMIUM
-
 
 FONTS = Path(os.environ.get("CATALOG_FONTS", "/usr/share/fonts"))
 
@@ -40,11 +39,23 @@ class Package:
 
 PACKAGES = (
     Package("chromium", f"ブラウザ（{CHROMIUM}）", lambda: CHROMIUM.is_file()),
-    Package("poppler-utils", "PDF を読む pdftotext と pdfinfo", lambda: bool(shutil.which("pdftotext") and shutil.which("pdfinfo"))),
+    Package(
+        "poppler-utils",
+        "PDF を読む pdftotext と pdfinfo",
+        lambda: bool(shutil.which("pdftotext") and shutil.which("pdfinfo")),
+    ),
     Package("fonts-noto-cjk", "日本語のフォント（ページの配置と axe の測定が実際の画面と同じになるように）", _noto_cjk),
-    Package("npm", "編集画面のテストで Decap CMS の本体を npm レジストリから取得する npm", lambda: bool(shutil.which("npm")) or _decap_fetched()),
+    Package(
+        "npm",
+        "編集画面のテストで Decap CMS の本体を npm レジストリから取得する npm",
+        lambda: bool(shutil.which("npm")) or _decap_fetched(),
+    ),
 )
-NEEDED_BY = {"browser": ("chromium", "fonts-noto-cjk"), "print": ("poppler-utils",), "cms": ("chromium", "fonts-noto-cjk", "npm")}
+NEEDED_BY = {
+    "browser": ("chromium", "fonts-noto-cjk"),
+    "print": ("poppler-utils",),
+    "cms": ("chromium", "fonts-noto-cjk", "npm"),
+}
 """Marker → the packages its tests need."""
 
 

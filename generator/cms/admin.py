@@ -40,7 +40,9 @@ def admin_files(config: Config, *, local: bool) -> tuple[OutputFile, ...]:
         return ()
     document = decap_config(config, local=local)
     header = "# 生成ファイル: catalog が generator/content/schemas/*.json から作ります。直接編集しないでください。\n"
-    text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+    text = header + yaml.safe_dump(
+        document, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False
+    )
     return (
         OutputFile(f"{ADMIN}index.html", admin_page(config, local=local).encode("utf-8"), "text/html"),
         OutputFile(f"{ADMIN}config.yml", text.encode("utf-8"), "text/yaml"),
@@ -147,7 +149,14 @@ def file_collection(name: str) -> dict[str, Any]:
         "label": title,
         "description": schema.get("description", ""),
         "editor": {"preview": False},
-        "files": [{"name": name, "label": f"{title}（content/{name}.yaml）", "file": f"content/{name}.yaml", "fields": collection_fields(name)}],
+        "files": [
+            {
+                "name": name,
+                "label": f"{title}（content/{name}.yaml）",
+                "file": f"content/{name}.yaml",
+                "fields": collection_fields(name),
+            }
+        ],
     }
 
 

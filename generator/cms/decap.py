@@ -11,7 +11,7 @@ the file to the browser tests in place of the CDN).
 To move to another version: ``npm pack decap-cms@<version>``, take the
 ``integrity`` npm prints, compute ``sha384`` of ``package/dist/decap-cms.js``
 (``openssl dgst -sha384 -binary decap-cms.js | openssl base64 -A``), change the
-three constants, and run the browser tests (tests/test_cms_browser.py).
+three constants, and run the browser tests (tests/chromium/test_cms_browser.py).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ reads (``shape_pattern``), with the fiscal year only where the field takes one
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..content.dates import shape_pattern
 from ..content.entries import DATE_ROLES
@@ -48,11 +49,15 @@ def collection_fields(name: str) -> list[dict[str, Any]]:
     return _fields(schema, (), name)
 
 
-def _fields(node: Mapping[str, Any], at: tuple[str, ...], collection: str, *, optional: bool = False) -> list[dict[str, Any]]:
+def _fields(
+    node: Mapping[str, Any], at: tuple[str, ...], collection: str, *, optional: bool = False
+) -> list[dict[str, Any]]:
     """``optional``: the fields of an optional object (``cms``), which the form cannot require:
     Decap would refuse to save any file without the object. The check requires them when it is written."""
     required = set(node.get("required", ())) if not optional else set()
-    return [_field(key, child, key in required, (*at, key), collection) for key, child in node.get("properties", {}).items()]
+    return [
+        _field(key, child, key in required, (*at, key), collection) for key, child in node.get("properties", {}).items()
+    ]
 
 
 def _field(key: str, node: Mapping[str, Any], required: bool, at: tuple[str, ...], collection: str) -> dict[str, Any]:

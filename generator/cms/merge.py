@@ -28,8 +28,9 @@ import difflib
 import json
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -37,7 +38,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..content.parse import split_front_matter
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_EMPTY = ("", None, [], {})
+_EMPTY: tuple[object, ...] = ("", None, [], {})
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Unreadable:
 # --- reading what Decap sends: YAML 1.2 (core schema) ---------------------------------------------
 
 
-class _Yaml12(_Loader):  # type: ignore[misc, valid-type]
+class _Yaml12(_Loader):  # type: ignore[misc, valid-type]  # libyaml's loader when installed: chosen at run time
     """Tags plain scalars as YAML 1.2's core schema does (as Decap's YAML library writes them)."""
 
 
@@ -59,7 +60,11 @@ for _tag, _pattern, _first in (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
 ):
     _Yaml12.add_implicit_resolver(_tag, re.compile(_pattern), list(_first) + ([""] if _first == "~nN" else []))
 
@@ -75,9 +80,15 @@ def _value(node: Node) -> Any:
     if tag.endswith(":bool"):
         return text.lower() == "true"
     if tag.endswith(":int"):
-        return int(text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10) if text[:2] in ("0o", "0x") else int(text)
+        return (
+            int(text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10)
+            if text[:2] in ("0o", "0x")
+            else int(text)
+        )
     if tag.endswith(":float"):
-        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").lower().replace(".nan", "nan"))
+        return float(
+            text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").lower().replace(".nan", "nan")
+        )
     return text
 
 
@@ -180,7 +191,9 @@ def emit_item(item: Any, indent: int) -> list[str]:
 
 def emit_file(data: Mapping[str, Any], order: Sequence[str], body: str | None) -> str:
     """A new file: keys in the schema's order (others after them), empty values left out."""
-    keys = sorted((k for k, v in data.items() if not _empty(v)), key=lambda k: (order.index(k) if k in order else len(order), k))
+    keys = sorted(
+        (k for k, v in data.items() if not _empty(v)), key=lambda k: (order.index(k) if k in order else len(order), k)
+    )
     front = [line for k in keys for line in emit(k, data[k], 0)]
     if body is None:
         return "\n".join(front) + "\n"
@@ -242,7 +255,9 @@ class _Merger:
     def take(self, span: tuple[int, int]) -> list[str]:
         return self.lines[span[0] : span[1] + 1]
 
-    def mapping(self, node: MappingNode, old: Mapping[str, Any], new: Mapping[str, Any], first: int, schema: Mapping[str, Any]) -> list[str]:
+    def mapping(
+        self, node: MappingNode, old: Mapping[str, Any], new: Mapping[str, Any], first: int, schema: Mapping[str, Any]
+    ) -> list[str]:
         """The lines of a block mapping whose members start at line ``first`` (comments before them included)."""
         pairs = [(k, v) for k, v in node.value if isinstance(k, ScalarNode)]
         spans = _spans([k.start_mark.line for k, _ in pairs], [v for _, v in pairs], self.lines, first)
@@ -264,20 +279,38 @@ class _Merger:
                 _insert(blocks, key, emit(key, new[key], column, in_item=in_item), tuple(properties))
         return [line for _, block in blocks for line in block]
 
-    def changed(self, key_node: ScalarNode, value_node: Node, old: Any, new: Any, span: _Span, schema: Mapping[str, Any]) -> list[str]:
+    def changed(
+        self, key_node: ScalarNode, value_node: Node, old: Any, new: Any, span: _Span, schema: Mapping[str, Any]
+    ) -> list[str]:
         column = key_node.start_mark.column
         head = self.lines[span.own[0]]
         prefix = head[:column]  # "" at the top, spaces in a mapping, "- " before the first key of a list item
         block = not getattr(value_node, "flow_style", True)
-        if block and value_node.value and isinstance(value_node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
+        if (
+            block
+            and value_node.value
+            and isinstance(value_node, MappingNode)
+            and isinstance(old, dict)
+            and isinstance(new, dict)
+        ):
             start = value_node.value[0][0].start_mark.line
             return self.lines[span.own[0] : start] + self.mapping(value_node, old, new, start, schema)
-        if block and value_node.value and isinstance(value_node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
+        if (
+            block
+            and value_node.value
+            and isinstance(value_node, SequenceNode)
+            and isinstance(old, list)
+            and isinstance(new, list)
+        ):
             start = value_node.value[0].start_mark.line
             return self.lines[span.own[0] : start] + self.sequence(value_node, old, new, start, schema.get("items", {}))
         in_item = self._item_key(span.own[0], column) or (isinstance(value_node, SequenceNode) and not block)
         fresh = emit(key_node.value, new, column, in_item=in_item)
-        style = value_node.style if isinstance(value_node, ScalarNode) and isinstance(old, str) and isinstance(new, str) else None
+        style = (
+            value_node.style
+            if isinstance(value_node, ScalarNode) and isinstance(old, str) and isinstance(new, str)
+            else None
+        )
         if style and len(fresh) == 1:
             fresh = [f"{' ' * column}{key_node.value}: {scalar(new, style=style)}"]
         return [prefix + fresh[0][column:], *fresh[1:]]
@@ -295,12 +328,16 @@ class _Merger:
                 return text[indent : indent + 2] == "- " and indent == column - 2
         return False
 
-    def sequence(self, node: SequenceNode, old: list[Any], new: list[Any], first: int, schema: Mapping[str, Any]) -> list[str]:
+    def sequence(
+        self, node: SequenceNode, old: list[Any], new: list[Any], first: int, schema: Mapping[str, Any]
+    ) -> list[str]:
         """The lines of a block list: unchanged items kept, changed ones merged or written anew at the items' indent."""
         items = node.value
         spans = _spans([i.start_mark.line for i in items], items, self.lines, first)
         dash = items[0].start_mark.column - 2
-        matcher = difflib.SequenceMatcher(a=[_canonical(v) for v in old], b=[_canonical(v) for v in new], autojunk=False)
+        matcher = difflib.SequenceMatcher(
+            a=[_canonical(v) for v in old], b=[_canonical(v) for v in new], autojunk=False
+        )
         out: list[str] = []
         for tag, a0, a1, b0, b1 in matcher.get_opcodes():
             if tag == "equal":
@@ -314,7 +351,13 @@ class _Merger:
                     continue
                 out += self.take(spans[was].lead)
                 item = items[was]
-                if isinstance(item, MappingNode) and not item.flow_style and item.value and isinstance(old[was], dict) and isinstance(new[index], dict):
+                if (
+                    isinstance(item, MappingNode)
+                    and not item.flow_style
+                    and item.value
+                    and isinstance(old[was], dict)
+                    and isinstance(new[index], dict)
+                ):
                     out += self.mapping(item, old[was], new[index], item.start_mark.line, schema)
                 else:
                     out += emit_item(new[index], dash)
@@ -334,7 +377,15 @@ def _insert(blocks: list[tuple[str, list[str]]], key: str, lines: list[str], ord
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
-def merge(old_text: str, old_data: Mapping[str, Any], new_data: Mapping[str, Any], new_body: str | None, schema: Mapping[str, Any], *, old_body: str | None) -> str:
+def merge(
+    old_text: str,
+    old_data: Mapping[str, Any],
+    new_data: Mapping[str, Any],
+    new_body: str | None,
+    schema: Mapping[str, Any],
+    *,
+    old_body: str | None,
+) -> str:
     """The old file's text with the new values and body merged in (see the module's docstring).
 
     ``old_body`` is None for a plain YAML file (site.yaml), the body of a Markdown entry otherwise.

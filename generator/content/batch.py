@@ -1,42 +1,29 @@
-"""Validate every content file of a build: in parallel, and from the cache when unchanged.
+"""Validate every content file of a build: in parallel, and reused when unchanged.
 
 A file's result depends only on its bytes, the site settings and the build date
-(for the stale-review warning), so results are cached under those and reused
-for identical bytes.
-
-Forked workers inherit the files to validate instead of receiving them pickled;
-a task is a range of file numbers. Validation creates tens of thousands of
-objects that live until the build ends (results, read from the cache, from
-workers or made here), so the cyclic garbage collector is paused meanwhile: it
-would scan them again and again and find next to nothing (validation makes a
-few small cycles per file, collected when it resumes).
+(see incremental/validation.py, which keeps the results between runs). Forked
+workers (parallel/pool.py) inherit the files to validate; a task is a range of
+file numbers. Validation creates tens of thousands of objects that live until
+the build ends, so the cyclic garbage collector is paused meanwhile: it would
+scan them again and again and find next to nothing.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import zlib
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
-from .. import cache, collector
-from ..config import Config
-from ..problems import Problem
-from .discover import SourceFile
+from ..config import PLACEHOLDER_ORIGIN, Config
+from ..incremental import validation
+from ..model import Archetype, Page
+from ..parallel import collector, map_ranges
+from ..problems import Problem, has_errors
+from .discover import Discovery, SourceFile
 from .entries import Located
-from .validate import FileResult, validate_file
-
-SHARDS = 64
-"""The validation cache is split by path, so that an edit rewrites a 64th of it."""
-
-
-def _shard(path: str) -> int:
-    return zlib.crc32(path.encode("utf-8")) % SHARDS
-
+from .link import Linked, link
+from .validate import FileResult, placeholder_origin, validate_archetypes, validate_file, validate_site_config
 
 PARALLEL_MIN_FILES = 400
 """Below this many files to validate, worker processes cost more than they save."""
@@ -59,116 +46,123 @@ def validate_files(
     write_cache: bool = True,
     parallel: bool = True,
 ) -> Validated:
-    """Validate every file, reusing the results cached for identical bytes and settings."""
-    key = cache.digest(cache.generator_fingerprint(), repr(config), as_of.isoformat())
+    """Validate every file, reusing the results kept for identical bytes and settings."""
     hashes = {source.path: source.content_hash for source in sources}
     with collector.paused():
-        stored: dict[str, tuple[str, Located | None, tuple[Problem, ...]]] = {}
-        if use_cache:
-            bodies = _bodies_from({source.path: source for source in sources}, hashes)
-            for shard in range(SHARDS):
-                stored.update(cache.load(project, f"validate-{shard:02x}", key, persistent_load=bodies) or {})
+        previous = validation.load(project, config, as_of, hashes, sources) if use_cache else None
         results: dict[str, FileResult] = {}
         todo: list[SourceFile] = []
         for source in sources:
-            hit = stored.get(source.path)
-            if hit is not None and hit[0] == hashes[source.path]:
-                results[source.path] = FileResult(source, hit[1], hit[2])
+            hit = previous.reused(source, hashes[source.path]) if previous is not None else None
+            if hit is not None:
+                results[source.path] = hit
             else:
                 todo.append(source)
         results.update(_validate_all(todo, config, as_of, parallel))
     ordered = tuple(results[source.path] for source in sources)
-    # Only the shards holding a changed, new or removed file are written again.
-    changed = {_shard(source.path) for source in todo} | {_shard(path) for path in stored.keys() - hashes.keys()}
-    if use_cache and write_cache:
-        by_shard: dict[int, list[FileResult]] = {shard: [] for shard in changed}
-        for result in ordered:
-            shard = _shard(result.source.path)
-            if shard in by_shard:
-                by_shard[shard].append(result)
-        for shard, shard_results in sorted(by_shard.items()):
-            value = {r.source.path: (hashes[r.source.path], r.located, r.problems) for r in shard_results}
-            bodies = _body_references(shard_results, hashes)
-            cache.save(project, f"validate-{shard:02x}", key, value, persistent_id=_by_identity(bodies))
+    if previous is not None and write_cache:
+        validation.save(project, previous, hashes, ordered, todo)
     return Validated(ordered, hashes)
 
 
-# Bodies are most of an entry's bytes: the cache does not keep a second copy of
-# them. A body that is the end of its file's bytes as they are is stored as
-# (path, content hash, offset) and decoded from the file again when the cache is
-# read; a file whose bytes differ gives an empty body to a result that is not
-# used anyway (its hash differs too). Other bodies (CRLF line ends) are stored whole.
-#
-# Pickle refers to a body by the identity of its object: that object must be
-# the body of that one entry and appear nowhere else. Short strings may be one
-# object for several uses (Python keeps a single "" and one-character strings),
-# so only longer bodies, each its own object, are referred to.
+@dataclass(frozen=True)
+class Content:
+    """Every content file validated, ready to be linked."""
 
-BODY_REFERENCE_MIN_CHARS = 64
+    config: Config | None
+    archetypes: tuple[Archetype, ...] | None
+    """None when archetypes.yaml has errors (nothing can be linked)."""
+    located: tuple[Located, ...]
+    pages: tuple[Page, ...]
+    failed: frozenset[str]
+    """Keys (``programs/x``) of the files that have errors of their own."""
+    hashes: Mapping[str, str]
+    """Content hash of each entry and archetype, by key (``programs/x``)."""
+    problems: tuple[Problem, ...]
 
-
-def _body_references(results: Sequence[FileResult], hashes: Mapping[str, str]) -> dict[int, tuple[str, str, int]]:
-    ids: dict[int, tuple[str, str, int]] = {}
-    seen: set[int] = set()
-    twice: set[int] = set()
-    for result in results:
-        body = result.located.entry.body if result.located is not None else ""
-        if len(body) < BODY_REFERENCE_MIN_CHARS:
-            continue
-        if id(body) in seen:
-            twice.add(id(body))
-        seen.add(id(body))
-        encoded = body.encode("utf-8")
-        if result.source.data.endswith(encoded):
-            ids[id(body)] = (result.source.path, hashes[result.source.path], len(result.source.data) - len(encoded))
-    # The bodies are alive while they are pickled: no other object has their id meanwhile.
-    return {i: reference for i, reference in ids.items() if i not in twice}
+    def link(self, as_of: date, *, drafts: bool, unavailable: frozenset[str]) -> Linked | None:
+        """The content linked into a Site (content/link.py); None when site.yaml or archetypes.yaml has errors.
+        ``unavailable``: files that could not be read (their references are not reported again)."""
+        if self.config is None or self.archetypes is None:
+            return None
+        unavailable = unavailable | self.failed
+        return link(
+            self.config, as_of, self.archetypes, self.located, self.pages, drafts=drafts, unavailable=unavailable
+        )
 
 
-def _by_identity(references: Mapping[int, object]) -> Callable[[object], object]:
-    return lambda value: references.get(id(value))
+def validate_content(
+    project: Path,
+    found: Discovery,
+    as_of: date,
+    overrides: Mapping[str, str | None],
+    *,
+    publish: bool = False,
+    use_cache: bool = True,
+    write_cache: bool = True,
+    parallel: bool = True,
+) -> Content:
+    """site.yaml (with the command line's ``base_url``/``base_path`` overrides), archetypes.yaml,
+    then every entry and page. ``publish``: an example address is a warning."""
+    problems: list[Problem] = list(found.problems)
+    config: Config | None = None
+    for source in found.files:
+        if source.kind == "site":
+            settings = validate_site_config(source)
+            problems.extend(settings.problems)
+            config = settings.config.with_overrides(**overrides) if settings.config is not None else None
+            if publish and config is not None and config.base_url == PLACEHOLDER_ORIGIN:
+                problems.append(placeholder_origin(source.path, settings.base_url_at))
+    hashes: dict[str, str] = {}
+    archetypes: tuple[Archetype, ...] | None = None
+    for source in found.files:
+        if source.kind == "archetypes":
+            found_archetypes, archetype_problems = validate_archetypes(source)
+            problems.extend(archetype_problems)
+            hashes.update((a.key, source.content_hash) for a in found_archetypes)
+            archetypes = None if has_errors(archetype_problems) else found_archetypes
+    entry_files = [source for source in found.files if source.kind not in ("site", "archetypes")]
+    validated = validate_files(
+        project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache, parallel=parallel
+    )
+    located: list[Located] = []
+    pages: list[Page] = []
+    failed: set[str] = set()
+    for result in validated.results:  # one pass: 10,000 files and more
+        if result.problems:
+            problems.extend(result.problems)
+        item = result.located
+        if item is None:
+            failed.add(f"{result.source.kind}/{result.source.slug}")
+        elif isinstance(item.entry, Page):
+            pages.append(item.entry)
+        else:
+            located.append(item)
+            hashes[item.entry.key] = validated.hashes[result.source.path]
+    return Content(config, archetypes, tuple(located), tuple(pages), frozenset(failed), hashes, tuple(problems))
 
 
-def _bodies_from(sources: Mapping[str, SourceFile], hashes: Mapping[str, str]) -> Callable[[object], str]:
-    def body(stored: object) -> str:
-        path, digest, offset = stored  # type: ignore[misc]
-        source = sources.get(path)
-        if source is None or hashes.get(path) != digest:
-            return ""
-        return str(memoryview(source.data)[offset:], "utf-8")
-
-    return body
+Inputs = tuple[Sequence[SourceFile], Config | None, date]
 
 
 def _validate_all(todo: list[SourceFile], config: Config | None, as_of: date, parallel: bool) -> dict[str, FileResult]:
-    workers = min(os.cpu_count() or 1, 8)
-    if not parallel or len(todo) < PARALLEL_MIN_FILES or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    inputs: Inputs = (todo, config, as_of)
+    ranges = (
+        map_ranges(_validate_range, inputs, len(todo), chunks_per_worker=8, max_workers=8, min_items=PARALLEL_MIN_FILES)
+        if parallel
+        else None
+    )
+    if ranges is None:
         return {source.path: validate_file(source, config, as_of) for source in todo}
     results: dict[str, FileResult] = {}
-    size = max(1, len(todo) // (workers * 8))
-    bounds = [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(todo, config, as_of)) as pool:
-        for (start, stop), done in zip(bounds, pool.map(_validate_range, *zip(*bounds))):
-            for source, (located, problems) in zip(todo[start:stop], done):
-                results[source.path] = FileResult(source, located, problems)
+    for start, stop, done in ranges:
+        for source, (located, problems) in zip(todo[start:stop], done):
+            results[source.path] = FileResult(source, located, problems)
     return results
 
 
-# Set once in each worker process by the pool's initializer (inherited through
-# fork, never pickled); read-only afterwards. The parent process never sets it.
-_WORKER: tuple[Sequence[SourceFile], Config | None, date] | None = None
-
-
-def _start_worker(sources: Sequence[SourceFile], config: Config | None, as_of: date) -> None:
-    global _WORKER
-    _WORKER = (sources, config, as_of)
-    collector.start_worker()
-
-
-def _validate_range(start: int, stop: int) -> tuple[tuple[Located | None, tuple[Problem, ...]], ...]:
+def _validate_range(inputs: Inputs, start: int, stop: int) -> tuple[tuple[Located | None, tuple[Problem, ...]], ...]:
     # Workers send back only what the parent lacks: the parent has the files.
-    assert _WORKER is not None
-    sources, config, as_of = _WORKER
+    sources, config, as_of = inputs
     results = (validate_file(source, config, as_of) for source in sources[start:stop])
     return tuple((result.located, result.problems) for result in results)

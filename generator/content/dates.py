@@ -69,21 +69,9 @@ def parse_flexdate(text: object, role: Role = "day") -> FlexDate | str:
         year = _era_year(era, m[2])
         return year if isinstance(year, str) else _day(raw, year, int(m[3]), int(m[4]), era=era, era_year=m[2])
 
-    m = _FY_WAREKI.match(norm)
-    if m:
-        era = _ERA_BY_LETTER.get(m[1], m[1])
-        year = _era_year(era, m[2], fiscal=True)
-        if isinstance(year, str):
-            return year
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
-        return _fiscal(raw, year, role)
-    m = _FY_SEIREKI.match(norm)
-    if m:
-        year = int(m[1])
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
-        return _fiscal(raw, year, role)
+    fiscal = _fiscal_year(raw, norm, role)
+    if fiscal is not None:
+        return fiscal
 
     m = _SEIREKI_MONTH.match(norm) or _WAREKI_MONTH.match(norm)
     if m:
@@ -116,7 +104,29 @@ def _era_year(era: str, year_text: str, *, fiscal: bool = False) -> int | str:
     return year
 
 
-def _day(raw: str, year: int, month: int, day: int, *, era: str | None = None, era_year: str | None = None) -> FlexDate | str:
+def _fiscal_year(raw: str, norm: str, role: Role) -> FlexDate | str | None:
+    """A fiscal year (令和7年度, 2025年度) read for ``role``; None when ``norm`` is not one."""
+    m = _FY_WAREKI.match(norm)
+    if m:
+        era = _ERA_BY_LETTER.get(m[1], m[1])
+        year = _era_year(era, m[2], fiscal=True)
+        if isinstance(year, str):
+            return year
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
+        return _fiscal(raw, year, role)
+    m = _FY_SEIREKI.match(norm)
+    if m:
+        year = int(m[1])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
+        return _fiscal(raw, year, role)
+    return None
+
+
+def _day(
+    raw: str, year: int, month: int, day: int, *, era: str | None = None, era_year: str | None = None
+) -> FlexDate | str:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return f"「{raw}」の年が範囲外です（{MIN_YEAR}〜{MAX_YEAR}年）"
     try:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import cache
+from ..incremental import store
 from ..model import COLLECTIONS
 from ..problems import Problem, error, warning
 
@@ -33,8 +33,27 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
     # Pages the generator makes itself at these paths: an entry there would replace them.
     "programs": frozenset({"compare", "find"}),
     "pages": frozenset(
-        {*COLLECTIONS, "archetypes", "providers", "kinds", "prefectures", "models", "tags",
-         "search", "data", "static", "pagefind", "index", "404", "atom", "sitemap", "robots", "_catalog", "admin", "api"}
+        {
+            *COLLECTIONS,
+            "archetypes",
+            "providers",
+            "kinds",
+            "prefectures",
+            "models",
+            "tags",
+            "search",
+            "data",
+            "static",
+            "pagefind",
+            "index",
+            "404",
+            "atom",
+            "sitemap",
+            "robots",
+            "_catalog",
+            "admin",
+            "api",
+        }
     ),
 }
 SINGLE_FILES: tuple[str, ...] = ("site.yaml", "archetypes.yaml")
@@ -51,12 +70,12 @@ class SourceFile:
     slug: str
     data: bytes
     digest: str = field(default="", compare=False, repr=False)
-    """``cache.digest(data)`` when discovery computed it (it does for every file it reads), else empty."""
+    """``store.digest(data)`` when discovery computed it (it does for every file it reads), else empty."""
 
     @property
     def content_hash(self) -> str:
-        """``cache.digest(data)``: what caches key this file on."""
-        return self.digest or cache.digest(self.data)
+        """``store.digest(data)``: what caches key this file on."""
+        return self.digest or store.digest(self.data)
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,9 @@ def discover(project: Path) -> Discovery:
         if isinstance(read, Problem):
             problems.append(read)
         else:
-            files.append(SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, cache.digest(read)))
+            files.append(
+                SourceFile(rel, name.removesuffix(".yaml"), name.removesuffix(".yaml"), read, store.digest(read))
+            )
 
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         if entry.name.startswith(".") or entry.name in SINGLE_FILES:
@@ -100,10 +121,24 @@ def discover(project: Path) -> Discovery:
             _discover_folder(Path(entry.path), entry.name, root, files, problems, unreadable)
         elif entry.is_dir() or entry.is_symlink():
             hint = difflib.get_close_matches(entry.name, ENTRY_FOLDERS, n=1)
-            suggestion = f"「{hint[0]}」の間違いではありませんか？" if hint else f"使えるフォルダは {', '.join(ENTRY_FOLDERS)} です"
-            problems.append(warning(rel, 0, 0, "unknown-folder", f"フォルダ「{entry.name}」は読み込みません。{suggestion}"))
+            suggestion = (
+                f"「{hint[0]}」の間違いではありませんか？"
+                if hint
+                else f"使えるフォルダは {', '.join(ENTRY_FOLDERS)} です"
+            )
+            problems.append(
+                warning(rel, 0, 0, "unknown-folder", f"フォルダ「{entry.name}」は読み込みません。{suggestion}")
+            )
         else:
-            problems.append(warning(rel, 0, 0, "unknown-file", f"「{entry.name}」は読み込みません（content/ 直下に置けるのは site.yaml と archetypes.yaml です）"))
+            problems.append(
+                warning(
+                    rel,
+                    0,
+                    0,
+                    "unknown-file",
+                    f"「{entry.name}」は読み込みません（content/ 直下に置けるのは site.yaml と archetypes.yaml です）",
+                )
+            )
 
     return Discovery(tuple(files), tuple(problems), frozenset(unreadable))
 
@@ -117,7 +152,15 @@ def _discover_folder(
             continue
         rel = f"content/{kind}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            problems.append(warning(rel, 0, 0, "unknown-folder", f"フォルダ「{entry.name}」の中は読み込みません。項目は content/{kind}/ の直下に置いてください"))
+            problems.append(
+                warning(
+                    rel,
+                    0,
+                    0,
+                    "unknown-folder",
+                    f"フォルダ「{entry.name}」の中は読み込みません。項目は content/{kind}/ の直下に置いてください",
+                )
+            )
             continue
         if not entry.name.endswith(".md"):
             problems.append(warning(rel, 0, 0, "unknown-file", f"「{entry.name}」は .md ではないので読み込みません"))
@@ -130,7 +173,15 @@ def _discover_folder(
             continue
         folded = slug.lower()
         if folded in seen:
-            problems.append(error(rel, 0, 0, "duplicate-slug", f"「{entry.name}」と「{seen[folded]}」はファイル名が大文字・小文字の違いしかありません。URLが重なるため、どちらかの名前を変えてください"))
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    0,
+                    "duplicate-slug",
+                    f"「{entry.name}」と「{seen[folded]}」はファイル名が大文字・小文字の違いしかありません。URLが重なるため、どちらかの名前を変えてください",
+                )
+            )
         else:
             seen[folded] = entry.name
         read = _read_entry(entry, rel, root)
@@ -138,7 +189,7 @@ def _discover_folder(
             problems.append(read)
             unreadable.add(f"{kind}/{slug}")
         elif SLUG.match(slug):
-            files.append(SourceFile(rel, kind, slug, read, cache.digest(read)))
+            files.append(SourceFile(rel, kind, slug, read, store.digest(read)))
 
 
 def name_problem(kind: str, name: str) -> Problem | None:
@@ -170,7 +221,7 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLO
 """A plain file is opened without following a link: one put in its place meanwhile is not read."""
 
 
-def _read_entry(entry: os.DirEntry, rel: str, root: Path) -> bytes | Problem:
+def _read_entry(entry: os.DirEntry[str], rel: str, root: Path) -> bytes | Problem:
     """Fast path for the common case, a plain file (the directory entry already says so).
 
     One open, one fstat and one read: no path objects, no buffered file object."""
@@ -183,7 +234,13 @@ def _read_entry(entry: os.DirEntry, rel: str, root: Path) -> bytes | Problem:
     try:
         size = os.fstat(fd).st_size
         if size > MAX_FILE_BYTES:
-            return error(rel, 0, 0, "file-too-large", f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）")
+            return error(
+                rel,
+                0,
+                0,
+                "file-too-large",
+                f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）",
+            )
         data = os.read(fd, size + 1)
     except OSError as exc:
         return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")
@@ -206,7 +263,13 @@ def _read(path: Path, rel: str, root: Path) -> bytes | Problem:
         if not resolved.is_file():
             return error(rel, 0, 0, "unreadable", "通常のファイルではないので読み込みません")
         if size > MAX_FILE_BYTES:
-            return error(rel, 0, 0, "file-too-large", f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）")
+            return error(
+                rel,
+                0,
+                0,
+                "file-too-large",
+                f"ファイルが大きすぎます（{size:,} バイト。上限は {MAX_FILE_BYTES:,} バイト）",
+            )
         return resolved.read_bytes()
     except OSError as exc:
         return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")

@@ -7,10 +7,11 @@ kinds of roles, sources (see ``sources``) and the content warnings (stale
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..config import Config
 from ..freshness import elapsed_text, is_stale, months_between
@@ -36,12 +37,17 @@ from .parse import Parsed, Path_
 from .prefectures import PREFECTURES
 from .sources import read_sources, source_errors
 
-
 REFERENCE_KEYS = frozenset({"programs", "partners", "archetypes", "archetype"})
 """Front-matter keys whose values the link stage checks (and so needs the lines of)."""
 
 DATE_ROLES: Mapping[tuple[str, ...], DateRole] = MappingProxyType(
-    {("period", "start"): "start", ("period", "end"): "end", ("since",): "start", ("started",): "start", ("timeline", "date"): "start"}
+    {
+        ("period", "start"): "start",
+        ("period", "end"): "end",
+        ("since",): "start",
+        ("started",): "start",
+        ("timeline", "date"): "start",
+    }
 )
 """Date fields (keys from the root, list indexes left out) that may hold a fiscal year or a month,
 and which end of it they mean (``parse_flexdate``'s role). Every other date field is a day."""
@@ -60,7 +66,7 @@ class Located:
     target is ``folder/name`` for ``content/<folder>/<name>.md``, or empty."""
 
     @classmethod
-    def of(cls, entry: Entry | Archetype | Page, parsed: Parsed) -> "Located":
+    def of(cls, entry: Entry | Archetype | Page, parsed: Parsed) -> Located:
         positions = {at: where for at, where in parsed.positions.items() if not at or at[0] in REFERENCE_KEYS}
         return cls(entry, positions, link_targets(parsed.path, parsed.md_links))
 
@@ -138,7 +144,9 @@ def _require_text(parsed: Parsed, dates: _Dates, keys: tuple[str, ...]) -> None:
         value = parsed.data.get(key)
         if isinstance(value, str) and not value.strip():
             line, col = parsed.where((key,))
-            dates.problems.append(error(parsed.path, line, col, "empty-value", f"「{key}」が空白だけです。内容を書いてください"))
+            dates.problems.append(
+                error(parsed.path, line, col, "empty-value", f"「{key}」が空白だけです。内容を書いてください")
+            )
 
 
 def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Program:
@@ -147,7 +155,13 @@ def _program(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Pro
     if period.start and period.end and period.end.value < period.start.value:
         line, col = dates.parsed.where(("period", "end"))
         dates.problems.append(
-            error(dates.parsed.path, line, col, "invalid-period", f"期間の終わり（{period.end.text}）が始まり（{period.start.text}）より前です")
+            error(
+                dates.parsed.path,
+                line,
+                col,
+                "invalid-period",
+                f"期間の終わり（{period.end.text}）が始まり（{period.start.text}）より前です",
+            )
         )
     return Program(
         **common,
@@ -180,12 +194,20 @@ def _partner(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Par
 
 
 def _prefecture(d: Mapping[str, Any], dates: _Dates) -> str | None:
-    name = d.get("prefecture")
+    name: str | None = d.get("prefecture")
     if name is None:
         return None
     if name not in PREFECTURES:
         line, col = dates.parsed.where(("prefecture",))
-        dates.problems.append(error(dates.parsed.path, line, col, "invalid-value", f"「{name}」は都道府県名ではありません（例: 長野県、東京都、大阪府、北海道）"))
+        dates.problems.append(
+            error(
+                dates.parsed.path,
+                line,
+                col,
+                "invalid-value",
+                f"「{name}」は都道府県名ではありません（例: 長野県、東京都、大阪府、北海道）",
+            )
+        )
     return name
 
 
@@ -197,7 +219,7 @@ def _case(d: Mapping[str, Any], dates: _Dates, common: dict[str, Any]) -> Case:
             timeline.append(TimelineEvent(when, item["event"]))
     return Case(
         **common,
-        prefecture=_prefecture(d, dates),
+        prefecture=_prefecture(d, dates) or "",  # required by the schema: never empty here
         municipalities=d.get("municipalities"),
         models=tuple(d.get("models", ())),
         started=dates.get(("started",)),
@@ -232,14 +254,39 @@ def _role_kind_problems(parsed: Parsed, role: Role) -> list[Problem]:
         if role.status is None:
             return []
         line, col = parsed.where(("status",))
-        return [error(path, line, col, "role-status", "kind: model（モデル・典型例）の役割には status を書けません。モデルは実際の募集ではないため、ページには「モデル（典型例）」と表示します。status の行を消すか、実際の募集・配置なら kind: real にしてください")]
+        return [
+            error(
+                path,
+                line,
+                col,
+                "role-status",
+                "kind: model（モデル・典型例）の役割には status を書けません。モデルは実際の募集ではないため、"
+                "ページには「モデル（典型例）」と表示します。status の行を消すか、実際の募集・配置なら kind: real にしてください",
+            )
+        ]
     problems = []
     line, col = parsed.where(("kind",))
     if role.status is None:
-        problems.append(error(path, line, col, "missing-field", "必須の項目「status」がありません（kind: real の役割。open・active・closed のどれか）"))
+        problems.append(
+            error(
+                path,
+                line,
+                col,
+                "missing-field",
+                "必須の項目「status」がありません（kind: real の役割。open・active・closed のどれか）",
+            )
+        )
     if not any(source.dated for source in role.sources):
         line, col = parsed.where(("sources",)) if "sources" in parsed.data else (line, col)
-        problems.append(error(path, line, col, "undated-source", "kind: real（実例）の役割には、日付（published か accessed）のある出典が少なくとも1つ必要です。募集や配置を確かめた資料と、その日付を書いてください"))
+        problems.append(
+            error(
+                path,
+                line,
+                col,
+                "undated-source",
+                "kind: real（実例）の役割には、日付（published か accessed）のある出典が少なくとも1つ必要です。募集や配置を確かめた資料と、その日付を書いてください",
+            )
+        )
     return problems
 
 
@@ -258,7 +305,9 @@ def build_archetypes(parsed: Parsed) -> tuple[tuple[Archetype, ...], tuple[Probl
     for index, item in enumerate(parsed.data):
         line, col = parsed.where((index,))
         if item["id"] in seen:
-            problems.append(error(parsed.path, line, col, "duplicate-slug", f"人材像「{item['id']}」が2回定義されています"))
+            problems.append(
+                error(parsed.path, line, col, "duplicate-slug", f"人材像「{item['id']}」が2回定義されています")
+            )
             continue
         seen.add(item["id"])
         archetypes.append(
@@ -278,7 +327,16 @@ def build_archetypes(parsed: Parsed) -> tuple[tuple[Archetype, ...], tuple[Probl
 def build_page(parsed: Parsed, slug: str) -> tuple[Page | None, tuple[Problem, ...]]:
     dates = _Dates(parsed)
     d = parsed.data
-    page = Page(slug, parsed.path, d["title"].strip(), d["summary"], parsed.body, parsed.body_line, dates.get(("updated",)), bool(d.get("draft", False)))
+    page = Page(
+        slug,
+        parsed.path,
+        d["title"].strip(),
+        d["summary"],
+        parsed.body,
+        parsed.body_line,
+        dates.get(("updated",)),
+        bool(d.get("draft", False)),
+    )
     _require_text(parsed, dates, ("title", "summary"))
     return (None, tuple(dates.problems)) if dates.problems else (page, ())
 
@@ -289,13 +347,26 @@ def content_warnings(entry: Entry, parsed: Parsed, config: Config, as_of: date) 
     if len(entry.summary) > config.summary_search_max:
         line, col = parsed.where(("summary",))
         problems.append(
-            warning(parsed.path, line, col, "summary-long", f"要約が{len(entry.summary)}文字あります。検索結果では{config.summary_search_max}文字ほどで切れるため、短くすることをおすすめします")
+            warning(
+                parsed.path,
+                line,
+                col,
+                "summary-long",
+                f"要約が{len(entry.summary)}文字あります。検索結果では{config.summary_search_max}文字ほどで切れるため、短くすることをおすすめします",
+            )
         )
     reviewed = entry.reviewed
     if reviewed is not None and is_stale(reviewed.value, as_of, config.review_interval_months):
         line, col = parsed.where(("reviewed",))
         elapsed = elapsed_text(months_between(reviewed.value, as_of))
         problems.append(
-            warning(parsed.path, line, col, "review-overdue", f"最終確認日（{reviewed.text}）から{elapsed}たっています（確認の間隔: {config.review_interval_months}か月）。出典と公式の情報で内容を確かめ、reviewed を確かめた日に更新してください")
+            warning(
+                parsed.path,
+                line,
+                col,
+                "review-overdue",
+                f"最終確認日（{reviewed.text}）から{elapsed}たっています（確認の間隔: {config.review_interval_months}か月）。"
+                "出典と公式の情報で内容を確かめ、reviewed を確かめた日に更新してください",
+            )
         )
     return tuple(problems)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -26,7 +27,7 @@ Path_ = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _NoDatesLoader(_Loader):  # type: ignore[misc, valid-type]
+class _NoDatesLoader(_Loader):  # type: ignore[misc, valid-type]  # libyaml's loader when installed: chosen at run time
     """Safe loader whose plain scalars never become datetime objects."""
 
 
@@ -75,8 +76,16 @@ def decode(raw: bytes, path: str) -> str | Problem:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
-            return error(path, 1, 1, "encoding", "ファイルが UTF-16 で保存されているようです。UTF-8 で保存し直してください")
-        return error(path, line, 1, "nul-byte", "ファイルに NUL 文字（0x00）が含まれています。テキストファイルとして保存し直してください")
+            return error(
+                path, 1, 1, "encoding", "ファイルが UTF-16 で保存されているようです。UTF-8 で保存し直してください"
+            )
+        return error(
+            path,
+            line,
+            1,
+            "nul-byte",
+            "ファイルに NUL 文字（0x00）が含まれています。テキストファイルとして保存し直してください",
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -88,7 +97,13 @@ def decode(raw: bytes, path: str) -> str | Problem:
             raw.decode("cp932")
         except UnicodeDecodeError:
             return error(path, line, col, "encoding", "ファイルが UTF-8 ではありません。UTF-8 で保存し直してください")
-        return error(path, line, col, "encoding", "ファイルが UTF-8 ではなく Shift_JIS で保存されているようです。UTF-8 で保存し直してください")
+        return error(
+            path,
+            line,
+            col,
+            "encoding",
+            "ファイルが UTF-8 ではなく Shift_JIS で保存されているようです。UTF-8 で保存し直してください",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -103,15 +118,29 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str, int] | Prob
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         if not text.strip():
-            return error(path, 1, 1, "empty-file", "ファイルが空です。先頭に --- で囲んだ項目（front matter）を書いてください")
-        return error(path, 1, 1, "front-matter-missing", "ファイルの先頭に --- で始まる項目（front matter）がありません。1行目を --- にしてください")
+            return error(
+                path, 1, 1, "empty-file", "ファイルが空です。先頭に --- で囲んだ項目（front matter）を書いてください"
+            )
+        return error(
+            path,
+            1,
+            1,
+            "front-matter-missing",
+            "ファイルの先頭に --- で始まる項目（front matter）がありません。1行目を --- にしてください",
+        )
     for index in range(1, len(lines)):
         if _END.match(lines[index]):
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return yaml_text, 2, body, index + 2
     line = closing_fence(lines[1:]) + 2
-    return error(path, line, 1, "front-matter-unclosed", "front matter を閉じる --- がありません。この行（本文の始まり）の前に --- だけの行を入れてください")
+    return error(
+        path,
+        line,
+        1,
+        "front-matter-unclosed",
+        "front matter を閉じる --- がありません。この行（本文の始まり）の前に --- だけの行を入れてください",
+    )
 
 
 @dataclass(frozen=True)
@@ -160,7 +189,15 @@ def parse_entry(raw: bytes, path: str) -> Parsed | tuple[Problem, ...]:
     if bad:
         line = body_line + body.count("\n", 0, bad.start())
         col = bad.start() - (body.rfind("\n", 0, bad.start()) + 1) + 1
-        return (error(path, line, col, "control-character", f"本文に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。取り除いてください"),)
+        return (
+            error(
+                path,
+                line,
+                col,
+                "control-character",
+                f"本文に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。取り除いてください",
+            ),
+        )
     data = doc.value
     if data is None:
         data = {}
@@ -238,14 +275,22 @@ class _Builder:
             return None
         if id(node) in self.seen:
             line, col = self.positions.get(at, self.where(node))
-            self.problems.append(error(self.path, line, col, "yaml-alias", "YAML のアンカー（&）とエイリアス（*）は使えません。値をそのまま書いてください"))
+            self.problems.append(
+                error(
+                    self.path,
+                    line,
+                    col,
+                    "yaml-alias",
+                    "YAML のアンカー（&）とエイリアス（*）は使えません。値をそのまま書いてください",
+                )
+            )
             return None
         self.seen.add(id(node))
         kind = type(node)
         if kind is ScalarNode:
-            return self.scalar(node)
+            return self.scalar(cast(ScalarNode, node))
         if kind is MappingNode:
-            return self.mapping(node, at)
+            return self.mapping(cast(MappingNode, node), at)
         if kind is SequenceNode:
             if node.tag != _SEQ_TAG:
                 self.fail(node, "yaml-tag", f"YAML のタグ「{node.tag}」は使えません")
@@ -279,7 +324,11 @@ class _Builder:
             return value
         bad = _NON_PRINTABLE.search(value)
         if bad:
-            self.fail(node, "control-character", f"値に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。\"…\" の中の \\x や \\u による書き方も使えません")
+            self.fail(
+                node,
+                "control-character",
+                f'値に使えない制御文字（U+{ord(bad.group()):04X}）が含まれています。"…" の中の \\x や \\u による書き方も使えません',
+            )
             return None
         if ":" in value or "：" in value or " - " in value or "－" in value or value[:1] == "-":
             # It parsed, but perhaps only because of a slip: a "-item" or "key:value" line, a value run on
@@ -287,7 +336,15 @@ class _Builder:
             slip = suspicious_scalar(node, self.text)
             if slip is not None:
                 line, col, message = slip
-                self.problems.append(error(self.path, line + 1 + self.offset, col + 1, "yaml-syntax", f"YAML の書き方に誤りがあります: {message}"))
+                self.problems.append(
+                    error(
+                        self.path,
+                        line + 1 + self.offset,
+                        col + 1,
+                        "yaml-syntax",
+                        f"YAML の書き方に誤りがあります: {message}",
+                    )
+                )
                 return None
         return value
 
@@ -306,7 +363,11 @@ class _Builder:
                 key = str(key)
             line, col = self.where(key_node)
             if key in first_seen:
-                self.fail(key_node, "duplicate-key", f"キー「{key}」が2回書かれています（最初は{first_seen[key]}行目）。1つにまとめてください")
+                self.fail(
+                    key_node,
+                    "duplicate-key",
+                    f"キー「{key}」が2回書かれています（最初は{first_seen[key]}行目）。1つにまとめてください",
+                )
                 continue
             first_seen[key] = line
             here = (*at, key)
@@ -318,13 +379,13 @@ class _Builder:
 _YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("found character '\\t'", "タブ文字は使えません。インデントには半角スペースを使ってください"),
     ("found a tab character", "タブ文字は使えません。インデントには半角スペースを使ってください"),
-    ("mapping values are not allowed", "ここに「:」は置けません。値に「:」を含めるときは全体を \"…\" で囲んでください"),
+    ("mapping values are not allowed", 'ここに「:」は置けません。値に「:」を含めるときは全体を "…" で囲んでください'),
     ("could not find expected ':'", "「キー: 値」の「:」が見つかりません"),
     ("did not find expected key", "インデント（字下げ）がそろっていません"),
     ("did not find expected '-' indicator", "リストの「- 」の位置がそろっていません"),
     ("found undefined alias", "YAML のエイリアス（*）は使えません"),
     ("found unexpected end of stream", "引用符（\" や '）やかっこが閉じられていません"),
-    ("found unknown escape character", "\"…\" の中の \\ の使い方が正しくありません"),
+    ("found unknown escape character", '"…" の中の \\ の使い方が正しくありません'),
     ("expected <block end>, but found", "インデント（字下げ）がそろっていません"),
     ("but found another document", "front matter の中に --- を書くことはできません"),
     ("special characters are not allowed", "使えない制御文字が含まれています"),
@@ -332,7 +393,7 @@ _YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("exceeded maximum nesting depth", "入れ子（かっこやインデント）が深すぎます"),
     ("did not find expected ',' or ']'", "[ ] が閉じられていないか、要素の区切りの「,」がありません"),
     ("did not find expected ',' or '}'", "{ } が閉じられていないか、要素の区切りの「,」がありません"),
-    ("found character that cannot start any token", "「@」「`」「%」などで始まる値は全体を \"…\" で囲んでください"),
+    ("found character that cannot start any token", '「@」「`」「%」などで始まる値は全体を "…" で囲んでください'),
     ("did not find expected node content", "値が書かれていないか、記号の使い方が正しくありません"),
     ("block sequence entries are not allowed", "「- 」で始まるリストは、キーの次の行から字下げして書いてください"),
 )
@@ -361,4 +422,10 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str, first_li
     index = text.find(char)
     line = text.count("\n", 0, index) + first_line if index >= 0 else first_line
     col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 1
-    return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: 使えない制御文字（U+{ord(char[:1] or ' '):04X}）が含まれています")
+    return error(
+        path,
+        line,
+        col,
+        "yaml-syntax",
+        f"YAML の書き方に誤りがあります: 使えない制御文字（U+{ord(char[:1] or ' '):04X}）が含まれています",
+    )

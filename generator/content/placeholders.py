@@ -10,7 +10,7 @@ file in, problems out.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..problems import Problem, error
 from .parse import Parsed
@@ -51,15 +51,25 @@ def placeholder_problems(raw: bytes, parsed: Parsed) -> tuple[Problem, ...]:
         if found:
             key = _KEY.match(line)
             what = f"「{key.group(1)}」の値" if key else "この行の値"
-            problems.append(error(
-                parsed.path, index + 1, found.start(1) + 1, "placeholder",
-                f"{what}が例のままです。この項目の内容に書き換えて、行末の「{MARK}」を消してください"
-                "（使わない任意の項目は項目ごと消します）",
-            ))
+            problems.append(
+                error(
+                    parsed.path,
+                    index + 1,
+                    found.start(1) + 1,
+                    "placeholder",
+                    f"{what}が例のままです。この項目の内容に書き換えて、行末の「{MARK}」を消してください"
+                    "（使わない任意の項目は項目ごと消します）",
+                )
+            )
     for offset, line in enumerate(lines[parsed.body_line - 1 :]):
         if line.strip() in _BODY_EXAMPLES:
-            problems.append(error(
-                parsed.path, parsed.body_line + offset, 1, "placeholder",
-                f"本文に例の文「{line.strip()}」が残っています。この項目の内容に書き換えてください",
-            ))
+            problems.append(
+                error(
+                    parsed.path,
+                    parsed.body_line + offset,
+                    1,
+                    "placeholder",
+                    f"本文に例の文「{line.strip()}」が残っています。この項目の内容に書き換えてください",
+                )
+            )
     return tuple(problems)

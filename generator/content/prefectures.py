@@ -7,8 +7,8 @@ by the feeds (/prefectures/<slug>/atom.xml), so both agree on every URL.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 # In the order of the JIS X 0401 codes (01 北海道 … 47 沖縄県).
 PREFECTURES: Mapping[str, str] = MappingProxyType(

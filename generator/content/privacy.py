@@ -14,31 +14,97 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..problems import Problem, error
 from .parse import Parsed, Path_
 
 FORBIDDEN_KEYS: frozenset[str] = frozenset(
     {
-        "name", "real_name", "full_name", "kana", "email", "mail", "e-mail", "phone", "tel",
-        "telephone", "mobile", "fax", "address", "postal_code", "zip", "birthdate", "birthday",
-        "age", "photo", "image", "avatar", "twitter", "x", "facebook", "instagram", "linkedin",
-        "github", "sns", "contact",
+        "name",
+        "real_name",
+        "full_name",
+        "kana",
+        "email",
+        "mail",
+        "e-mail",
+        "phone",
+        "tel",
+        "telephone",
+        "mobile",
+        "fax",
+        "address",
+        "postal_code",
+        "zip",
+        "birthdate",
+        "birthday",
+        "age",
+        "photo",
+        "image",
+        "avatar",
+        "twitter",
+        "x",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "github",
+        "sns",
+        "contact",
     }
 )
 
 HISTORY_WORDS: tuple[str, ...] = (
-    "経歴", "略歴", "職歴", "前職", "前歴", "来歴", "出身", "生い立ち", "年齢", "学歴", "卒業",
-    "生年", "誕生", "家族", "配偶者", "趣味", "性別", "国籍", "本籍", "プロフィール", "自己紹介", "人物紹介",
+    "経歴",
+    "略歴",
+    "職歴",
+    "前職",
+    "前歴",
+    "来歴",
+    "出身",
+    "生い立ち",
+    "年齢",
+    "学歴",
+    "卒業",
+    "生年",
+    "誕生",
+    "家族",
+    "配偶者",
+    "趣味",
+    "性別",
+    "国籍",
+    "本籍",
+    "プロフィール",
+    "自己紹介",
+    "人物紹介",
 )
 """Words that name a person's history or private life: refused in a role's keys and headings."""
 
 HISTORY_KEY_WORDS: frozenset[str] = frozenset(
     {
-        "background", "career", "history", "biography", "bio", "profile", "previous", "former",
-        "employer", "hometown", "birthplace", "birth", "born", "education", "school", "university",
-        "degree", "family", "spouse", "hobby", "hobbies", "gender", "nationality",
+        "background",
+        "career",
+        "history",
+        "biography",
+        "bio",
+        "profile",
+        "previous",
+        "former",
+        "employer",
+        "hometown",
+        "birthplace",
+        "birth",
+        "born",
+        "education",
+        "school",
+        "university",
+        "degree",
+        "family",
+        "spouse",
+        "hobby",
+        "hobbies",
+        "gender",
+        "nationality",
     }
 )
 """The same in English key names, matched as words of the key (``previous_job``, ``careerHistory``)."""
@@ -60,7 +126,9 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _PHONE = re.compile(rf"(?<![\d.])(?:\+\s*81{_SEP}\(?0?\)?|0)\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}(?![\d])")
-_POSTAL = re.compile(rf"〒\s*\d{{3}}(?:\s*{_DASH}\s*|\s)?\d{{4}}|(?<![\d.{_DASH_CHARS}])\d{{3}}{_DASH}\d{{4}}(?![\d{_DASH_CHARS}])")
+_POSTAL = re.compile(
+    rf"〒\s*\d{{3}}(?:\s*{_DASH}\s*|\s)?\d{{4}}|(?<![\d.{_DASH_CHARS}])\d{{3}}{_DASH}\d{{4}}(?![\d{_DASH_CHARS}])"
+)
 _SOCIAL = re.compile(
     r"(?:https?://)?(?:www\.|m\.|mobile\.)?"
     r"(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|linkedin\.com/in|github\.com|"
@@ -97,7 +165,7 @@ def refused_keys(data: object) -> frozenset[Path_]:
     """The paths of the keys of a role the privacy guard reports (the schema check skips them)."""
     if not isinstance(data, dict):
         return frozenset()
-    found = {(k,) for k in data if str(k).lower() in FORBIDDEN_KEYS}
+    found: set[Path_] = {(k,) for k in data if str(k).lower() in FORBIDDEN_KEYS}
     found.update(_history_paths(data, ()))
     return frozenset(found)
 
@@ -137,7 +205,13 @@ def check_role(parsed: Parsed) -> tuple[Problem, ...]:
         if str(key).lower() in FORBIDDEN_KEYS:
             line, col = parsed.where((key,))
             problems.append(
-                error(parsed.path, line, col, "privacy-key", f"「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割の仕事内容と求めるスキルだけを書いてください")
+                error(
+                    parsed.path,
+                    line,
+                    col,
+                    "privacy-key",
+                    f"「{key}」は個人を特定できる情報のため、人材の役割には書けません。役割の仕事内容と求めるスキルだけを書いてください",
+                )
             )
     problems.extend(_history_keys(parsed))
     strings = list(_strings(parsed.data, ()))
@@ -163,13 +237,20 @@ _HISTORY_HINT = "役割（ポスト）を書き、その役割に就いた人の
 
 
 def _history_keys(parsed: Parsed) -> Iterator[Problem]:
-    """Keys, at any depth of the front matter, that name a personal history (a forbidden key is reported once, as such)."""
+    """Keys, at any depth of the front matter, that name a personal history
+    (a forbidden key is reported once, as such)."""
     for here in _history_paths(parsed.data, ()):
         key = here[-1]
         if len(here) == 1 and str(key).lower() in FORBIDDEN_KEYS:
             continue
         line, col = parsed.where(here)
-        yield error(parsed.path, line, col, "privacy-history", f"項目「{key}」は個人の経歴など（経歴・前職・出身・年齢・学歴・家族・趣味など）を書く項目のため、人材の役割には書けません。{_HISTORY_HINT}")
+        yield error(
+            parsed.path,
+            line,
+            col,
+            "privacy-history",
+            f"項目「{key}」は個人の経歴など（経歴・前職・出身・年齢・学歴・家族・趣味など）を書く項目のため、人材の役割には書けません。{_HISTORY_HINT}",
+        )
 
 
 def _history_headings(parsed: Parsed) -> Iterator[Problem]:
@@ -190,7 +271,13 @@ def _history_headings(parsed: Parsed) -> Iterator[Problem]:
         shown = title if title is not None else (label.group(2).strip(" :：") if label else "")
         if shown and names_history(shown):
             what = "見出し" if title is not None else "太字の見出し"
-            yield error(parsed.path, parsed.body_line + offset, 1, "privacy-history", f"{what}「{shown}」は個人の経歴など（経歴・前職・出身・年齢・学歴・家族・趣味など）を書くためのものなので、人材の役割には書けません。{_HISTORY_HINT}")
+            yield error(
+                parsed.path,
+                parsed.body_line + offset,
+                1,
+                "privacy-history",
+                f"{what}「{shown}」は個人の経歴など（経歴・前職・出身・年齢・学歴・家族・趣味など）を書くためのものなので、人材の役割には書けません。{_HISTORY_HINT}",
+            )
 
 
 def find_contact_details(text: str) -> tuple[str, ...]:
@@ -214,7 +301,13 @@ def _found(normalized: str) -> Iterator[tuple[str, str, str]]:
 
 def _scan(path: str, text: str, line: int, col: int) -> Iterator[Problem]:
     for code, label, shown in _matches(text):
-        yield error(path, line, col, code, f"{label}のような文字列「{shown}」があります。人材の役割には連絡先や個人を特定できる情報を書けません")
+        yield error(
+            path,
+            line,
+            col,
+            code,
+            f"{label}のような文字列「{shown}」があります。人材の役割には連絡先や個人を特定できる情報を書けません",
+        )
 
 
 def _strings(value: Any, at: Path_) -> Iterator[tuple[Path_, str]]:

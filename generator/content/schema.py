@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import fastjsonschema
 
@@ -40,7 +41,8 @@ _TYPE_NAMES = {
 def load_schema(name: str) -> Mapping[str, Any]:
     """The published JSON Schema of a collection (or of site.yaml / archetypes.yaml)."""
     text = resources.files("generator.content").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: Mapping[str, Any] = json.loads(text)
+    return schema
 
 
 @cache
@@ -54,9 +56,27 @@ def _validator(name: str) -> Draft202012Validator:
 
 FAST_KEYWORDS: frozenset[str] = frozenset(
     {
-        "$schema", "$id", "title", "description", "examples", "x-format", "x-ref",
-        "type", "properties", "additionalProperties", "required", "items", "enum", "const",
-        "minLength", "maxLength", "minItems", "uniqueItems", "minimum", "maximum", "pattern",
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "examples",
+        "x-format",
+        "x-ref",
+        "type",
+        "properties",
+        "additionalProperties",
+        "required",
+        "items",
+        "enum",
+        "const",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "uniqueItems",
+        "minimum",
+        "maximum",
+        "pattern",
     }
 )
 """Keywords whose compiled check accepts nothing that jsonschema refuses (see is_valid).
@@ -86,7 +106,7 @@ def _fast_check(name: str) -> Callable[[Any], Any] | None:
     if not _keywords(schema) <= FAST_KEYWORDS:
         return None
     # use_default=False: the check must never add values to the data it reads.
-    return fastjsonschema.compile(schema, use_default=False, use_formats=False)
+    return fastjsonschema.compile(cast(dict[str, Any], schema), use_default=False, use_formats=False)
 
 
 def is_valid(data: Any, schema_name: str) -> bool:
@@ -158,66 +178,79 @@ def _subschema(schema: Mapping[str, Any], path: list[str | int]) -> Mapping[str,
     return node
 
 
-def _problems(err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_], schema: Mapping[str, Any]) -> list[Problem]:
+def _value_hint(instance: Any, options: list[Any], schema: Mapping[str, Any], at: Path_) -> str:
+    """The code of a Japanese label written for a code (the field's description names them), or the nearest option."""
+    described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
+    text = " ".join(d.get("description", "") for d in described)
+    labels = {part: code for code, ja in enum_labels(text).items() for part in (ja, *ja.split("・"))}
+    known = isinstance(instance, str) and instance in labels  # a list or mapping is not hashable
+    close = (
+        difflib.get_close_matches(instance, [str(o) for o in options], n=1, cutoff=0.6)
+        if isinstance(instance, str)
+        else []
+    )
+    if known:
+        return f"「{instance}」なら {labels[instance]} と書きます。"
+    if close:
+        return f"「{close[0]}」の間違いではありませんか？"
+    return ""
+
+
+def _problems(
+    err: ValidationError, parsed: Parsed, skip_keys: frozenset[Path_], schema: Mapping[str, Any]
+) -> list[Problem]:
     at: Path_ = tuple(err.absolute_path)
     if any(at[:n] in skip_keys for n in range(1, len(at) + 1)):
         return []
     line, col = parsed.where(at)
     label = field_label(schema, at)
-    kind = err.validator
-    value = err.validator_value
+    kind = cast(str, err.validator)
+    value: Any = err.validator_value
+    instance: Any = err.instance
 
     def one(code: str, message: str, where: tuple[int, int] = (line, col)) -> list[Problem]:
         return [error(parsed.path, where[0], where[1], code, message)]
 
     if kind == "required":
-        missing = [name for name in value if isinstance(err.instance, dict) and name not in err.instance]
+        missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         return [
             error(parsed.path, line, col, "missing-field", f"必須の項目「{name}」がありません{_in(label, at)}")
             for name in missing
         ]
     if kind == "additionalProperties":
-        allowed = tuple(_subschema(schema, list(at)).get("properties", {}))  # type: ignore[union-attr]
-        extras = [k for k in err.instance if k not in allowed and (*at, k) not in skip_keys]
+        allowed = tuple((_subschema(schema, list(at)) or {}).get("properties", {}))
+        extras = [k for k in instance if k not in allowed and (*at, k) not in skip_keys]
         out = []
         for key in extras:
             where = parsed.where((*at, key))
-            hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            suggestion = f"「{hint[0]}」の間違いではありませんか？" if hint else f"使える項目: {', '.join(allowed)}"
+            near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            suggestion = f"「{near[0]}」の間違いではありませんか？" if near else f"使える項目: {', '.join(allowed)}"
             out += one("unknown-field", f"知らない項目「{key}」があります{_in(label, at)}。{suggestion}", where)
         return out
     if kind == "type":
-        wanted = value if isinstance(value, list) else [value]
+        wanted: list[str] = value if isinstance(value, list) else [value]
         names = "または".join(_TYPE_NAMES.get(t, t) for t in wanted)
-        return one("wrong-type", f"{label}は{names}で書いてください（いまは{_describe(err.instance)}）")
+        return one("wrong-type", f"{label}は{names}で書いてください（いまは{_describe(instance)}）")
     if kind in ("enum", "const"):
         options = value if kind == "enum" else [value]
-        described = [_subschema(schema, list(at[:n])) or {} for n in (len(at), len(at) - 1) if n >= 0]
-        text = " ".join(d.get("description", "") for d in described)
-        labels = {part: code for code, ja in enum_labels(text).items() for part in (ja, *ja.split("・"))}
-        known = isinstance(err.instance, str) and err.instance in labels  # a list or mapping is not hashable
-        close = difflib.get_close_matches(err.instance, [str(o) for o in options], n=1, cutoff=0.6) if isinstance(err.instance, str) else []
-        if known:
-            hint = f"「{err.instance}」なら {labels[err.instance]} と書きます。"
-        elif close:
-            hint = f"「{close[0]}」の間違いではありませんか？"
-        else:
-            hint = ""
-        return one("invalid-value", f"{label}に「{err.instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}")
+        hint = _value_hint(instance, options, schema, at)
+        return one(
+            "invalid-value", f"{label}に「{instance}」は使えません。{hint}使える値: {', '.join(map(str, options))}"
+        )
     if kind == "minLength":
         return one("empty-value", f"{label}が空です")
     if kind == "maxLength":
-        return one("too-long", f"{label}は{value}文字以内にしてください（いまは{len(err.instance)}文字）")
+        return one("too-long", f"{label}は{value}文字以内にしてください（いまは{len(instance)}文字）")
     if kind == "minItems":
         return one("too-few", f"{label}には少なくとも{value}個書いてください")
     if kind == "uniqueItems":
         return one("duplicate-value", f"{label}に同じ値が2回以上書かれています")
     if kind in ("minimum", "exclusiveMinimum"):
-        return one("out-of-range", f"{label}は{value}以上にしてください（いまは{err.instance}）")
+        return one("out-of-range", f"{label}は{value}以上にしてください（いまは{instance}）")
     if kind in ("maximum", "exclusiveMaximum"):
-        return one("out-of-range", f"{label}は{value}以下にしてください（いまは{err.instance}）")
+        return one("out-of-range", f"{label}は{value}以下にしてください（いまは{instance}）")
     if kind == "pattern":
-        return one("invalid-value", f"{label}の書き方が正しくありません（いまは「{err.instance}」）。{pattern_hint(value)}")
+        return one("invalid-value", f"{label}の書き方が正しくありません（いまは「{instance}」）。{pattern_hint(value)}")
     return one("invalid-value", f"{label}が正しくありません（{err.message}）")
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from ..model import FlexDate, Source
 from ..problems import Problem, error, warning
@@ -85,13 +86,27 @@ def source_errors(parsed: Parsed, collection: str) -> list[Problem]:
         if item.get("url") and item.get("accessed") is None:
             line, col = parsed.where(("sources", i, "url"))
             problems.append(
-                error(parsed.path, line, col, "missing-field", f"出典（sources の{i + 1}番目）に url を書いたときは、そのページを読んで確かめた日「accessed」も書いてください")
+                error(
+                    parsed.path,
+                    line,
+                    col,
+                    "missing-field",
+                    f"出典（sources の{i + 1}番目）に url を書いたときは、そのページを読んで確かめた日「accessed」も書いてください",
+                )
             )
         for j, path in enumerate(item.get("covers", ())):
             if path in known:
                 continue
             line, col = parsed.where(("sources", i, "covers", j))
-            problems.append(error(parsed.path, line, col, "covers-unknown", _unknown_cover(path, known, schema.get("title", collection))))
+            problems.append(
+                error(
+                    parsed.path,
+                    line,
+                    col,
+                    "covers-unknown",
+                    _unknown_cover(path, known, schema.get("title", collection)),
+                )
+            )
     return problems
 
 
@@ -114,16 +129,31 @@ def source_warnings(parsed: Parsed, collection: str, sources: tuple[Source, ...]
             if path in known and not _filled(_value(parsed.data, path)):
                 line, col = parsed.where(("sources", i, "covers", j))
                 problems.append(
-                    warning(parsed.path, line, col, "covers-empty", f"出典「{source.title}」が{field_label(schema, path.split('.'))}を示すとしていますが、この項目にはその値が書かれていません。値を書くか、covers から外してください")
+                    warning(
+                        parsed.path,
+                        line,
+                        col,
+                        "covers-empty",
+                        f"出典「{source.title}」が{field_label(schema, path.split('.'))}を示すとしていますが、"
+                        "この項目にはその値が書かれていません。値を書くか、covers から外してください",
+                    )
                 )
-    filled = [(group, key) for group in SOURCED_GROUPS.get(collection, ()) for key in _keys(parsed.data.get(group))]
+    filled: list[tuple[str, ...]] = [
+        (group, key) for group in SOURCED_GROUPS.get(collection, ()) for key in _keys(parsed.data.get(group))
+    ]
     filled += [(key,) for key in SOURCED_FIELDS.get(collection, ()) if key in parsed.data]
     for at in filled:
         path = ".".join(at)
         if _filled(_value(parsed.data, path)) and not any(s.states(path) for s in sources):
             line, col = parsed.where(at)
             problems.append(
-                warning(parsed.path, line, col, "unsourced-fact", f"{field_label(schema, at)}の値を示す出典がありません。この値を述べている資料を sources に書き、その covers に {path} を加えてください")
+                warning(
+                    parsed.path,
+                    line,
+                    col,
+                    "unsourced-fact",
+                    f"{field_label(schema, at)}の値を示す出典がありません。この値を述べている資料を sources に書き、その covers に {path} を加えてください",
+                )
             )
     return problems
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..config import PLACEHOLDER_ORIGIN, AddressError, Config, config_from_mapping, parse_base_path, parse_base_url, site_address
+from ..config import (
+    PLACEHOLDER_ORIGIN,
+    AddressError,
+    Config,
+    config_from_mapping,
+    parse_base_path,
+    parse_base_url,
+    site_address,
+)
 from ..model import COLLECTIONS, Archetype
 from ..problems import Problem, error, warning
 from .discover import SourceFile
 from .entries import Located, build_archetypes, build_entry, build_page, content_warnings
-from .parse import Parsed, parse_data_file, parse_entry
+from .parse import Parsed, Path_, parse_data_file, parse_entry
 from .placeholders import placeholder_problems
 from .privacy import check_role, refused_keys
 from .schema import validate as validate_schema
@@ -44,7 +52,9 @@ def validate_site_config(source: SourceFile) -> SiteConfigResult:
         return SiteConfigResult(None, parsed)
     if parsed.data is None:
         parsed = Parsed(parsed.path, {}, parsed.positions)
-    problems = tuple(sorted((*validate_schema(parsed, "site"), *_address_problems(parsed)), key=lambda p: (p.line, p.col)))
+    problems = tuple(
+        sorted((*validate_schema(parsed, "site"), *_address_problems(parsed)), key=lambda p: (p.line, p.col))
+    )
     if problems:
         return SiteConfigResult(None, problems)
     return SiteConfigResult(config_from_mapping(parsed.data), (), parsed.where(("base_url",)))
@@ -76,7 +86,9 @@ def _address_problems(parsed: Parsed) -> list[Problem]:
 def placeholder_origin(path: str, at: tuple[int, int]) -> Problem:
     """The warning of a build for the example origin (the pipeline knows when a build publishes)."""
     return warning(
-        path, *at, "placeholder-origin",
+        path,
+        *at,
+        "placeholder-origin",
         f"公開先が例の {PLACEHOLDER_ORIGIN} のままです。ページの canonical リンク・OGP・サイトマップ・データファイルに"
         "このアドレスが載ります。公開する前に base_url を実際の公開先に書き換えるか、--base-url で指定してください",
     )
@@ -98,7 +110,7 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
     if not isinstance(parsed, Parsed):
         return FileResult(source, None, parsed)
     problems: list[Problem] = list(placeholder_problems(source.data, parsed))
-    skip: frozenset[str] = frozenset()
+    skip: frozenset[Path_] = frozenset()
     if source.kind == "roles":
         problems.extend(check_role(parsed))
         skip = refused_keys(parsed.data)
@@ -121,4 +133,3 @@ def validate_file(source: SourceFile, config: Config | None, as_of: date) -> Fil
     if config is not None:
         problems.extend(content_warnings(entry, parsed, config, as_of))
     return FileResult(source, Located.of(entry, parsed), tuple(problems))
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 import yaml
 
@@ -43,7 +43,9 @@ def split_lines(text: str) -> list[str]:
 def slip_on_line(text: str) -> tuple[int, str] | None:
     """(column, message) of a slip a person makes writing ``key: value`` or ``- item`` on this line."""
     if m := _FULLWIDTH_COLON.match(text):
-        return m.start(1), "「：」が全角です。半角の「:」に直し、後ろに半角スペースを入れてください（例: level: national）"
+        return m.start(
+            1
+        ), "「：」が全角です。半角の「:」に直し、後ろに半角スペースを入れてください（例: level: national）"
     if m := _IDEOGRAPHIC_AFTER_COLON.match(text):
         return m.start(1), "「:」の後のスペースが全角です。半角スペースに直してください"
     if m := _NO_SPACE.match(text):
@@ -82,8 +84,18 @@ def diagnose(exc: yaml.MarkedYAMLError, text: str, first: int = 1) -> Slip | Non
         if found is not None:
             return index, found[0], found[1]
     if "simple key" in context:
-        return at, _indent(lines[at]), "この行に「キー: 値」の「:」がありません。値の続きなら前の行とそろえ、新しい項目なら「キー: 値」で書いてください"
-    if any(s in problem for s in ("did not find expected key", "expected '-' indicator", "mapping values are not allowed")) or "<block end>" in problem:
+        return (
+            at,
+            _indent(lines[at]),
+            "この行に「キー: 値」の「:」がありません。値の続きなら前の行とそろえ、新しい項目なら「キー: 値」で書いてください",
+        )
+    if (
+        any(
+            s in problem
+            for s in ("did not find expected key", "expected '-' indicator", "mapping values are not allowed")
+        )
+        or "<block end>" in problem
+    ):
         return indentation(lines, at, first, mapping_value="mapping values" in problem, column=mark.column)
     return None
 
@@ -176,28 +188,44 @@ def indentation(lines: Sequence[str], at: int, first: int = 1, *, mapping_value:
     prev = content[content.index(at) - 1] if at in content and content.index(at) > 0 else None
     mine = _indent(lines[at])
     if mapping_value and (prev is None or mine <= _indent(lines[prev])):
-        return at, column, "ここに「:」は置けません。値に「:」を含めるときは全体を \"…\" で囲んでください"
+        return at, column, 'ここに「:」は置けません。値に「:」を含めるときは全体を "…" で囲んでください'
     if prev is None:
         return at, column, "インデント（字下げ）がそろっていません"
     theirs = _indent(lines[prev])
     if mine > theirs:
-        return at, 0, f"字下げ（{mine}文字）が前の行（{prev + first}行目、{theirs}文字）より深くなっています。前の行の続きでなければ字下げをそろえてください"
+        return (
+            at,
+            0,
+            f"字下げ（{mine}文字）が前の行（{prev + first}行目、{theirs}文字）より深くなっています。前の行の続きでなければ字下げをそろえてください",
+        )
     if mine == theirs:  # the same depth, but a list item and a "key: value" line side by side
         here, there = lines[at].lstrip(), lines[prev].lstrip()
         if there.startswith("- ") and ":" in there and not here.startswith("- "):
             key = there[2:].split(":", 1)[0].strip()
-            return at, 0, (
-                f"{prev + first}行目の「- 」の項目の続きなら、字下げを {mine + 2}文字にして「{key}」とそろえてください。"
-                "新しい項目なら先頭に「- 」を付けてください"
+            return (
+                at,
+                0,
+                (
+                    f"{prev + first}行目の「- 」の項目の続きなら、字下げを {mine + 2}文字にして「{key}」とそろえてください。"
+                    "新しい項目なら先頭に「- 」を付けてください"
+                ),
             )
-        return at, 0, f"「- 」で始まる行と「キー: 値」の行が同じ字下げ（{mine}文字）に混ざっています。どちらかにそろえてください"
+        return (
+            at,
+            0,
+            f"「- 」で始まる行と「キー: 値」の行が同じ字下げ（{mine}文字）に混ざっています。どちらかにそろえてください",
+        )
     # A dedent to a depth no open block has: the block above, or this line, is off.
     parent = next((i for i in reversed(content[: content.index(prev)]) if _indent(lines[i]) < theirs), None)
     top = next(i for i in content if (parent is None or i > parent) and i <= prev)
     base = _indent(lines[parent]) if parent is not None else 0
     step = _usual_step(lines)
     if step is not None and mine - base == step and theirs - base != step:
-        return top, 0, f"字下げ（{theirs}文字）が同じ段の {at + first}行目（{mine}文字）とそろっていません。ほかの段と同じく {step}文字ずつ下げてください"
+        return (
+            top,
+            0,
+            f"字下げ（{theirs}文字）が同じ段の {at + first}行目（{mine}文字）とそろっていません。ほかの段と同じく {step}文字ずつ下げてください",
+        )
     return at, 0, f"字下げ（{mine}文字）が同じ段の {top + first}行目（{theirs}文字）とそろっていません"
 
 
@@ -223,5 +251,9 @@ def suspicious_scalar(node: yaml.ScalarNode, text: str) -> Slip | None:
             if _KEY_LINE.match(line_text):
                 return start.line, start.column, _unclosed_message(text[start.index])
         elif line_text.lstrip().startswith("- ") or _KEY_LINE.match(line_text) or slip_on_line(line_text):
-            return line, _indent(line_text), "字下げがそろっていないため、前の行の値の続きとして読まれています。同じ段の行と字下げをそろえてください"
+            return (
+                line,
+                _indent(line_text),
+                "字下げがそろっていないため、前の行の値の続きとして読まれています。同じ段の行と字下げをそろえてください",
+            )
     return None

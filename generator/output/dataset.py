@@ -1,29 +1,28 @@
 """The data exports of one build, as one job that can run beside the page rendering.
 
-``export_job`` reads what it may reuse from the previous build (the layouts in the
-cache, the bytes of the previous ``data/`` files), encodes the data files, and
-either returns them or, with a sink (the writer's work folder), places them at
-once. It needs nothing the pages make, so an incremental build runs it in a forked
-child (see ``aside.py``) while the parent renders the pages that changed.
+``export_job`` encodes the data files, reusing what ``reuse`` allows from the
+previous build, and either returns them or, with a sink (the writer's work
+folder), places them at once. It needs nothing the pages make, so a build runs it
+in a forked child (see parallel/aside.py) while the pages are rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
-from .. import cache
 from ..model import OutputFile, Sink, Site
-from .export_rows import Reuse
-from .exports import DataFile, export_data
+from ..render.datafiles import DataFileView
+from .export_rows import Layout, Reuse
+from .exports import export_data
 
 
 @dataclass(frozen=True)
 class Exported:
-    data_files: tuple[DataFile, ...]
-    """What the data page says of every file; without bytes when a sink placed them."""
+    data_files: tuple[DataFileView, ...]
+    """What the data page says of every file."""
     files: tuple[OutputFile, ...]
     """Files to write (none when a sink placed them)."""
     placed: tuple[str, ...]
@@ -32,29 +31,29 @@ class Exported:
     """How many of those had new bytes."""
     kept: tuple[str, ...]
     """Files kept as the previous build wrote them."""
-    layouts: Mapping[str, object]
+    layouts: Mapping[str, Layout]
     """Where each record is in each file, for the next build (the exports cache)."""
 
 
-def export_job(site: Site, project: Path, cache_key: str, hashes: Mapping[str, str], output: Path, sink: Sink | None) -> Exported:
-    data_files = export_data(site, previous_exports(project, cache_key, hashes, output))
+def export_job(site: Site, reuse: Callable[[], Reuse], sink: Sink | None) -> Exported:
+    """``reuse`` is called here, so that a forked job reads what it may reuse itself."""
+    data_files = export_data(site, reuse())
     layouts = {d.path: d.layout for d in data_files if d.layout is not None}
     kept = tuple(d.path for d in data_files if d.file is None)
     fresh = tuple(d.file for d in data_files if d.file is not None)
+    views = tuple(d.view() for d in data_files)
     if sink is None:
-        return Exported(data_files, fresh, (), 0, kept, layouts)
+        return Exported(views, fresh, (), 0, kept, layouts)
     written = sum(sink.put(file) for file in fresh)
-    described = tuple(replace(d, file=None, layout=None) for d in data_files)
-    return Exported(described, (), tuple(f.path for f in fresh), written, kept, layouts)
+    return Exported(views, (), tuple(f.path for f in fresh), written, kept, layouts)
 
 
-def previous_exports(project: Path, cache_key: str, hashes: Mapping[str, str], output: Path) -> Reuse:
+def previous_exports(layouts: Mapping[str, Layout], hashes: Mapping[str, str], output: Path) -> Reuse:
     """What export_data may reuse from the previous build into ``output``.
 
-    The cache holds only where each record's bytes are in each data file; the
-    bytes are read back from the output folder (export_data checks their hash).
+    ``layouts`` (the render state) say only where each record's bytes are in each
+    data file; the bytes are read back from the output folder (export_data checks their hash).
     """
-    layouts = (cache.load(project, "exports", cache_key) or {}) if output.is_dir() else {}
 
     def read(path: str) -> bytes | None:
         try:

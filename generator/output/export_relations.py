@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import KIND_LABELS, MODEL_LABELS, Archetype, Site
-from .export_tables import Column, Row, Table, iso, public, title_of, wareki, written
+from ..model import KIND_LABELS, MODEL_LABELS, AnyEntry, Archetype, Site
+from ..render.datafiles import Column
+from .export_tables import Row, Table, iso, public, title_of, wareki, written
 
 # --- relation tables (long format) --------------------------------------------------
 
 _OWNER = {"programs": "program", "partners": "partner", "cases": "case", "roles": "role", "archetypes": "archetype"}
-_OWNER_LABEL = {"programs": "支援制度", "partners": "連携企業", "cases": "事例", "roles": "人材の役割", "archetypes": "人材像"}
+_OWNER_LABEL = {
+    "programs": "支援制度",
+    "partners": "連携企業",
+    "cases": "事例",
+    "roles": "人材の役割",
+    "archetypes": "人材像",
+}
 
 
-def _owners(site: Site, collection: str) -> tuple:
+def _owners(site: Site, collection: str) -> tuple[Any, ...]:
     return site.archetypes if collection == "archetypes" else public(site.collection(collection))
 
 
@@ -31,9 +38,19 @@ def _dated_by(collection: str) -> str:
     return "*" if collection == "archetypes" else collection
 
 
-def _table(name: str, title: str, description: str, columns: tuple[Column, ...], collection: str, rows_of: Any) -> Table:
+def _table(
+    name: str, title: str, description: str, columns: tuple[Column, ...], collection: str, rows_of: Any
+) -> Table:
     """A relation table with one group of rows per record of ``collection``."""
-    return Table(name, title, description, columns, lambda site: _owners(site, collection), rows_of, dated_by=_dated_by(collection))
+    return Table(
+        name,
+        title,
+        description,
+        columns,
+        lambda site: _owners(site, collection),
+        rows_of,
+        dated_by=_dated_by(collection),
+    )
 
 
 def _owner_key(entry: Any) -> str:
@@ -95,10 +112,12 @@ def _links(collection: str, attr: str, target: str, title: str) -> Table:
 
 
 def _timeline_rows(site: Site, c: Any) -> tuple[Row, ...]:
-    return tuple((c.slug, i, iso(t.date), wareki(t.date), written(t.date), t.event) for i, t in enumerate(c.timeline, 1))
+    return tuple(
+        (c.slug, i, iso(t.date), wareki(t.date), written(t.date), t.event) for i, t in enumerate(c.timeline, 1)
+    )
 
 
-def _public_entries(site: Site) -> tuple:
+def _public_entries(site: Site) -> tuple[AnyEntry, ...]:
     return public(site.entries())
 
 
@@ -108,7 +127,18 @@ def _tag_rows(site: Site, e: Any) -> tuple[Row, ...]:
 
 def _source_rows(site: Site, e: Any) -> tuple[Row, ...]:
     return tuple(
-        (e.collection, e.slug, i, s.title, s.publisher, s.url, iso(s.published), wareki(s.published), iso(s.accessed), wareki(s.accessed))
+        (
+            e.collection,
+            e.slug,
+            i,
+            s.title,
+            s.publisher,
+            s.url,
+            iso(s.published),
+            wareki(s.published),
+            iso(s.accessed),
+            wareki(s.accessed),
+        )
         for i, s in enumerate(e.sources, 1)
     )
 
@@ -133,17 +163,31 @@ _ENTRY_KEY = (
 )
 
 RELATIONS: tuple[Table, ...] = (
-    _values("programs", "provider", Column("provider", "所管（省庁・団体）"), "支援制度の所管", name="program_providers"),
-    _values("programs", "kinds", Column("kind", "制度の種類のコード"), "支援制度の種類",
-            labels=KIND_LABELS, label_desc="制度の種類"),
+    _values(
+        "programs", "provider", Column("provider", "所管（省庁・団体）"), "支援制度の所管", name="program_providers"
+    ),
+    _values(
+        "programs",
+        "kinds",
+        Column("kind", "制度の種類のコード"),
+        "支援制度の種類",
+        labels=KIND_LABELS,
+        label_desc="制度の種類",
+    ),
     _links("programs", "archetypes", "archetypes", "支援制度と人材像"),
     _values("programs", "aliases", Column("alias", "別名・旧称"), "支援制度の別名"),
     _values("partners", "fields", Column("field", "連携分野"), "連携企業の連携分野"),
     _links("cases", "programs", "programs", "事例と支援制度"),
     _links("cases", "partners", "partners", "事例と連携企業"),
     _links("cases", "archetypes", "archetypes", "事例と人材像"),
-    _values("cases", "models", Column("model", "連携の型のコード"), "事例の連携の型",
-            labels=MODEL_LABELS, label_desc="連携の型"),
+    _values(
+        "cases",
+        "models",
+        Column("model", "連携の型のコード"),
+        "事例の連携の型",
+        labels=MODEL_LABELS,
+        label_desc="連携の型",
+    ),
     Table(
         "case_timeline",
         "事例の経過",
@@ -164,7 +208,14 @@ RELATIONS: tuple[Table, ...] = (
     _values("roles", "skills", Column("skill", "主なスキル"), "人材の役割のスキル"),
     _positions("archetypes", "responsibilities", Column("responsibility", "主な責任"), "人材像の主な責任"),
     _positions("archetypes", "skills", Column("skill", "主なスキル"), "人材像の主なスキル"),
-    Table("entry_tags", "タグ", "各項目のタグです（1行に1組）。", _ENTRY_KEY + (Column("tag", "タグ"),), _public_entries, _tag_rows),
+    Table(
+        "entry_tags",
+        "タグ",
+        "各項目のタグです（1行に1組）。",
+        _ENTRY_KEY + (Column("tag", "タグ"),),
+        _public_entries,
+        _tag_rows,
+    ),
     Table(
         "entry_sources",
         "出典",
@@ -186,7 +237,8 @@ RELATIONS: tuple[Table, ...] = (
     Table(
         "entry_source_covers",
         "出典が示す項目",
-        "各出典が根拠となっている項目です（1行に1組）。field は各コレクションの CSV・JSON の項目名に対応します（例: terms.fiscal_rate は programs.csv の fiscal_rate）。",
+        "各出典が根拠となっている項目です（1行に1組）。field は各コレクションの CSV・JSON の項目名に対応します"
+        "（例: terms.fiscal_rate は programs.csv の fiscal_rate）。",
         _ENTRY_KEY
         + (
             Column("position", "出典番号（entry_sources.csv の position）"),

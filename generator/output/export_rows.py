@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from typing import cast
 
 from ..content.link import REFERENCES
 from ..model import Site
@@ -152,7 +153,13 @@ def assemble(
     """
     known = None not in ids
     old = reuse.layouts.get(path) if reuse is not None else None
-    if old is not None and known and old.ids == b"".join(ids) and reuse.file_digest(path) == old.digest:  # type: ignore[union-attr, arg-type]
+    if (
+        old is not None
+        and known
+        and old.ids == _joined(ids)
+        and reuse is not None
+        and reuse.file_digest(path) == old.digest
+    ):
         return Assembled(None, old), old.records
     spans, previous = _previous(path, ids, old, reuse)
     todo = [i for i, g in enumerate(ids) if g is None or g not in spans]
@@ -162,15 +169,15 @@ def assemble(
         if i in fresh:
             groups.append(fresh[i])
         else:
-            start, end = spans[g]  # type: ignore[index]
-            groups.append(previous[start:end])  # type: ignore[index]
+            start, end = spans[g]  # type: ignore[index]  # g is not None: a group not encoded is in spans
+            groups.append(previous[start:end])  # type: ignore[index]  # spans come from the previous file's bytes
     lengths = [len(g) for g in groups]
     data = frame.whole(groups)
     verified = previous is not None
     del previous, groups, fresh  # the previous file's bytes are no longer needed
     records = count(data, len(ids))
     layout = _layout(ids, lengths, data, frame, records) if known else None
-    if verified and layout is not None and layout.digest == old.digest:  # type: ignore[union-attr]
+    if verified and layout is not None and old is not None and layout.digest == old.digest:
         # Records changed, but not what this file shows of them (a case's body is
         # not in case_programs.csv): the previous file, just checked, is kept.
         return Assembled(None, layout), records
@@ -192,6 +199,11 @@ def _previous(
     return spans, memoryview(data)
 
 
+def _joined(ids: Sequence[bytes | None]) -> bytes:
+    """The ids of a file whose every record has one (``known``), as one string."""
+    return b"".join(cast(Sequence[bytes], ids))
+
+
 def _layout(ids: Sequence[bytes | None], lengths: Sequence[int], data: bytes, frame: Frame, records: int) -> Layout:
     starts = array("Q")
     offset = len(frame.prefix)
@@ -199,7 +211,7 @@ def _layout(ids: Sequence[bytes | None], lengths: Sequence[int], data: bytes, fr
         starts.append(offset)
         offset += n + len(frame.separator)
     return Layout(
-        ids=b"".join(ids),  # type: ignore[arg-type]
+        ids=_joined(ids),
         starts=starts.tobytes(),
         lengths=array("Q", lengths).tobytes(),
         size=len(data),

@@ -7,8 +7,9 @@ References to entries that are not public (drafts, unknown keys) are left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..content.dates import format_wareki
 from ..model import (
@@ -20,21 +21,16 @@ from ..model import (
     PROGRAM_STATUS_LABELS,
     ROLE_KIND_LABELS,
     ROLE_STATUS_LABELS,
+    AnyEntry,
     Archetype,
     FlexDate,
     Site,
     Source,
 )
+from ..render.datafiles import Column
 
 Cell = str | int | float | bool | None
 Row = tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: str
-    """What the column holds, in Japanese, for the data page."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ class Table:
     title: str
     description: str
     columns: tuple[Column, ...]
-    records: Callable[[Site], tuple]
+    records: Callable[[Site], tuple[Any, ...]]
     """The entries (or archetypes) the table is made from, in the order of its rows."""
     rows_of: Callable[[Site, Any], tuple[Row, ...]]
     """The rows of one record (a relation table may have none, or several)."""
@@ -75,7 +71,7 @@ class Table:
 # --- helpers ----------------------------------------------------------------------
 
 
-def public(entries: tuple) -> tuple:
+def public(entries: tuple[AnyEntry, ...]) -> tuple[AnyEntry, ...]:
     """The entries that are not drafts (of the four collections: archetypes have no drafts)."""
     return tuple(e for e in entries if not e.draft)
 
@@ -114,11 +110,9 @@ def _f(name: str, description: str, get: Callable[[Site, Any], Cell]) -> Field:
     return Field(Column(name, description), get)
 
 
-def _dates(
-    name: str, description: str, get: Callable[[Any], FlexDate | None], *, text: str = ""
-) -> tuple[Field, ...]:
+def _dates(name: str, description: str, get: Callable[[Any], FlexDate | None], *, text: str = "") -> tuple[Field, ...]:
     """The ISO and 和暦 columns of a date; with ``text``, also the date as written (e.g. 令和7年度)."""
-    fields = (
+    fields: tuple[Field, ...] = (
         _f(name, f"{description}（西暦 YYYY-MM-DD）", lambda s, e: iso(get(e))),
         _f(f"{name}_wareki", f"{description}（和暦）", lambda s, e: wareki(get(e))),
     )
@@ -135,7 +129,7 @@ def _entity_table(
     name: str,
     title: str,
     description: str,
-    records: Callable[[Site], tuple],
+    records: Callable[[Site], tuple[Any, ...]],
     fields: tuple[Field, ...],
     to_json: Callable[[Site, Any], dict[str, Any]],
 ) -> Table:
@@ -248,8 +242,16 @@ PROGRAMS = _entity_table(
         _f("level", "制度の主体のコード（national / prefecture / municipal）", lambda s, p: p.level),
         _f("level_label", "制度の主体（国・都道府県・市町村）", lambda s, p: LEVEL_LABELS.get(p.level)),
         _f("status", "status_as_of の日の状況のコード（active / ended / upcoming）", lambda s, p: s.status(p)),
-        _f("status_label", "status_as_of の日の状況（実施中・終了・開始予定）", lambda s, p: PROGRAM_STATUS_LABELS[s.status(p)]),
-        _f("status_as_of", "状況を判定した日（西暦。ふつうはデータの作成日、stale が true なら最終確認日）", status_as_of),
+        _f(
+            "status_label",
+            "status_as_of の日の状況（実施中・終了・開始予定）",
+            lambda s, p: PROGRAM_STATUS_LABELS[s.status(p)],
+        ),
+        _f(
+            "status_as_of",
+            "状況を判定した日（西暦。ふつうはデータの作成日、stale が true なら最終確認日）",
+            status_as_of,
+        ),
         _f("cost_coverage", "費用負担", lambda s, p: p.terms.cost_coverage),
         _f("fiscal_rate", "措置率（0〜1の数値。例: 0.7）", lambda s, p: p.terms.fiscal_rate),
         _f("annual_cap_yen", "年間の上限額（円、単位なしの整数）", lambda s, p: p.terms.annual_cap_yen),
@@ -275,15 +277,17 @@ PARTNERS = _entity_table(
     )
     + _dates("since", "協定を結んだ日（年度の場合は4月1日）", lambda p: p.since, text="令和2年度")
     + _tail(),
-    lambda site, p: _common_json(site, p)
-    | {
-        "official_url": p.url,
-        "agreement": p.agreement,
-        "unit": p.unit,
-        "since": iso(p.since),
-        "since_text": written(p.since),
-        "fields": list(p.fields),
-    },
+    lambda site, p: (
+        _common_json(site, p)
+        | {
+            "official_url": p.url,
+            "agreement": p.agreement,
+            "unit": p.unit,
+            "since": iso(p.since),
+            "since_text": written(p.since),
+            "fields": list(p.fields),
+        }
+    ),
 )
 
 
@@ -299,19 +303,21 @@ CASES = _entity_table(
     )
     + _dates("started", "開始日（年度の場合は4月1日）", lambda c: c.started, text="令和5年度")
     + _tail(),
-    lambda site, c: _common_json(site, c)
-    | {
-        "prefecture": c.prefecture,
-        "municipalities": c.municipalities,
-        "models": list(c.models),
-        "model_labels": [MODEL_LABELS.get(m, m) for m in c.models],
-        "started": iso(c.started),
-        "started_text": written(c.started),
-        "programs": refs(site, "programs", c.programs),
-        "partners": refs(site, "partners", c.partners),
-        "archetypes": refs(site, "archetypes", c.archetypes),
-        "timeline": [{"date": iso(t.date), "date_text": written(t.date), "event": t.event} for t in c.timeline],
-    },
+    lambda site, c: (
+        _common_json(site, c)
+        | {
+            "prefecture": c.prefecture,
+            "municipalities": c.municipalities,
+            "models": list(c.models),
+            "model_labels": [MODEL_LABELS.get(m, m) for m in c.models],
+            "started": iso(c.started),
+            "started_text": written(c.started),
+            "programs": refs(site, "programs", c.programs),
+            "partners": refs(site, "partners", c.partners),
+            "archetypes": refs(site, "archetypes", c.archetypes),
+            "timeline": [{"date": iso(t.date), "date_text": written(t.date), "event": t.event} for t in c.timeline],
+        }
+    ),
 )
 
 
@@ -331,33 +337,47 @@ ROLES = _entity_table(
         _f("engagement_form_label", "関わり方の形態", lambda s, r: FORM_LABELS.get(r.engagement.form)),
         _f("hours_per_month", "月あたりの時間（上限、単位なし）", lambda s, r: r.engagement.hours_per_month),
         _f("remote", "リモートで働けるか（true / false）", lambda s, r: r.engagement.remote),
-        _f("kind", "役割の種類のコード（model: モデル・典型例で実際の募集ではない / real: 実際の募集・配置）", lambda s, r: r.kind),
+        _f(
+            "kind",
+            "役割の種類のコード（model: モデル・典型例で実際の募集ではない / real: 実際の募集・配置）",
+            lambda s, r: r.kind,
+        ),
         _f("kind_label", "役割の種類（モデル（典型例）・実例）", lambda s, r: ROLE_KIND_LABELS.get(r.kind)),
         _f("status", "実例の状況のコード（open / active / closed。モデルは空欄）", lambda s, r: r.status),
-        _f("status_label", "実例の状況（募集中・活動中・終了。モデルは空欄）", lambda s, r: ROLE_STATUS_LABELS.get(r.status or "")),
-        _f("status_as_of", "状況を判定した日（西暦。ふつうはデータの作成日、stale が true なら最終確認日。モデルは空欄）", lambda s, r: status_as_of(s, r) if r.status else None),
+        _f(
+            "status_label",
+            "実例の状況（募集中・活動中・終了。モデルは空欄）",
+            lambda s, r: ROLE_STATUS_LABELS.get(r.status or ""),
+        ),
+        _f(
+            "status_as_of",
+            "状況を判定した日（西暦。ふつうはデータの作成日、stale が true なら最終確認日。モデルは空欄）",
+            lambda s, r: status_as_of(s, r) if r.status else None,
+        ),
     )
     + _tail(),
-    lambda site, r: _common_json(site, r)
-    | {
-        "archetype": (refs(site, "archetypes", (r.archetype,)) or [None])[0],
-        "host": r.host,
-        "host_label": HOST_LABELS.get(r.host),
-        "prefecture": r.prefecture,
-        "engagement": {
-            "form": r.engagement.form,
-            "form_label": FORM_LABELS.get(r.engagement.form),
-            "hours_per_month": r.engagement.hours_per_month,
-            "remote": r.engagement.remote,
-        },
-        "skills": list(r.skills),
-        "programs": refs(site, "programs", r.programs),
-        "kind": r.kind,
-        "kind_label": ROLE_KIND_LABELS.get(r.kind),
-        "status": r.status,
-        "status_label": ROLE_STATUS_LABELS.get(r.status or ""),
-        "status_as_of": status_as_of(site, r) if r.status else None,
-    },
+    lambda site, r: (
+        _common_json(site, r)
+        | {
+            "archetype": next(iter(refs(site, "archetypes", (r.archetype,))), None),
+            "host": r.host,
+            "host_label": HOST_LABELS.get(r.host),
+            "prefecture": r.prefecture,
+            "engagement": {
+                "form": r.engagement.form,
+                "form_label": FORM_LABELS.get(r.engagement.form),
+                "hours_per_month": r.engagement.hours_per_month,
+                "remote": r.engagement.remote,
+            },
+            "skills": list(r.skills),
+            "programs": refs(site, "programs", r.programs),
+            "kind": r.kind,
+            "kind_label": ROLE_KIND_LABELS.get(r.kind),
+            "status": r.status,
+            "status_label": ROLE_STATUS_LABELS.get(r.status or ""),
+            "status_as_of": status_as_of(site, r) if r.status else None,
+        }
+    ),
 )
 
 
@@ -384,4 +404,3 @@ ARCHETYPES = _entity_table(
 )
 
 TABLES: tuple[Table, ...] = (PROGRAMS, PARTNERS, CASES, ROLES, ARCHETYPES)
-

@@ -17,16 +17,18 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..content.schema import load_schema
 from ..model import COLLECTION_LABELS, COLLECTIONS, OutputFile, Site
+from ..render.datafiles import Column, DataFileView, page_format
 from . import ical
 from .export_relations import RELATIONS
 from .export_rows import Assembled, Frame, Layout, Reuse, assemble, part_id, record_ids
-from .export_tables import TABLES, Cell, Column, Table
+from .export_tables import TABLES, Cell, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
@@ -73,6 +75,11 @@ class DataFile:
     encoding: str = "UTF-8"
     layout: Layout | None = field(default=None, compare=False, repr=False)
     """Where each record's bytes are, for the next incremental build."""
+
+    def view(self) -> DataFileView:
+        """What the data page says of the file."""
+        fields = (self.title, self.description, page_format(self.path, self.format), self.size, self.records)
+        return DataFileView(self.path, *fields, self.updated, self.encoding, self.columns, self.format_note)
 
 
 def export_data(site: Site, reuse: Reuse | None = None) -> tuple[DataFile, ...]:
@@ -159,8 +166,8 @@ def latest_update(site: Site, collection: str) -> date | None:
 def csv_cell(value: Cell) -> str:
     """How one value is written in a CSV cell."""
     if value.__class__ is str:  # the common case first: most cells are text
-        text = "'" + value if value.startswith(FORMULA_START) else value  # type: ignore[union-attr]
-        return _LINE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text  # type: ignore[operator]
+        text = "'" + value if value.startswith(FORMULA_START) else value
+        return _LINE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from operator import itemgetter
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 from ..content.prefectures import PREFECTURES, prefecture_slug
-from ..model import COLLECTION_LABELS, COLLECTIONS, AnyEntry, OutputFile, Site
+from ..model import COLLECTION_LABELS, COLLECTIONS, AnyEntry, OutputFile, Role, Site
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
@@ -120,8 +121,8 @@ def _updated(site: Site, entry: AnyEntry) -> date:
 
 def _archetypes_of(entry: AnyEntry) -> tuple[str, ...]:
     """The archetypes an entry concerns: a program's or case's list, a role's one."""
-    if entry.collection == "roles":
-        return (entry.archetype,)  # type: ignore[union-attr]
+    if isinstance(entry, Role):
+        return (entry.archetype,)
     return tuple(getattr(entry, "archetypes", ()))
 
 
@@ -141,9 +142,11 @@ def _prefecture_groups(site: Site, entries: tuple[AnyEntry, ...]) -> list[tuple[
     groups: dict[str, list[str]] = {}
     for e in entries:
         name = getattr(e, "prefecture", None)
-        if name in PREFECTURES:
+        if isinstance(name, str) and name in PREFECTURES:
             groups.setdefault(name, []).append(e.key)
-    return [(PREFECTURES[name], name, tuple(keys)) for name, keys in sorted(groups.items(), key=lambda g: PREFECTURES[g[0]])]
+    return [
+        (PREFECTURES[name], name, tuple(keys)) for name, keys in sorted(groups.items(), key=lambda g: PREFECTURES[g[0]])
+    ]
 
 
 # --- XML ------------------------------------------------------------------------

@@ -8,9 +8,9 @@ Users subscribe to ``data/programs.ics`` to be reminded of the end of a program
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable
 
 from ..content.dates import format_flexdate
 from ..model import FlexDate, Program, Site
@@ -159,7 +159,9 @@ def date_event(site: Site, when: ProgramDate) -> AllDayEvent:
 
 def programs_calendar_frame(site: Site) -> tuple[bytes, bytes]:
     """The bytes around the events of ``data/programs.ics``."""
-    return calendar_frame(name=f"{site.config.title}：支援制度の期間", description="支援制度の実施期間の開始日と終了日（終日の予定）")
+    return calendar_frame(
+        name=f"{site.config.title}：支援制度の期間", description="支援制度の実施期間の開始日と終了日（終日の予定）"
+    )
 
 
 def programs_calendar(site: Site) -> tuple[bytes, int]:

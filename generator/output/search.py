@@ -33,10 +33,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from .search_shards import SHARD_LIMIT, SPLIT_FROM, Shard, plan_shards, sort_runs, sort_values
 from .search_text import INDEX_LANGUAGE, index_copy
@@ -134,11 +134,15 @@ def build_index(
             (target / FINGERPRINT_FILE).write_text(digest + "\n", encoding="ascii")
         count = indexed_page_count(target)
         if count == 0:
-            raise SearchIndexError(f"検索インデックスが空です（Pagefind が索引「{shard.name}」に 1 ページも入れませんでした）")
+            raise SearchIndexError(
+                f"検索インデックスが空です（Pagefind が索引「{shard.name}」に 1 ページも入れませんでした）"
+            )
         total += count
         listed.append({"name": shard.name, "folder": shard.folder, "pages": count, "sort": sorts})
     manifest = {"format": MANIFEST_FORMAT, "shards": listed}
-    (root / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    (root / MANIFEST_FILE).write_text(
+        json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     return SearchStats(
         pages=total,
@@ -281,9 +285,7 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _run_pagefind(
-    site_dir: Path, pages: tuple[str, ...], target: Path, executable: Path, *, is_root: bool
-) -> None:
+def _run_pagefind(site_dir: Path, pages: tuple[str, ...], target: Path, executable: Path, *, is_root: bool) -> None:
     # The scratch copy holds a folder per page: on a memory file system its removal is instant.
     shm = Path("/dev/shm")
     scratch_parent = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None

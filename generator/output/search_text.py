@@ -55,7 +55,10 @@ _WORDS = re.compile(f"([{CJK}]+)|([^\\W_{CJK}]+)")
 """A run of kanji and kana, or a word of other letters and digits; anything else separates."""
 
 INLINE = frozenset(
-    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q rp rt ruby s samp small span strong sub sup time u var wbr".split()
+    (
+        "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q rp rt ruby s samp small span "
+        "strong sub sup time u var wbr"
+    ).split()
 )
 """Elements that do not end a run of text (their text joins the text around them)."""
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
@@ -90,7 +93,10 @@ def index_tokens(text: str) -> str:
 
 
 def _attributes(source: str) -> dict[str, str]:
-    return {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTRIBUTE.finditer(source)}
+    return {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTRIBUTE.finditer(source)
+    }
 
 
 class _Walk:
@@ -195,7 +201,7 @@ def index_copy(page_html: str) -> str:
         else:
             walk.start(name.lower(), source or "", match.group())
     walk.flush()
-    parts = ["<!doctype html><html><head><meta charset=\"utf-8\"></head><body><div data-pagefind-body>"]
+    parts = ['<!doctype html><html><head><meta charset="utf-8"></head><body><div data-pagefind-body>']
     parts.append("<div data-pagefind-ignore>")
     parts.extend(walk.copied)
     title = walk.title

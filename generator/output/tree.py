@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..aside import Aside, AsideFailed
+from ..parallel.aside import Aside, AsideFailed
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)

@@ -14,15 +14,16 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
 
-from .. import cache
-from ..cache import CACHE_DIR
 from ..config import BuildOptions
-from ..model import OutputFile
+from ..incremental import store
+from ..incremental.store import CACHE_DIR
+from ..model import OutputFile, Sink
 from ..problems import Problem, error
+from .search import Indexer, SearchIndexError, SearchStats
 from .tree import Listing, Tree, file_inode, linked_copy, same_bytes
 from .tree import process_alive as _alive
 
@@ -38,8 +39,17 @@ class Written:
     files: int
     written: int
     """Files whose bytes changed (the rest were linked from the previous build)."""
-    search: object | None
+    search: SearchStats | None
     problems: tuple[Problem, ...] = ()
+
+
+def keepable(sink: Sink | None, output: Path) -> Callable[[str], bool]:
+    """Whether the previous build's file at a path is there to be kept: in the sink
+    (the work folder) or, without one, in the output folder."""
+    if sink is not None:
+        return sink.has_output
+    base = f"{output.resolve()}/"
+    return lambda path: os.path.isfile(base + path)
 
 
 class UnsafeOutput(ValueError):
@@ -60,7 +70,13 @@ def check_output_folder(options: BuildOptions) -> Problem | None:
     project = options.project.resolve()
     inside_sources = any(out.is_relative_to(project / name) for name in ("content", "themes", ".git"))
     if project.is_relative_to(out) or inside_sources:
-        return error(str(options.output), 0, 0, "unsafe-output", f"出力先「{options.output}」にはプロジェクトのファイルがあるため書き込めません。別のフォルダ（例: site）を指定してください")
+        return error(
+            str(options.output),
+            0,
+            0,
+            "unsafe-output",
+            f"出力先「{options.output}」にはプロジェクトのファイルがあるため書き込めません。別のフォルダ（例: site）を指定してください",
+        )
     return None
 
 
@@ -69,7 +85,7 @@ def write_site(
     options: BuildOptions,
     *,
     progress: Callable[[str, int, int], None] | None = None,
-    index: Callable[[Path, Path | None], object] | None = None,
+    index: Indexer | None = None,
     kept: Sequence[str] = (),
 ) -> Written:
     """Write ``files`` as the new output folder, atomically (see ``WorkFolder``).
@@ -124,7 +140,7 @@ class WorkFolder:
         """Path → inode of what this process placed in the work folder."""
 
     @classmethod
-    def open(cls, options: BuildOptions, *, search: bool) -> "WorkFolder | Problem":
+    def open(cls, options: BuildOptions, *, search: bool) -> WorkFolder | Problem:
         unsafe = check_output_folder(options)
         if unsafe:
             return unsafe
@@ -169,17 +185,16 @@ class WorkFolder:
         written = inode is None
         if written:
             inode = self._tree.write(rel, file.data, exists=exists)
-        self._inodes[rel] = inode  # type: ignore[assignment]
+        self._inodes[rel] = inode  # type: ignore[assignment]  # written or linked: it has an inode now
         return written
 
     def finish(
         self,
         files: Sequence[OutputFile],
-        *,
         kept: Sequence[str] = (),
         placed: Sequence[str] = (),
         placed_written: int = 0,
-        index: Callable[[Path, Path | None], object] | None = None,
+        index: Indexer | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> Written:
         """Write ``files``, link ``kept``, drop stale files, index, swap in.
@@ -196,6 +211,11 @@ class WorkFolder:
         except UnsafeOutput as exc:
             self.abort()
             return Written(0, 0, None, (unsafe_path_problem(str(exc)),))
+        except SearchIndexError as exc:  # not the content's fault: the command exits 3
+            self.abort()
+            return Written(
+                0, 0, None, (error("pagefind", 0, 0, "search-index", f"検索インデックスを作れませんでした: {exc}"),)
+            )
         except BaseException:
             self.abort()
             raise
@@ -204,7 +224,7 @@ class WorkFolder:
         _release(self.work, self.spare)  # it now holds the previous site: the next build's spare
         if not self.spare.exists():
             published = _fill_spare(self.out, self.spare, wanted)
-        cache.save(self.project, _published_name(self.out), str(self.out), published)
+        store.save(self.project, _published_name(self.out), str(self.out), published)
         return Written(len(files) + len(kept) + len(placed), written, search)
 
     def abort(self) -> None:
@@ -268,10 +288,10 @@ def _take_published(project: Path, out: Path) -> dict[str, int]:
     """The inode of each file the previous build published, forgotten as it is read: a
     build that fails or is killed may have changed the spare, and leaves nothing to trust."""
     name = _published_name(out)
-    published = cache.load(project, name, str(out))
+    published: dict[str, int] | None = store.load(project, name, str(out))
     if published is None:
         return {}
-    cache.save(project, name, "", None)
+    store.save(project, name, "", None)
     return published
 
 
@@ -292,7 +312,13 @@ def _fill_spare(out: Path, spare: Path, wanted: set[str]) -> dict[str, int]:
 def unsafe_path_problem(path: str) -> Problem:
     """The problem of an output path that would leave the output folder or collide with the index."""
     if path.split("/", 1)[0] == INDEX_FOLDER:
-        return error(f"{INDEX_FOLDER}/", 0, 0, "unsafe-path", f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください")
+        return error(
+            f"{INDEX_FOLDER}/",
+            0,
+            0,
+            "unsafe-path",
+            f"出力に「{INDEX_FOLDER}/」があります。検索インデックスの置き場所と重なるため、ページの名前を変えてください",
+        )
     return error(path, 0, 0, "unsafe-path", f"出力先の外を指すパス「{path}」は書き込めません")
 
 
@@ -390,5 +416,5 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    result: int = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0

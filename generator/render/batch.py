@@ -1,27 +1,23 @@
 """Render many routes at once, on every core.
 
-Large sites are rendered by a pool of forked worker processes. Forking lets each
-worker inherit the already built Site, routes and compiled templates instead of
-receiving them pickled; a task is only a range of route numbers, and a worker
-sends back the page bytes with the internal links it found in them (so link
-checking is spread over the cores too).
+Large sites are rendered by forked workers (parallel/pool.py) that inherit the
+already built Site, routes and compiled templates instead of receiving them
+pickled; a task is only a range of route numbers, and a worker sends back the
+page bytes with the internal links it found in them (so link checking is spread
+over the cores too).
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import jinja2
 
-from .. import collector
-from ..cms.admin import admin_files
 from ..config import BuildOptions
 from ..model import OutputFile, Sink, Site
+from ..parallel import map_ranges
 from ..problems import Problem
 from .cards import CardKey
 from .linkcheck import internal_targets
@@ -49,21 +45,15 @@ class Batch:
     cards: Mapping[CardKey, tuple[str, str]] = field(default_factory=dict)
     """Cards rendered for these pages (see cards.py), sent back so that the next build can keep them."""
 
-
-# Set once in each worker process by the pool's initializer (inherited through
-# fork, never pickled); read-only afterwards. The parent process never sets it.
-_WORKER: tuple[Renderer, Sequence[Route], Sink | None] | None = None
+    def plus(self, other: Batch) -> Batch:
+        return Batch((*self.pages, *other.pages), (*self.problems, *other.problems), {**self.cards, **other.cards})
 
 
-def _start_worker(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> None:
-    global _WORKER
-    _WORKER = (renderer, routes, sink)
-    collector.start_worker()  # the inherited Site never becomes garbage here
+Inputs = tuple[Renderer, Sequence[Route], Sink | None]
 
 
-def _render_range(start: int, stop: int) -> Batch:
-    assert _WORKER is not None
-    renderer, routes, sink = _WORKER
+def _render_range(inputs: Inputs, start: int, stop: int) -> Batch:
+    renderer, routes, sink = inputs
     return _render(renderer, routes[start:stop], sink)
 
 
@@ -87,11 +77,19 @@ def _render(renderer: Renderer, routes: Sequence[Route], sink: Sink | None) -> B
 
 
 def render_routes(
-    renderer: Renderer, routes: Sequence[Route], *, workers: int | None = None, sink: Sink | None = None
+    renderer: Renderer, routes: Sequence[Route], *, sink: Sink | None = None, parallel: bool = True
 ) -> Batch:
     """Render ``routes`` in order, in parallel when there are many; with a sink, place each page."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(routes) < PARALLEL_MIN_ROUTES or "fork" not in multiprocessing.get_all_start_methods():
+    # Small chunks balance the load (index pages are much larger than entries).
+    inputs: Inputs = (renderer, routes, sink)
+    ranges = (
+        map_ranges(
+            _render_range, inputs, len(routes), chunks_per_worker=16, min_chunk=20, min_items=PARALLEL_MIN_ROUTES
+        )
+        if parallel
+        else None
+    )
+    if ranges is None:
         if len(routes) < PARALLEL_MIN_ROUTES or gc.isenabled():
             return _render(renderer, routes, sink)
         # Thousands of pages in this process (the dev server): collect their garbage.
@@ -100,18 +98,13 @@ def render_routes(
             return _render(renderer, routes, sink)
         finally:
             gc.disable()
-    # Small chunks balance the load (index pages are much larger than entries).
-    size = max(20, len(routes) // (workers * 16))
-    bounds = [(i, min(i + size, len(routes))) for i in range(0, len(routes), size)]
     pages: list[RenderedPage] = []
     problems: list[Problem] = []
     cards: dict[CardKey, tuple[str, str]] = {}
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(renderer, routes, sink)) as pool:
-        for batch in pool.map(_render_range, *zip(*bounds)):
-            pages.extend(batch.pages)
-            problems.extend(batch.problems)
-            cards.update(batch.cards)
+    for _, _, batch in ranges:
+        pages.extend(batch.pages)
+        problems.extend(batch.problems)
+        cards.update(batch.cards)
     return Batch(tuple(pages), tuple(problems), cards)
 
 
@@ -121,6 +114,5 @@ def render_site(
     """Every page of the site with sitemap.xml and robots.txt, rendered in this process
     (no cache, no workers): the whole render stage as one pure function."""
     routes = plan(site, extra)
-    batch = render_routes(make_renderer(site, env, options), routes, workers=1)
-    admin = admin_files(site.config, local=options.serve)
-    return (*(page.file for page in batch.pages), *site_files(site, routes), *admin), batch.problems
+    batch = render_routes(make_renderer(site, env, options), routes, parallel=False)
+    return (*(page.file for page in batch.pages), *site_files(site, routes, serve=options.serve)), batch.problems

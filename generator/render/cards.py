@@ -16,7 +16,8 @@ settings, never other entries.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -36,7 +37,9 @@ class Cards:
     rendered and memoised for this build only.
     """
 
-    def __init__(self, env: jinja2.Environment, hashes: Mapping[str, str] = {}, stored: Stored = {}) -> None:
+    def __init__(
+        self, env: jinja2.Environment, hashes: Mapping[str, str] = {}, stored: Mapping[CardKey, tuple[str, str]] = {}
+    ) -> None:
         self._env = env
         self._hashes = hashes
         self._stored = stored
@@ -53,7 +56,9 @@ class Cards:
         if own is not None and kept is not None and kept[0] == own:
             html = Markup(kept[1])
         else:
-            html = self._env.get_template("_macros.html").module.card(entry, level, dated)  # type: ignore[attr-defined]
+            macros = self._env.get_template("_macros.html").module
+            # A template's macros are the attributes of its module.
+            html = macros.card(entry, level, dated)  # type: ignore[attr-defined]
             if own is not None:
                 self._new[key] = (own, str(html))
         self._done[key] = html
@@ -65,7 +70,9 @@ class Cards:
         return new
 
 
-def keep(stored: Stored, hashes: Mapping[str, str], *fresh: Mapping[CardKey, tuple[str, str]]) -> dict[CardKey, tuple[str, str]]:
+def keep(
+    stored: Stored, hashes: Mapping[str, str], *fresh: Mapping[CardKey, tuple[str, str]]
+) -> dict[CardKey, tuple[str, str]]:
     """The cards worth saving: the stored ones whose entry is unchanged, and the fresh ones.
 
     Cards of entries that are gone or changed are dropped, so the cache never

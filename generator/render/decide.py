@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..model import KIND_LABELS, MODE_LABELS, PROGRAM_STATUS_LABELS, Program, Site
 
@@ -37,7 +38,8 @@ def status_rank(site: Site, program: Program) -> int:
 
 def compare_order(site: Site, programs: tuple[Program, ...]) -> tuple[Program, ...]:
     """実施中 first, then by the end of the period (the soonest first, open-ended last)."""
-    def key(item: tuple[int, Program]) -> tuple:
+
+    def key(item: tuple[int, Program]) -> tuple[Any, ...]:
         position, program = item
         end = program.period.end.value if program.period.end else _LAST
         return (status_rank(site, program), end, position)
@@ -108,9 +110,9 @@ def compare_facets(site: Site, programs: tuple[Program, ...]) -> tuple[Facet, ..
     for name, found in counts.items():
         if name in order:
             known = [v for v in order[name] if v in found]
-            values = known + sorted(v for v in found if v not in known)
+            values = (*known, *sorted(v for v in found if v not in known))
         else:
-            values = sorted(found, key=lambda v: (-found[v], v))
+            values = tuple(sorted(found, key=lambda v: (-found[v], v)))
         facets.append(Facet(name, tuple(Option(v, found[v]) for v in values)))
     return tuple(facets)
 
@@ -145,11 +147,17 @@ MODE_NOTES = {
 
 
 def archetype_choices(site: Site) -> tuple[Choice, ...]:
-    return (*(Choice(a.id, a.name, a.summary) for a in site.archetypes), Choice(ANY, "決めていない", "人材像を問わずに探します。"))
+    return (
+        *(Choice(a.id, a.name, a.summary) for a in site.archetypes),
+        Choice(ANY, "決めていない", "人材像を問わずに探します。"),
+    )
 
 
 def mode_choices() -> tuple[Choice, ...]:
-    return (*(Choice(m, label, MODE_NOTES[m]) for m, label in MODE_LABELS.items()), Choice(ANY, "決めていない", "関わり方を問わずに探します。"))
+    return (
+        *(Choice(m, label, MODE_NOTES[m]) for m, label in MODE_LABELS.items()),
+        Choice(ANY, "決めていない", "関わり方を問わずに探します。"),
+    )
 
 
 def matches(program: Program, archetype: str, mode: str) -> bool:

@@ -15,7 +15,6 @@ import jinja2
 from markupsafe import Markup
 
 from ..content.dates import format_flexdate, format_wareki
-from .phrases import Phrases
 from ..model import (
     COLLECTION_LABELS,
     FORM_LABELS,
@@ -28,6 +27,7 @@ from ..model import (
     ROLE_STATUS_LABELS,
     FlexDate,
 )
+from .phrases import Phrases
 
 LABELS = {
     "collection": COLLECTION_LABELS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ..model import KIND_LABELS, Archetype, Case, Partner, Program, Role, Site
+from ..model import KIND_LABELS, AnyEntry, Archetype, Case, Partner, Program, Role, Site
 from .datafiles import DataCatalog
 from .routes import Route
 
@@ -40,6 +40,23 @@ def _subject(route: Route, site: Site) -> dict[str, Any] | None:
     subject = route.subject
     url = site_url(site, route.path)
     publisher = {"@type": "GovernmentOrganization", "name": site.config.publisher or site.config.prefecture}
+    if isinstance(subject, (Program, Partner, Case, Role)):
+        return _entry(subject, site, url, publisher)
+    if isinstance(subject, Archetype):
+        node = {"@type": "Occupation", "name": subject.name, "description": subject.summary, "url": url}
+        if subject.responsibilities:
+            node["responsibilities"] = "、".join(subject.responsibilities)
+        if subject.skills:
+            node["skills"] = "、".join(subject.skills)
+        return node
+    if isinstance(subject, DataCatalog):
+        return _dataset(subject, site, url, publisher)
+    if isinstance(subject, Site):
+        return _website(site, publisher)
+    return None
+
+
+def _entry(subject: AnyEntry, site: Site, url: str, publisher: dict[str, Any]) -> dict[str, Any]:
     if isinstance(subject, Program):
         node: dict[str, Any] = {
             "@type": "GovernmentService",
@@ -73,38 +90,29 @@ def _subject(route: Route, site: Site) -> dict[str, Any] | None:
         if subject.updated:
             node["dateModified"] = subject.updated.value.isoformat()
         return node
-    if isinstance(subject, Role):
-        archetype = site.get(f"archetypes/{subject.archetype}")
-        node = {"@type": "Occupation", "name": subject.title, "description": subject.summary, "url": url}
-        if subject.skills:
-            node["skills"] = "、".join(subject.skills)
-        if isinstance(archetype, Archetype):
-            node["occupationalCategory"] = archetype.name
-        return node
-    if isinstance(subject, Archetype):
-        node = {"@type": "Occupation", "name": subject.name, "description": subject.summary, "url": url}
-        if subject.responsibilities:
-            node["responsibilities"] = "、".join(subject.responsibilities)
-        if subject.skills:
-            node["skills"] = "、".join(subject.skills)
-        return node
-    if isinstance(subject, DataCatalog):
-        return _dataset(subject, site, url, publisher)
-    if isinstance(subject, Site):
-        return {
-            "@type": "WebSite",
-            "name": site.config.title,
-            "description": site.config.description,
-            "url": site.config.site_url,
-            "inLanguage": "ja",
-            "publisher": publisher,
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": site.config.absolute_url("search/") + "?q={search_term_string}",
-                "query-input": "required name=search_term_string",
-            },
-        }
-    return None
+    archetype = site.get(f"archetypes/{subject.archetype}")  # a Role
+    node = {"@type": "Occupation", "name": subject.title, "description": subject.summary, "url": url}
+    if subject.skills:
+        node["skills"] = "、".join(subject.skills)
+    if isinstance(archetype, Archetype):
+        node["occupationalCategory"] = archetype.name
+    return node
+
+
+def _website(site: Site, publisher: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@type": "WebSite",
+        "name": site.config.title,
+        "description": site.config.description,
+        "url": site.config.site_url,
+        "inLanguage": "ja",
+        "publisher": publisher,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": site.config.absolute_url("search/") + "?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
+    }
 
 
 def _dataset(catalog: DataCatalog, site: Site, url: str, publisher: dict[str, Any]) -> dict[str, Any]:

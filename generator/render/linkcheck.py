@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html import unescape
-from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config
 from ..model import OutputFile
 from ..problems import Problem, error
-
-
 
 # The pages are our own output (Jinja templates and nh3-serialised Markdown), whose
 # attributes are always quoted; a regular expression finds them ten times faster
@@ -64,7 +62,7 @@ def _resolve(href: str, page_path: str, base_path: str) -> str | None:
     if path.startswith("/"):
         if not (path + ("/" if not path.endswith("/") else "")).startswith(base_path):
             return "../" + path.lstrip("/")
-        target = path[len(base_path):] if len(path) >= len(base_path) else ""
+        target = path[len(base_path) :] if len(path) >= len(base_path) else ""
     else:
         page_url = base_path + page_path
         target_url = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), path))
@@ -72,7 +70,7 @@ def _resolve(href: str, page_path: str, base_path: str) -> str | None:
             target_url += "/"
         if not (target_url + "/").startswith(base_path):
             return "../" + target_url.lstrip("/")
-        target = target_url[len(base_path):]
+        target = target_url[len(base_path) :]
     if target == "" or target.endswith("/"):
         target += "index.html"
     return target
@@ -84,8 +82,17 @@ def check_links(files: Sequence[OutputFile], config: Config) -> tuple[Problem, .
     problems: list[Problem] = []
     for page in files:
         if page.path.endswith(".html"):
-            problems.extend(broken_links(page.path, internal_targets(page, config.base_path), existing, config.base_path))
+            problems.extend(
+                broken_links(page.path, internal_targets(page, config.base_path), existing, config.base_path)
+            )
     return tuple(problems)
+
+
+def site_links(
+    pages: Iterable[tuple[str, Sequence[tuple[str, str]]]], existing: frozenset[str], base_path: str
+) -> list[Problem]:
+    """Every broken link of the pages given as (path, their internal links), sorted."""
+    return sorted(p for path, targets in pages for p in broken_links(path, targets, existing, base_path))
 
 
 def internal_targets(page: OutputFile, base_path: str) -> tuple[tuple[str, str], ...]:
@@ -113,7 +120,9 @@ def broken_links(
         if target in existing:
             continue
         if target.startswith("../"):
-            message = f"リンク「{href}」はサイトの外（{base_path} の外）を指しています。base_path を含むURLにしてください"
+            message = (
+                f"リンク「{href}」はサイトの外（{base_path} の外）を指しています。base_path を含むURLにしてください"
+            )
         else:
             message = f"リンク「{href}」の行き先（{target}）が出力にありません"
         yield error(page_path, 0, 0, "broken-link", message)

@@ -5,15 +5,17 @@ a catalog page needs, so raw HTML in an entry can never run script on the site;
 links to other entries' files are then rewritten to their pages. The rewriting
 is done on nh3's output, which one prebuilt set of rules makes; a body whose links
 that way cannot read exactly goes through ``sanitize_rewriting``, where nh3 calls
-back for every link, and both give the same bytes (tests/test_render_markdown.py).
+back for every link, and both give the same bytes (tests/render/test_render_markdown.py).
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 import markdown
@@ -22,16 +24,46 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from ..model import Site
 from ..content.mdlinks import md_link_fragment, md_link_key, md_link_page
+from ..model import Site
 from .md_inline import install as install_fast_inline
 
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "hr", "a", "em", "strong", "code", "pre", "blockquote", "del", "ins",
-        "sub", "sup", "abbr", "small", "ul", "ol", "li", "dl", "dt", "dd",
-        "h2", "h3", "h4", "h5", "h6",
-        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "p",
+        "br",
+        "hr",
+        "a",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "del",
+        "ins",
+        "sub",
+        "sup",
+        "abbr",
+        "small",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -118,14 +150,16 @@ def sanitize_rewriting(html: str, source_path: str, site: Site) -> str:
     return nh3.clean(html, **_CLEAN_ARGS, attribute_filter=keep_attribute)
 
 
-_CLEAN_ARGS = MappingProxyType({
-    "tags": ALLOWED_TAGS,
-    "clean_content_tags": DROP_WITH_CONTENT,
-    "attributes": {tag: frozenset(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},  # nh3 wants a dict
-    "url_schemes": URL_SCHEMES,
-    "link_rel": None,  # no target=_blank is allowed, so rel adds nothing
-    "strip_comments": True,
-})
+_CLEAN_ARGS: Mapping[str, Any] = MappingProxyType(
+    {
+        "tags": ALLOWED_TAGS,
+        "clean_content_tags": DROP_WITH_CONTENT,
+        "attributes": {tag: frozenset(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},  # nh3 wants a dict
+        "url_schemes": URL_SCHEMES,
+        "link_rel": None,  # no target=_blank is allowed, so rel adds nothing
+        "strip_comments": True,
+    }
+)
 
 
 @lru_cache(maxsize=1)

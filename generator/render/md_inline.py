@@ -16,7 +16,7 @@ is the same, character for character. That holds only while each pattern's
 expression is the one its required strings were read from: ``REQUIRED`` keeps
 the expression beside them, and a pattern whose expression differs (another
 Python-Markdown version, an extension that replaced it) is always applied.
-``tests/test_md_inline.py`` compares both passes on every body of ``content/`` and
+``tests/render/test_md_inline.py`` compares both passes on every body of ``content/`` and
 the fixtures, a generated corpus, hostile payloads and random Markdown punctuation.
 """
 
@@ -73,12 +73,14 @@ class FastInlineProcessor(InlineProcessor):
             self._none_can_match = None if unknown else re.compile("|".join(map(re.escape, sorted(pieces))))
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802 (overrides the private method)
+    # Overrides the private method (hence its name).
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
         if isinstance(data, util.AtomicString):
             return data
         patterns, required = self._patterns, self._required
         if self._none_can_match is not None and not self._none_can_match.search(data):
             return data  # every pattern would be skipped (most text in a body)
+        # Python-Markdown's private method, checked at install.
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         count = len(patterns)
@@ -95,7 +97,7 @@ class FastInlineProcessor(InlineProcessor):
         return data
 
 
-def _required(registry: util.Registry, pattern: object) -> tuple[str, ...] | None:
+def _required(registry: util.Registry[Any], pattern: object) -> tuple[str, ...] | None:
     """What every match of ``pattern`` contains, or None when that is not known."""
     for name, (expression, needed) in REQUIRED.items():
         if name in registry and registry[name] is pattern:

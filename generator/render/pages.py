@@ -8,21 +8,37 @@ status of a program on the build date). Nothing here reads the wall clock.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from ..cms.admin import admin_files
 from ..config import BuildOptions
 from ..content.dates import format_flexdate, format_seireki
 from ..content.sources import cover_label
 from ..freshness import elapsed_text, months_between
-from ..model import COLLECTION_LABELS, KIND_LABELS, PROGRAM_STATUS_LABELS, ROLE_KIND_LABELS, ROLE_STATUS_LABELS, Entry, FlexDate, OutputFile, Program, Role, Site, Source, Taxonomy
+from ..model import (
+    COLLECTION_LABELS,
+    KIND_LABELS,
+    PROGRAM_STATUS_LABELS,
+    ROLE_KIND_LABELS,
+    ROLE_STATUS_LABELS,
+    Entry,
+    FlexDate,
+    OutputFile,
+    Program,
+    Role,
+    Site,
+    Source,
+    Taxonomy,
+)
 from ..problems import Problem, error
 from . import decide
-from .cards import Cards, Stored
+from .cards import CardKey, Cards
 from .jsonld import graph
 from .markdown import markdown_to_html
 from .routes import STATUS_ORDER, Route, term_path
@@ -92,7 +108,7 @@ class Helpers:
             return "最新の状況は未確認"
         if isinstance(entry, Program):
             return PROGRAM_STATUS_LABELS[self.site.status(entry)]
-        return ROLE_STATUS_LABELS.get(entry.status or "", "")  # type: ignore[attr-defined]
+        return ROLE_STATUS_LABELS.get(getattr(entry, "status", None) or "", "")
 
     def stale(self, entry: Entry) -> bool:
         return self.site.stale(entry)
@@ -111,7 +127,11 @@ class Helpers:
 
     def passed_end(self, program: Program) -> FlexDate | None:
         """The period's end when the site states a stale program as running but its dates say it has ended."""
-        if self.site.stale(program) and self.site.status(program) != "ended" and self.site.status_by_dates(program) == "ended":
+        if (
+            self.site.stale(program)
+            and self.site.status(program) != "ended"
+            and self.site.status_by_dates(program) == "ended"
+        ):
             return program.period.end
         return None
 
@@ -147,7 +167,9 @@ class Helpers:
         A link a screen reader reads as 出典1, to the item of the page's source list.
         (A Python helper, not a macro: it is called beside every fact of every entry page.)"""
         numbers = self.cites(entry, paths)
-        return Markup("".join(f' <a class="fn" href="#source-{n}">出典{n}</a>' for n in numbers)) if numbers else _NOTHING
+        return (
+            Markup("".join(f' <a class="fn" href="#source-{n}">出典{n}</a>' for n in numbers)) if numbers else _NOTHING
+        )
 
     def covered(self, entry: Entry, source: Source) -> tuple[str, ...]:
         """What a source states, as labels a reader knows (措置率, 終了日または終了年度)."""
@@ -181,9 +203,15 @@ class Helpers:
     def facet_values(self) -> tuple[str, ...]:
         """Every value the search page's facets can show (for their phrase breaks)."""
         site = self.site
-        values = {*COLLECTION_LABELS.values(), "サイトの案内", *(a.name for a in site.archetypes), *KIND_LABELS.values()}
+        values = {
+            *COLLECTION_LABELS.values(),
+            "サイトの案内",
+            *(a.name for a in site.archetypes),
+            *KIND_LABELS.values(),
+        }
         values.update(p for program in site.programs for p in program.provider)
-        values.update(e.prefecture for e in (*site.cases, *site.roles) if getattr(e, "prefecture", None))
+        values.update(c.prefecture for c in site.cases if c.prefecture)
+        values.update(r.prefecture for r in site.roles if r.prefecture)
         values.update(self.status_facet(e) for e in (*site.programs, *site.roles))
         return tuple(sorted(values))
 
@@ -240,7 +268,12 @@ class Renderer:
 
 
 def make_renderer(
-    site: Site, env: jinja2.Environment, options: BuildOptions, *, hashes: Mapping[str, str] = {}, cards: Stored = {}
+    site: Site,
+    env: jinja2.Environment,
+    options: BuildOptions,
+    *,
+    hashes: Mapping[str, str] = {},
+    cards: Mapping[CardKey, tuple[str, str]] = {},
 ) -> Renderer:
     """``hashes`` (entries' content hashes) and ``cards`` (an earlier build's, see cards.py)
     let cards be reused between builds."""
@@ -262,11 +295,12 @@ def make_renderer(
     return Renderer(site, build_env, helpers, memo)
 
 
-def site_files(site: Site, routes: Sequence[Route]) -> tuple[OutputFile, ...]:
-    """sitemap.xml and robots.txt, which list every route."""
+def site_files(site: Site, routes: Sequence[Route], *, serve: bool) -> tuple[OutputFile, ...]:
+    """sitemap.xml and robots.txt, which list every route, and the editor at /admin/ (see cms/admin.py)."""
     return (
         OutputFile("sitemap.xml", sitemap_xml(site, routes).encode("utf-8"), "application/xml"),
         OutputFile("robots.txt", robots_txt(site).encode("utf-8"), "text/plain"),
+        *admin_files(site.config, local=serve),
     )
 
 
@@ -311,5 +345,3 @@ def _short(filename: str) -> str:
     marker = "themes/default/"
     index = filename.replace("\\", "/").rfind(marker)
     return filename[index:] if index >= 0 else filename
-
-

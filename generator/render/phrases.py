@@ -21,7 +21,7 @@ build (``Phrases`` holds the results; one is made with each template environment
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
@@ -30,7 +30,9 @@ _KATAKANA = re.compile("[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _KANJI = re.compile("[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _WORD = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
 _DIGIT = re.compile(r"[0-9０-９]")
-_NO_LINE_START = frozenset("、。，．,.・：:；;！!？?）)]］｝}〕〉》」』】〙〗ー～…‥々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％")
+_NO_LINE_START = frozenset(
+    "、。，．,.・：:；;！!？?）)]］｝}〕〉》」』】〙〗ー～…‥々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％"
+)
 _NO_LINE_END = frozenset("（([［｛{〔〈《「『【〘〖")
 _PARTICLE_ENDS = frozenset("のにはをがとでもへやかよねりてた")
 """Hiragana that end a phrase (particles, verb endings): a break after them reads naturally."""
@@ -109,7 +111,9 @@ def split(text: str, parse: Callable[[str], list[str]]) -> tuple[str, ...]:
         for part in _RANGE.split(chunk):
             start = len(pieces)
             for phrase in parse(part) if not part.isascii() else (part,):
-                joined = len(pieces) > start or (pieces and not pieces[-1][-1].isspace() and pieces[-1][-1] not in _RANGE_MARKS)
+                joined = len(pieces) > start or (
+                    pieces and not pieces[-1][-1].isspace() and pieces[-1][-1] not in _RANGE_MARKS
+                )
                 if joined and not _may_break(pieces[-1], phrase):
                     pieces[-1] += phrase
                 else:

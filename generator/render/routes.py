@@ -9,16 +9,17 @@ URLs under base_path.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 from urllib.parse import unquote
 
+from ..model import COLLECTION_LABELS, COLLECTIONS, AnyEntry, Archetype, FlexDate, Site, Taxonomy
 from . import decide
-from .datafiles import DataCatalog, data_file_views
-from ..model import COLLECTION_LABELS, COLLECTIONS, Archetype, Site, Taxonomy
+from .datafiles import DataCatalog, DataFileView
 
 HOME = "ホーム"
 NEWEST_COUNT = 6
@@ -143,7 +144,7 @@ def plan(site: Site, extra: Mapping[str, Any]) -> tuple[Route, ...]:
 
 def _home(site: Site) -> Route:
     dated = [e for e in site.entries() if e.updated is not None]
-    newest = heapq.nsmallest(NEWEST_COUNT, dated, key=lambda e: (-e.updated.value.toordinal(), e.key))
+    newest = heapq.nsmallest(NEWEST_COUNT, dated, key=lambda e: (-_day(e.updated).toordinal(), e.key))
     counts = tuple((c, COLLECTION_LABELS[c], len(site.collection(c))) for c in COLLECTIONS)
     kinds = next((t for t in site.taxonomies if t.name == "kinds"), None)
     return Route(
@@ -160,11 +161,16 @@ def _home(site: Site) -> Route:
     )
 
 
+def _day(value: FlexDate | None) -> date:
+    assert value is not None  # only entries with a date are ordered by it
+    return value.value
+
+
 UNCONFIRMED_HEADING = "最新の状況を確認できていない制度"
 MODEL_ROLES_HEADING = "モデル（典型例）"
 
 
-def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, tuple, str], ...]:
+def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, tuple[AnyEntry, ...], str], ...]:
     """(heading, entries, note) of each group of a collection's index page.
 
     Programs by status; a program whose last review is older than the interval has
@@ -173,17 +179,27 @@ def _collection_groups(site: Site, collection: str) -> tuple[tuple[str | None, t
     """
     entries = site.collection(collection)
     if collection == "programs":
+        entries = site.programs
         fresh = [p for p in entries if not site.stale(p)]
         stale = tuple(p for p in entries if site.stale(p))
         months = site.config.review_interval_months
         groups = [(STATUS_HEADINGS[s], tuple(p for p in fresh if site.status(p) == s), "") for s in STATUS_ORDER]
-        groups.append((UNCONFIRMED_HEADING, stale, f"最終確認から{months}か月を超えた制度です。状況は最終確認日の時点のもので、いまも同じとは限りません。申請の前に公式ページで確認してください。"))
+        groups.append(
+            (
+                UNCONFIRMED_HEADING,
+                stale,
+                f"最終確認から{months}か月を超えた制度です。状況は最終確認日の時点のもので、いまも同じとは限りません。申請の前に公式ページで確認してください。",
+            )
+        )
         return tuple(g for g in groups if g[1])
     if collection == "roles":
-        real = tuple(r for r in entries if r.kind != "model")
-        models = tuple(r for r in entries if r.kind == "model")
+        real = tuple(r for r in site.roles if r.kind != "model")
+        models = tuple(r for r in site.roles if r.kind == "model")
         if real and models:
-            return (("実際の募集・配置", real, ""), (MODEL_ROLES_HEADING, models, "実際の募集や配置ではなく、役割の例です。"))
+            return (
+                ("実際の募集・配置", real, ""),
+                (MODEL_ROLES_HEADING, models, "実際の募集や配置ではなく、役割の例です。"),
+            )
     return ((None, entries, ""),) if entries else ()
 
 
@@ -192,9 +208,9 @@ def _collection_index(site: Site, collection: str) -> Route:
     groups = _collection_groups(site, collection)
     label = COLLECTION_LABELS[collection]
     taxonomies = tuple(
-        t for t in site.taxonomies if t.name != "archetypes" and any(
-            key.startswith(f"{collection}/") for keys in t.terms.values() for key in keys
-        )
+        t
+        for t in site.taxonomies
+        if t.name != "archetypes" and any(key.startswith(f"{collection}/") for keys in t.terms.values() for key in keys)
     )
     return Route(
         path=f"{collection}/",
@@ -219,7 +235,11 @@ def _compare(site: Site) -> Route:
         template="compare.html",
         title="支援制度の比較",
         description="支援制度の状況・期間・費用負担・措置率・上限を一つの表で比べ、並べ替えや絞り込みができます。",
-        crumbs=(Crumb(HOME, ""), Crumb(COLLECTION_LABELS["programs"], "programs/"), Crumb("制度の比較", "programs/compare/")),
+        crumbs=(
+            Crumb(HOME, ""),
+            Crumb(COLLECTION_LABELS["programs"], "programs/"),
+            Crumb("制度の比較", "programs/compare/"),
+        ),
         context=Deferred(context),
         feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
     )
@@ -238,16 +258,23 @@ def _finder(site: Site) -> list[Route]:
         for m in modes:
             path = decide.finder_path(a.value, m.value)
             start = path == "programs/find/"
-            title = FINDER_TITLE if start else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × {m.label if m.value != decide.ANY else '関わり方を問わない'}"
-            routes.append(Route(
-                path=path,
-                template="finder.html",
-                title=title,
-                description="必要な人材像と、その人にどう関わってもらうかを選ぶと、使える支援制度と、合う理由・制限を示します。",
-                crumbs=crumbs if start else (*crumbs, Crumb(title.split(": ", 1)[1], path)),
-                context=MappingProxyType({"archetype": a, "mode": m, "finder": shared, "start": start}),
-                feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
-            ))
+            title = (
+                FINDER_TITLE
+                if start
+                else f"{FINDER_TITLE}: {a.label if a.value != decide.ANY else '人材像を問わない'} × "
+                f"{m.label if m.value != decide.ANY else '関わり方を問わない'}"
+            )
+            routes.append(
+                Route(
+                    path=path,
+                    template="finder.html",
+                    title=title,
+                    description="必要な人材像と、その人にどう関わってもらうかを選ぶと、使える支援制度と、合う理由・制限を示します。",
+                    crumbs=crumbs if start else (*crumbs, Crumb(title.split(": ", 1)[1], path)),
+                    context=MappingProxyType({"archetype": a, "mode": m, "finder": shared, "start": start}),
+                    feeds=((f"{COLLECTION_LABELS['programs']}の更新", "programs/atom.xml"),),
+                )
+            )
     return routes
 
 
@@ -274,7 +301,7 @@ def _entry_route(collection: str) -> Callable[[Any], Route]:
     crumbs = (_HOME_CRUMB, Crumb(label, f"{collection}/"))
     feeds = ((f"{label}の更新", f"{collection}/atom.xml"),)
 
-    def entry_route(entry) -> Route:
+    def entry_route(entry: AnyEntry) -> Route:
         path = f"{collection}/{entry.slug}/"
         updated = entry.updated
         return Route(
@@ -360,7 +387,7 @@ def _term_context(site: Site, taxonomy: Taxonomy, term: str, term_label: str) ->
     for key in taxonomy.terms[term]:
         entry = index.get(key)
         if entry is not None:
-            group = by_collection.get(getattr(entry, "collection", None))  # type: ignore[arg-type]
+            group = None if isinstance(entry, Archetype) else by_collection.get(entry.collection)
             if group is not None:
                 group.append(entry)
     groups = tuple((COLLECTION_LABELS[c], tuple(by_collection[c])) for c in COLLECTIONS)
@@ -378,9 +405,9 @@ def _search(site: Site) -> Route:
     )
 
 
-def data_page(site: Site, data_files: Sequence[Any]) -> Route:
-    """The open-data page, listing ``data_files`` (``DataFile`` values or mappings with the same fields)."""
-    views = data_file_views(data_files)
+def data_page(site: Site, views: Sequence[DataFileView]) -> Route:
+    """The open-data page, listing the exported data files."""
+    views = tuple(views)
     return Route(
         path="data/",
         template="data.html",

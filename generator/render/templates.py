@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -16,7 +17,7 @@ import jinja2.bccache
 
 import generator
 
-from .. import cache
+from ..incremental import store
 from ..model import OutputFile
 from ..problems import Problem, error
 from . import filters
@@ -56,18 +57,20 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self._project = project
 
     def _key(self, bucket: jinja2.bccache.Bucket) -> str:
-        return cache.digest(cache.generator_fingerprint(), jinja2.__version__, bucket.checksum)
+        return store.digest(store.generator_fingerprint(), jinja2.__version__, bucket.checksum)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = cache.load(self._project, f"template-{bucket.key}", self._key(bucket))
+        data = store.load(self._project, f"template-{bucket.key}", self._key(bucket))
         if isinstance(data, bytes):
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        cache.save(self._project, f"template-{bucket.key}", self._key(bucket), bucket.bytecode_to_string())
+        store.save(self._project, f"template-{bucket.key}", self._key(bucket), bucket.bytecode_to_string())
 
 
-def make_environment(project: Path, *, keep_compiled: bool = False) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
+def make_environment(
+    project: Path, *, keep_compiled: bool = False
+) -> tuple[jinja2.Environment | None, tuple[Problem, ...]]:
     """The template environment for a project, or None and the syntax errors of its overrides.
 
     With ``keep_compiled``, compiled templates are kept in the project's build cache.
@@ -93,26 +96,40 @@ def make_environment(project: Path, *, keep_compiled: bool = False) -> tuple[jin
     return (None, problems) if problems else (env, ())
 
 
-def _escaping_links(project: Path, folders: tuple[Path, ...]):
+def _escaping_links(project: Path, folders: tuple[Path, ...]) -> Iterator[Problem]:
     """Symbolic links in a theme folder that lead outside it: the build would read and publish any file."""
     for folder in folders:
         if folder.is_relative_to(project) and not _inside(folder, project):
             # themes/, themes/default/ or its part linked elsewhere: everything there would be published
-            yield error(folder.relative_to(project).as_posix(), 0, 0, "unsafe-path", f"テーマのフォルダ「{folder.relative_to(project).as_posix()}」がプロジェクトの外を指しています。シンボリックリンクではなくフォルダを置いてください")
+            yield error(
+                folder.relative_to(project).as_posix(),
+                0,
+                0,
+                "unsafe-path",
+                f"テーマのフォルダ「{folder.relative_to(project).as_posix()}」がプロジェクトの外を指しています。シンボリックリンクではなくフォルダを置いてください",
+            )
             continue
         for path in sorted(folder.rglob("*")):
             if not _inside(path, folder):
                 shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
-                yield error(shown, 0, 0, "unsafe-path", f"テーマのフォルダの外を指すシンボリックリンク「{path.name}」は使えません。ファイルをテーマのフォルダに置いてください")
+                yield error(
+                    shown,
+                    0,
+                    0,
+                    "unsafe-path",
+                    f"テーマのフォルダの外を指すシンボリックリンク「{path.name}」は使えません。ファイルをテーマのフォルダに置いてください",
+                )
 
 
 def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]):
+def _syntax_problems(env: jinja2.Environment, project: Path, folders: tuple[Path, ...]) -> Iterator[Problem]:
     for folder in folders:
-        for template in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".j2"}):
+        for template in sorted(
+            p for p in folder.rglob("*") if p.is_file() and p.suffix in {".html", ".xml", ".txt", ".j2"}
+        ):
             name = template.relative_to(folder).as_posix()
             try:
                 source = template.read_text(encoding="utf-8")
@@ -146,10 +163,7 @@ def static_files(project: Path) -> tuple[OutputFile, ...]:
         for path in folder.rglob("*"):
             if path.is_file() and not path.name.startswith(".") and _inside(path, folder):
                 chosen[path.relative_to(folder).as_posix()] = path
-    return tuple(
-        OutputFile(f"static/{name}", chosen[name].read_bytes(), _media_type(name))
-        for name in sorted(chosen)
-    )
+    return tuple(OutputFile(f"static/{name}", chosen[name].read_bytes(), _media_type(name)) for name in sorted(chosen))
 
 
 def _media_type(name: str) -> str:

@@ -27,17 +27,18 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from .. import cache
 from ..cms.admin import MEDIA_FOLDER
 from ..cms.merge import Unreadable, emit_file, merge, read_saved
 from ..config import BuildOptions
 from ..content.discover import ENTRY_FOLDERS, Discovery, SourceFile, discover, name_problem
 from ..content.parse import Parsed, parse_data_file, parse_entry
 from ..content.schema import field_label, load_schema
+from ..incremental import store
 from ..problems import Problem
 
 MAX_PATH = 300
@@ -56,7 +57,13 @@ class Answer:
 class Refused(Exception):
     """A request the backend does not carry out: a status and the Japanese reason."""
 
-    def __init__(self, status: int, message: str, problems: tuple[Problem, ...] = (), fields: Mapping[str, Mapping[int, str]] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        problems: tuple[Problem, ...] = (),
+        fields: Mapping[str, Mapping[int, str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.problems = problems
@@ -122,7 +129,10 @@ class LocalBackend:
         if digest is not None:
             with self._lock:
                 self._known[rel] = digest
-        return {"data": data.decode("utf-8", errors="replace") if data is not None else None, "file": {"path": rel, "label": label, "id": digest}}
+        return {
+            "data": data.decode("utf-8", errors="replace") if data is not None else None,
+            "file": {"path": rel, "label": label, "id": digest},
+        }
 
     def get_media(self, params: Mapping[str, Any]) -> Any:
         return []
@@ -156,7 +166,10 @@ class LocalBackend:
                 old = _read(path, self.content)
                 known = self._known.get(rel)
                 if old is not None and known is not None and hashlib.sha256(old).hexdigest() != known:
-                    raise Refused(409, f"{rel} は、編集画面で開いたあとにほかの方法で書き換えられています。上書きしないよう、保存しませんでした。入力した内容を控えてから、ページを読み込み直して開き直してください")
+                    raise Refused(
+                        409,
+                        f"{rel} は、編集画面で開いたあとにほかの方法で書き換えられています。上書きしないよう、保存しませんでした。入力した内容を控えてから、ページを読み込み直して開き直してください",
+                    )
                 new = self._merged(rel, old, raw)
                 if new != old:
                     changes[rel] = new
@@ -189,11 +202,18 @@ class LocalBackend:
         """The file ``rel`` names, when it is one the editor may reach; otherwise Refused (403)."""
         if not isinstance(rel, str) or not rel or len(rel) > MAX_PATH:
             raise Refused(403, "ファイルの指定が正しくありません")
-        if "\\" in rel or "\x00" in rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+        if (
+            "\\" in rel
+            or "\x00" in rel
+            or rel.startswith("/")
+            or any(part in ("", ".", "..") for part in rel.split("/"))
+        ):
             raise Refused(403, f"「{rel}」は開けません（content/ の中のファイルだけを扱います）")
         match = _ENTRY.match(rel)
         if not (rel in EDITED_FILES or (match and match.group(1) in ENTRY_FOLDERS)):
-            raise Refused(403, f"「{rel}」は編集画面で扱うファイルではありません（content/ の項目と site.yaml だけを扱います）")
+            raise Refused(
+                403, f"「{rel}」は編集画面で扱うファイルではありません（content/ の項目と site.yaml だけを扱います）"
+            )
         path = self.project / rel
         if not _inside(path.parent, self.content):
             raise Refused(403, f"「{rel}」は content/ の外にあるため開けません")
@@ -211,7 +231,10 @@ class LocalBackend:
         parsed = _parsed(old, rel, kind) if old is not None else None
         if parsed is None:  # a new file, or one this reader cannot read: written whole
             return emit_file(data, tuple(schema.get("properties", {})), body).encode("utf-8")
-        text = merge(old.decode("utf-8"), parsed.data, data, body, schema, old_body=parsed.body if kind != "site" else None)  # type: ignore[union-attr]
+        assert old is not None  # parsed from it
+        text = merge(
+            old.decode("utf-8"), parsed.data, data, body, schema, old_body=parsed.body if kind != "site" else None
+        )
         return text.encode("utf-8")
 
     def _check(self, changes: Mapping[str, bytes | None]) -> None:
@@ -220,7 +243,9 @@ class LocalBackend:
 
         def errors(found: Discovery) -> tuple[Problem, ...]:
             options = self.options
-            loaded = load(self.project, as_of=options.as_of, drafts=options.drafts, found=found, write_cache=False, parallel=False)
+            loaded = load(
+                self.project, as_of=options.as_of, drafts=options.drafts, found=found, write_cache=False, parallel=False
+            )
             return tuple(p for p in loaded.problems if p.is_error)
 
         found = discover(self.project)
@@ -230,7 +255,12 @@ class LocalBackend:
         before = set(errors(found))
         new = tuple(p for p in after if p.path in changes or p not in before)
         if new:
-            raise Refused(422, "保存できませんでした", new, {rel: _fields_at(rel, data) for rel, data in changes.items() if data is not None})
+            raise Refused(
+                422,
+                "保存できませんでした",
+                new,
+                {rel: _fields_at(rel, data) for rel, data in changes.items() if data is not None},
+            )
 
 
 _ACTIONS: dict[str, Callable[[LocalBackend, Mapping[str, Any]], Any]] = {
@@ -254,7 +284,15 @@ def _refusal(message: str, problems: tuple[Problem, ...], fields: Mapping[str, M
     return {
         "error": text,
         "problems": [
-            {"path": p.path, "line": p.line, "col": p.col, "code": p.code, "message": p.message, "text": p.format(), "shown": s}
+            {
+                "path": p.path,
+                "line": p.line,
+                "col": p.col,
+                "code": p.code,
+                "message": p.message,
+                "text": p.format(),
+                "shown": s,
+            }
             for p, s in zip(problems, shown)
         ],
     }
@@ -320,14 +358,14 @@ def _overlay(found: Discovery, changes: Mapping[str, bytes | None]) -> Discovery
         if data is None:
             continue
         if rel in EDITED_FILES:
-            files.append(SourceFile(rel, "site", "site", data, cache.digest(data)))
+            files.append(SourceFile(rel, "site", "site", data, store.digest(data)))
             continue
         folder, name = rel.split("/")[1:]
         problem = None if any(f.path == rel for f in found.files) else name_problem(folder, name)
         if problem is not None:
             problems.append(problem)
         else:
-            files.append(SourceFile(rel, folder, name[: -len(".md")], data, cache.digest(data)))
+            files.append(SourceFile(rel, folder, name[: -len(".md")], data, store.digest(data)))
     order = {f.path: n for n, f in enumerate(found.files)}
     files.sort(key=lambda f: (order.get(f.path, len(order)), f.path))
     return Discovery(tuple(files), tuple(problems), found.unreadable)

@@ -156,7 +156,7 @@ def event(name: str, snapshot: Snapshot) -> bytes:
     return f"event: {name}\ndata: {data}\n\n".encode()
 
 
-def make_handler(state: LiveState, backend: LocalBackend | None = None) -> type[BaseHTTPRequestHandler]:
+def make_handler(state: LiveState, backend: LocalBackend | None = None) -> type[_Handler]:
     class Handler(_Handler):
         live = state
         cms = backend

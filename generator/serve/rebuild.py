@@ -15,13 +15,14 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TextIO
 
 import watchfiles
 
-from ..cache import CACHE_DIR
 from ..config import BuildOptions
+from ..incremental.store import CACHE_DIR
 from ..problems import Problem
 from .state import LiveState, Snapshot
 
@@ -54,7 +55,10 @@ class Rebuilder:
             try:
                 result = build(self.options)
             except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
-                self.say(f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。", always=True)
+                self.say(
+                    f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。",
+                    always=True,
+                )
                 return self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
             seconds = time.perf_counter() - started
             if not result.ok:

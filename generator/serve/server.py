@@ -81,7 +81,9 @@ class DevServer:
         paths = [project / "content", project / "themes"]
         self._threads = [
             threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="catalog-http"),
-            threading.Thread(target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch"),
+            threading.Thread(
+                target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch"
+            ),
         ]
         for thread in self._threads:
             thread.start()
@@ -100,7 +102,7 @@ class DevServer:
         self._threads = []
         self._httpd = None
 
-    def __enter__(self) -> "DevServer":
+    def __enter__(self) -> DevServer:
         self.start()
         return self
 
@@ -115,12 +117,18 @@ def run(options: ServeOptions, *, stream: TextIO | None = None) -> int:
     try:
         server.start()
         if options.host not in LOOPBACK:
-            say(f"注意: --host {options.host} では、同じネットワークのほかの端末からもこのプレビューが見えます", always=True)
+            say(
+                f"注意: --host {options.host} では、同じネットワークのほかの端末からもこのプレビューが見えます",
+                always=True,
+            )
         say(f"プレビュー: {server.url}（下書きも表示します。止めるには Ctrl-C）", always=True)
         _wait_for_interrupt()
     except OSError as exc:
-        say(f"サーバーを起動できません（{options.host}:{options.port}: {exc.strerror or exc}）。"
-            f"ほかのプログラムが使っているときは --port {options.port + 1} のように別の番号を指定してください", always=True)
+        say(
+            f"サーバーを起動できません（{options.host}:{options.port}: {exc.strerror or exc}）。"
+            f"ほかのプログラムが使っているときは --port {options.port + 1} のように別の番号を指定してください",
+            always=True,
+        )
         return EXIT_FAILED
     except KeyboardInterrupt:
         say("停止しています…", always=True)

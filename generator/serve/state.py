@@ -8,9 +8,10 @@ request threads read the current one; event-stream threads wait for the next.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..problems import Problem, summary_line
 

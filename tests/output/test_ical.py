@@ -1,0 +1,90 @@
+"""iCalendar (RFC 5545): CRLF, folding at 75 octets on UTF-8 boundaries, escaping, structure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from factories import HOSTILE, make_site
+
+from generator.output.ical import AllDayEvent, encode_calendar, escape_text, fold, program_events, programs_calendar
+
+
+def unfold(data: bytes) -> list[str]:
+    """Content lines, unfolded as a client would (RFC 5545 §3.1)."""
+    return data.decode("utf-8").replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def properties(lines: list[str]) -> list[tuple[str, str]]:
+    return [tuple(line.split(":", 1)) for line in lines]  # type: ignore[misc]
+
+
+def test_crlf_and_folding_limits():
+    data, count = programs_calendar(make_site())
+    assert count == 3
+    assert data.endswith(b"\r\n")
+    physical = data.split(b"\r\n")[:-1]
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    for line in physical:
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # every physical line is whole UTF-8: no character cut in two
+    assert any(line.startswith(b" ") for line in physical), "long Japanese lines were folded"
+
+
+def test_fold_on_character_boundaries():
+    line = "SUMMARY:" + "あ" * 60
+    folded = fold(line)
+    pieces = folded.split("\r\n")
+    assert all(len(p.encode("utf-8")) <= 75 for p in pieces)
+    assert all(p.startswith(" ") for p in pieces[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
+    assert fold("A" * 75) == "A" * 75
+    assert fold("A" * 76) == "A" * 75 + "\r\n A"
+
+
+def test_escaping():
+    assert escape_text("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+    assert escape_text("x\x00y\x1bz") == "xyz"
+
+
+def test_structure_and_events():
+    data, _ = programs_calendar(make_site())
+    lines = unfold(data)
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert "VERSION:2.0" in lines and any(ln.startswith("PRODID:") for ln in lines)
+    assert "X-WR-CALNAME:長野県 DX人材支援カタログ：支援制度の期間" in lines
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 3
+    depth = 0
+    for line in lines:
+        depth += line.startswith("BEGIN:") - line.startswith("END:")
+        assert depth >= 0
+    assert depth == 0
+    events = "\r\n".join(lines).split("BEGIN:VEVENT")[1:]
+    first = dict(properties(events[0].split("END:VEVENT")[0].strip("\r\n").split("\r\n")))
+    assert first["UID"] == "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/#period-start"
+    assert first["DTSTART;VALUE=DATE"] == "20230401" and first["DTEND;VALUE=DATE"] == "20230402"
+    assert first["DTSTAMP"] == "20231024T000000Z", "from the program's updated date, not the clock"
+    assert first["SUMMARY"] == "【開始】市町村支援のためのデジタル人材の確保に係る財政措置"
+    uids = [ln for ln in lines if ln.startswith("UID:")]
+    assert len(set(uids)) == len(uids)
+    days = [ln.split(":")[1] for ln in lines if ln.startswith("DTSTART")]
+    assert days == ["20230401", "20260331", "20270331"], "sorted by day; drafts left out"
+
+
+def test_hostile_title_cannot_add_properties():
+    data, _ = programs_calendar(make_site())
+    lines = unfold(data)
+    assert not any(ln.startswith("X-Injected") for ln in lines)
+    summary = next(ln for ln in lines if ln.startswith("SUMMARY:【終了】=HYPER"))
+    assert summary == "SUMMARY:【終了】" + escape_text(HOSTILE)
+    assert "\\n" in summary and "\\," in summary and "\\;" in summary
+
+
+def test_encode_calendar_deterministic_and_uses_stamp():
+    event = AllDayEvent("u1@example.jp", date(2026, 3, 31), "終了", "説明", "https://example.jp/", date(2025, 1, 2))
+    one = encode_calendar([event], name="n", description="d")
+    assert one == encode_calendar([event], name="n", description="d")
+    assert b"DTSTAMP:20250102T000000Z\r\n" in one
+    assert b"DTEND;VALUE=DATE:20260401\r\n" in one
+    two = encode_calendar([event, event], name="n", description="d")
+    assert two.count(b"END:VEVENT\r\nBEGIN:VEVENT\r\n") == 1 and two.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert program_events(make_site()) == program_events(make_site())

@@ -1,0 +1,64 @@
+"""The link check: internal href/src must be output files, under base_path."""
+
+from __future__ import annotations
+
+import pytest
+from factories import sample_config
+
+from generator.model import OutputFile
+from generator.render.linkcheck import check_links, resolve
+
+
+@pytest.mark.parametrize(
+    ("href", "page", "base", "target"),
+    [
+        ("/programs/", "index.html", "/", "programs/index.html"),
+        ("/", "programs/index.html", "/", "index.html"),
+        ("/dx-catalog/programs/x/", "index.html", "/dx-catalog/", "programs/x/index.html"),
+        ("/dx-catalog", "index.html", "/dx-catalog/", "index.html"),
+        ("/programs/", "index.html", "/dx-catalog/", "../programs/"),
+        ("../x/", "programs/a/index.html", "/", "programs/x/index.html"),
+        ("/tags/%E8%B2%A1%E6%94%BF/", "index.html", "/", "tags/財政/index.html"),
+        ("/static/site.css?v=1#x", "index.html", "/", "static/site.css"),
+        ("https://example.jp/", "index.html", "/", None),
+        ("//cdn.example/x.js", "index.html", "/", None),
+        ("mailto:dx@example.jp", "index.html", "/", None),
+        ("#main", "index.html", "/", None),
+    ],
+)
+def test_resolve(href, page, base, target):
+    assert resolve(href, page, base) == target
+
+
+def html(*hrefs: str) -> bytes:
+    return "".join(f'<a href="{h}">x</a>' for h in hrefs).encode("utf-8")
+
+
+def test_broken_links_are_reported_per_page_in_japanese():
+    files = (
+        OutputFile("index.html", html("/programs/", "/missing/", "/missing/", "#top", "https://example.jp/")),
+        OutputFile("programs/index.html", b'<img src="/static/logo.svg" alt="">'),
+    )
+    problems = check_links(files, sample_config())
+    assert [(p.path, p.code) for p in problems] == [
+        ("index.html", "broken-link"),
+        ("programs/index.html", "broken-link"),
+    ]
+    assert "「/missing/」" in problems[0].message and "出力にありません" in problems[0].message
+
+
+def test_links_outside_base_path_are_broken():
+    files = (OutputFile("index.html", html("/programs/")), OutputFile("programs/index.html", b""))
+    problems = check_links(files, sample_config("/dx-catalog/"))
+    assert [p.format() for p in problems] == [
+        "index.html:0:0: error[broken-link]: リンク「/programs/」はサイトの外（/dx-catalog/ の外）を指しています。base_path を含むURLにしてください"
+    ]
+
+
+def test_feeds_and_data_written_by_other_stages_count():
+    files = (
+        OutputFile("index.html", b'<link rel="alternate" href="/atom.xml"><a href="/data/programs.csv">csv</a>'),
+        OutputFile("atom.xml", b"", "application/atom+xml"),
+        OutputFile("data/programs.csv", b"", "text/csv"),
+    )
+    assert check_links(files, sample_config()) == ()
