@@ -325,3 +325,37 @@ def test_a_source_that_covers_a_field_covers_the_fields_inside_it():
     source = Source("資料", covers=("terms", "period.end"))
     assert source.states("terms") and source.states("terms.fiscal_rate") and source.states("period.end")
     assert not source.states("period") and not source.states("period.start") and not source.states("terms_note")
+
+
+def test_a_value_of_the_wrong_type_is_shown_as_written_up_to_30_characters():
+    thirty = "七割を措置します（上限は年額五百万円、詳しくは要綱の第三条を参照）"[:30]
+    assert len(thirty) == 30
+    assert program(f"terms:\n  fiscal_rate: {thirty}\n") == [
+        f"{P}:14:3: error[wrong-type]: 「terms.fiscal_rate」（措置率）は数値で書いてください（いまは文字列「{thirty}」）"
+    ]
+    assert program(f"terms:\n  fiscal_rate: {thirty}。\n") == [
+        f"{P}:14:3: error[wrong-type]: 「terms.fiscal_rate」（措置率）は数値で書いてください（いまは文字列「{thirty}…」）"
+    ]
+
+
+def test_a_yes_or_no_where_text_belongs_is_named_as_such():
+    assert program(**{"title: T": "title: yes"}) == [
+        f"{P}:2:1: error[wrong-type]: 「title」（制度の正式名称）は文字列で書いてください（いまはtrue か falseの true）"
+    ]
+
+
+SITE = (
+    "title: x\nprefecture: 長野県\nbase_url: https://example.jp/\nlanguage: ja\ndescription: d\n"
+    "license: {name: a, url: 'https://example.jp/license'}\n"
+)
+
+
+def test_the_editor_settings_say_how_to_write_the_repository_and_the_login_server():
+    raw = SITE + "cms:\n  backend: github\n  repo: nagano pref/dx-catalog\n  branch: main\n  base_url: http://auth.example.jp/login\n"
+    problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", raw.encode())).problems
+    assert [p.format() for p in problems] == [
+        "content/site.yaml:9:3: error[invalid-value]: 「cms.repo」（リポジトリ）の書き方が正しくありません（いまは「nagano pref/dx-catalog」）。"
+        "リポジトリは「所有者/名前」の形で、半角英数字と . _ - で書いてください（例: nagano-pref/dx-catalog）",
+        "content/site.yaml:11:3: error[invalid-value]: 「cms.base_url」（ログインを仲立ちするサーバー）の書き方が正しくありません"
+        "（いまは「http://auth.example.jp/login」）。URL は https:// で始め、パスを付けずに書いてください（例: https://auth.example.jp）",
+    ]
