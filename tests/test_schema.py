@@ -359,3 +359,9 @@ def test_the_editor_settings_say_how_to_write_the_repository_and_the_login_serve
         "content/site.yaml:11:3: error[invalid-value]: 「cms.base_url」（ログインを仲立ちするサーバー）の書き方が正しくありません"
         "（いまは「http://auth.example.jp/login」）。URL は https:// で始め、パスを付けずに書いてください（例: https://auth.example.jp）",
     ]
+
+
+def test_the_one_language_names_the_value_to_write():
+    raw = SITE.replace("language: ja", "language: en")
+    problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", raw.encode())).problems
+    assert [p.format() for p in problems] == ["content/site.yaml:4:1: error[invalid-value]: 「language」（言語）に「en」は使えません。使える値: ja"]
