@@ -285,6 +285,9 @@ def test_field_label_uses_the_short_description():
     assert field_label(schema, ["terms", "fiscal_rate"]) == "「terms.fiscal_rate」（措置率）"
     assert field_label(schema, ["sources", 0, "url"]) == "「sources[1番目].url」（資料のURL）"
     assert field_label(schema, []) == "この項目"
+    # a key the schema does not describe (a covers path, a key the editor sent) is named as written
+    assert field_label(schema, ["terms", "no_such_rate"]) == "「terms.no_such_rate」"
+    assert field_label(schema, ["title", "x"]) == "「title.x」"
 
 
 def test_schema_files_are_utf8_json_with_japanese_text():
