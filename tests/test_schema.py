@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from generator.content.discover import SourceFile
-from generator.content.schema import SCHEMA_NAMES, field_label, load_schema
+from generator.content.schema import SCHEMA_NAMES, field_label, load_schema, short_description
 from generator.content.validate import validate_archetypes, validate_file, validate_site_config
 
 AS_OF = date(2026, 11, 26)
@@ -288,6 +288,16 @@ def test_field_label_uses_the_short_description():
     # a key the schema does not describe (a covers path, a key the editor sent) is named as written
     assert field_label(schema, ["terms", "no_such_rate"]) == "「terms.no_such_rate」"
     assert field_label(schema, ["title", "x"]) == "「title.x」"
+
+
+
+def test_a_label_is_the_descriptions_first_words_when_they_are_short():
+    twenty = "二十文字ちょうどの説明になるように書いた項目の名前"[:20]
+    assert len(twenty) == 20
+    assert short_description({"description": f"{twenty}（例: x）"}) == twenty
+    assert short_description({"description": f"{twenty}名。続き"}) == ""  # 21 characters: a sentence, not a label
+    assert field_label({"properties": {"a": {"description": f"{twenty}名"}}}, ["a"]) == "「a」"
+    assert short_description({}) == short_description(None) == ""
 
 
 def test_schema_files_are_utf8_json_with_japanese_text():
