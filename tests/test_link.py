@@ -312,3 +312,14 @@ def test_a_reference_to_a_file_too_large_to_read_is_not_reported_again(minimal_p
         handle.truncate(2_000_000)
     lines = [line for line in check_lines(minimal_project) if "error" in line]
     assert len(lines) == 1 and "error[file-too-large]" in lines[0], lines
+
+
+def test_the_page_address_of_a_free_text_term() -> None:
+    """Tags and providers get one readable path segment: NFKC, lower case, runs of other characters one hyphen."""
+    from generator.content.link import term_slug
+
+    assert term_slug("ＤＸ推進・人材育成") == "dx推進-人材育成"
+    assert term_slug("AI / IoT  活用") == "ai-iot-活用"
+    assert term_slug("__デジタル人材__") == "デジタル人材"
+    assert term_slug("-（仮）-") == "仮"
+    assert term_slug("・・・") == term_slug("---") == term_slug(" ") == "term"
