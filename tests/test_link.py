@@ -323,3 +323,14 @@ def test_the_page_address_of_a_free_text_term() -> None:
     assert term_slug("__デジタル人材__") == "デジタル人材"
     assert term_slug("-（仮）-") == "仮"
     assert term_slug("・・・") == term_slug("---") == term_slug(" ") == "term"
+
+
+def test_a_long_term_is_cut_and_keeps_a_short_hash_of_the_whole() -> None:
+    """96 bytes of UTF-8 at most; a longer term keeps its beginning and a hash, the same in every build."""
+    from generator.content.link import term_slug
+
+    assert term_slug("長" * 32) == "長" * 32  # exactly 96 bytes: kept whole
+    assert term_slug("長" * 33) == "長" * 29 + "-8ca5232f"  # the address of the page is the same every build
+    first, second = term_slug("長" * 32 + "野"), term_slug("長" * 32 + "県")
+    assert first != second and first.startswith("長" * 29 + "-") and second.startswith("長" * 29 + "-")
+    assert len(first.encode("utf-8")) == len(second.encode("utf-8")) == 96
