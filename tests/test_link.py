@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import CHECK_AS_OF, check_lines, write_files
@@ -334,3 +335,7 @@ def test_a_long_term_is_cut_and_keeps_a_short_hash_of_the_whole() -> None:
     first, second = term_slug("長" * 32 + "野"), term_slug("長" * 32 + "県")
     assert first != second and first.startswith("長" * 29 + "-") and second.startswith("長" * 29 + "-")
     assert len(first.encode("utf-8")) == len(second.encode("utf-8")) == 96
+    # the cut falls inside a character: the broken character is left out, never an error
+    assert re.fullmatch(r"a長{28}-[0-9a-f]{8}", term_slug("a" + "長" * 40))
+    # the cut falls just after a hyphen: the slug never has two in a row
+    assert re.fullmatch(r"a{86}-[0-9a-f]{8}", term_slug("a" * 86 + "-" + "b" * 20))
