@@ -249,6 +249,8 @@ def test_taxonomies(minimal_project):
     )
     taxonomies = {t.name: t for t in site(minimal_project).taxonomies}
     assert list(taxonomies) == ["providers", "kinds", "prefectures", "models", "tags"]
+    # the headings of the term pages and of the filters
+    assert [t.label for t in taxonomies.values()] == ["所管", "制度の種類", "都道府県", "連携の型", "タグ"]
     providers = taxonomies["providers"]
     assert dict(providers.terms) == {"総務省": ("programs/advisor", "programs/zeta"), "長野県": ("programs/zeta",)}
     assert providers.term_labels["総務省"] == "総務省"
@@ -339,3 +341,32 @@ def test_a_long_term_is_cut_and_keeps_a_short_hash_of_the_whole() -> None:
     assert re.fullmatch(r"a長{28}-[0-9a-f]{8}", term_slug("a" + "長" * 40))
     # the cut falls just after a hyphen: the slug never has two in a row
     assert re.fullmatch(r"a{86}-[0-9a-f]{8}", term_slug("a" * 86 + "-" + "b" * 20))
+
+
+def test_a_body_link_already_joined_by_fields_does_not_hide_the_next_link(minimal_project):
+    """The case names the advisor program in its fields and links it, then links another program: that one lists the case."""
+    case_text = (minimal_project / "content/cases/sharing.md").read_text("utf-8")
+    write_files(
+        minimal_project,
+        {
+            "content/programs/other.md": program("ほかの制度"),
+            "content/cases/sharing.md": case_text + "\n[アドバイザー制度](../programs/advisor.md)と[ほかの制度](../programs/other.md)\n",
+        },
+    )
+    s = site(minimal_project)
+    assert s.body_links["cases/sharing"] == ("programs/advisor", "programs/other")
+    assert s.mentioned_by("programs/advisor", "cases") == ()
+    assert [e.key for e in s.mentioned_by("programs/other", "cases")] == ["cases/sharing"]
+
+
+def test_a_draft_with_body_links_does_not_hide_the_links_of_the_entries_after_it(minimal_project):
+    write_files(
+        minimal_project,
+        {
+            "content/cases/a-draft.md": case("下書きの事例", extra="draft: true\n", body="[制度](../programs/advisor.md)"),
+            "content/programs/a-draft.md": program("下書きの制度", extra="draft: true\n") + "[事業者](../partners/example-corp.md)\n",
+        },
+    )
+    s = site(minimal_project)
+    assert s.body_links["partners/example-corp"] == ("programs/advisor",)
+    assert "cases/a-draft" not in s.body_links and "programs/a-draft" not in s.body_links
