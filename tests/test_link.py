@@ -370,3 +370,16 @@ def test_a_draft_with_body_links_does_not_hide_the_links_of_the_entries_after_it
     s = site(minimal_project)
     assert s.body_links["partners/example-corp"] == ("programs/advisor",)
     assert "cases/a-draft" not in s.body_links and "programs/a-draft" not in s.body_links
+
+
+def test_the_kinds_of_program_come_in_the_order_of_their_list_not_of_the_alphabet(minimal_project):
+    write_files(
+        minimal_project,
+        {
+            "content/programs/kensyu.md": program("研修制度", kind="training"),
+            "content/programs/renkei.md": program("連携協定", kind="partnership"),
+        },
+    )
+    kinds = next(t for t in site(minimal_project).taxonomies if t.name == "kinds")
+    assert list(kinds.terms) == ["advisor_dispatch", "training", "partnership"]
+    assert [kinds.term_labels[k] for k in kinds.terms][0] == "アドバイザー派遣"
