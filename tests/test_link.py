@@ -383,3 +383,17 @@ def test_the_kinds_of_program_come_in_the_order_of_their_list_not_of_the_alphabe
     kinds = next(t for t in site(minimal_project).taxonomies if t.name == "kinds")
     assert list(kinds.terms) == ["advisor_dispatch", "training", "partnership"]
     assert [kinds.term_labels[k] for k in kinds.terms][0] == "アドバイザー派遣"
+
+
+def test_every_archetype_of_a_list_is_checked_at_its_own_line(minimal_project):
+    text = program("アドバイザー制度").replace("  - engineer\n", "  - engineer\n  - service_designer\n  - producer\n")
+    write_files(minimal_project, {"content/programs/advisor.md": text})
+    assert check_lines(minimal_project) == [
+        "content/programs/advisor.md:11:5: error[unknown-reference]: 人材像「service_designer」は content/archetypes.yaml にありません"
+        "（ある人材像: engineer, producer）"
+    ]
+
+
+def test_a_page_may_link_another_page(minimal_project):
+    write_files(minimal_project, {"content/pages/about.md": "---\ntitle: t\nsummary: s\n---\n\n[アクセシビリティ](accessibility.md)と[ない](nothing.md)\n"})
+    assert check_lines(minimal_project) == ["content/pages/about.md:6:35: error[unknown-link]: リンク先 content/pages/nothing.md がありません"]
