@@ -231,6 +231,12 @@ def test_a_day_one_year_outside_the_range_is_refused(text):
     assert parse_flexdate(text) == f"「{text}」の年が範囲外です（1900〜2200年）"
 
 
+def test_the_first_and_last_fiscal_years_of_the_range():
+    assert parse_flexdate("1900年度", "start") == FlexDate(date(1900, 4, 1), "1900年度", "fiscal_year_start")
+    assert parse_flexdate("2200年度", "end") == FlexDate(date(2201, 3, 31), "2200年度", "fiscal_year_end")
+    assert parse_flexdate("1899年度", "start") == "「1899年度」の年が範囲外です（1900〜2200年）"
+
+
 DAY_TEXTS = ["2023-10-24", "2023/10/24", "2023年10月24日", "令和5年10月24日", "令和元年5月1日", "R5.10.24", "Ｒ５．１０．２４", "２０２３－１０－２４"]
 PERIOD_TEXTS = ["令和7年度", "R7年度", "2025年度", "令和元年度", "2023年10月", "令和5年10月"]
 NEVER = ["2023-10", "令和5年", "10月24日", "2023.10.24", "abc", "", "x2023-10-24", "2023-10-24x", "2023-10-2423"]
