@@ -504,3 +504,14 @@ def test_csv_cell_of_a_text_subclass():
     assert csv_cell(Text("a\nb")) == "a b"
     assert csv_cell(Text("ok")) == "ok"
     assert csv_cell(False) == "false"
+
+
+def test_the_calendar_file_is_one_whole_calendar(exported):
+    """What a calendar app subscribes to: one VCALENDAR holding one VEVENT per start or end day."""
+    calendar = exported["data/programs.ics"]
+    text = calendar.file.data.decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert text.endswith("END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert text.count("BEGIN:VCALENDAR") == text.count("END:VCALENDAR") == 1
+    assert text.count("BEGIN:VEVENT") == calendar.records > 0
+    assert calendar.columns == ()  # the data page lists no columns for it
