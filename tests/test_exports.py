@@ -515,3 +515,14 @@ def test_the_calendar_file_is_one_whole_calendar(exported):
     assert text.count("BEGIN:VCALENDAR") == text.count("END:VCALENDAR") == 1
     assert text.count("BEGIN:VEVENT") == calendar.records > 0
     assert calendar.columns == ()  # the data page lists no columns for it
+    assert calendar.title == "支援制度の期間（iCalendar）"
+    assert calendar.description == (
+        "支援制度の実施期間の開始日と終了日を終日の予定にしたカレンダーです（RFC 5545）。"
+        "カレンダーアプリでこのURLを購読すると、制度の終了日などを確認できます。"
+    )
+
+
+def test_encode_csv_writes_the_header_then_each_row_by_the_csv_rules():
+    from generator.output.exports import encode_csv
+
+    assert encode_csv(["name", "rate"], [["=1+1", 0.5], ["a\nb", None]]) == "\ufeffname,rate\r\n'=1+1,0.5\r\na b,\r\n".encode()
