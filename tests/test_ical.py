@@ -88,3 +88,40 @@ def test_encode_calendar_deterministic_and_uses_stamp():
     two = encode_calendar([event, event], name="n", description="d")
     assert two.count(b"END:VEVENT\r\nBEGIN:VEVENT\r\n") == 1 and two.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert program_events(make_site()) == program_events(make_site())
+
+
+def test_a_whole_calendar_of_one_event_byte_for_byte():
+    """What a calendar app receives: the frame (a published, daily-refreshed Gregorian calendar) and one
+    transparent all-day event with its categories; a control character in the URL is dropped."""
+    event = AllDayEvent(
+        "u1@example.jp", date(2026, 3, 31), "【終了】制度", "令和7年度末", "https://example.jp/\x07x", date(2025, 1, 2), ("支援制度", "a,b")
+    )
+    assert encode_calendar([event], name="名前", description="説明").decode("utf-8").split("\r\n") == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//catalog//programs//JA",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:名前",
+        "X-WR-CALDESC:説明",
+        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
+        "X-PUBLISHED-TTL:P1D",
+        "BEGIN:VEVENT",
+        "UID:u1@example.jp",
+        "DTSTAMP:20250102T000000Z",
+        "DTSTART;VALUE=DATE:20260331",
+        "DTEND;VALUE=DATE:20260401",
+        "SUMMARY:【終了】制度",
+        "DESCRIPTION:令和7年度末",
+        "URL;VALUE=URI:https://example.jp/x",
+        "CATEGORIES:支援制度,a\\,b",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+
+
+def test_the_programs_calendar_describes_itself():
+    lines = unfold(programs_calendar(make_site())[0])
+    assert "X-WR-CALDESC:支援制度の実施期間の開始日と終了日（終日の予定）" in lines
