@@ -39,6 +39,11 @@ def test_fold_on_character_boundaries():
     assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
     assert fold("A" * 75) == "A" * 75
     assert fold("A" * 76) == "A" * 75 + "\r\n A"
+    # every physical line is filled to 75 octets, the continuation's leading space counted
+    assert fold("A" * 149) == "A" * 75 + "\r\n " + "A" * 74
+    assert fold("A" * 200) == "A" * 75 + "\r\n " + "A" * 74 + "\r\n " + "A" * 51
+    # a cut never splits a character, and falls just before the one that does not fit
+    assert [len(p.encode("utf-8")) for p in folded.split("\r\n")] == [74, 73, 43]
 
 
 def test_escaping():
@@ -64,6 +69,8 @@ def test_structure_and_events():
     assert first["DTSTART;VALUE=DATE"] == "20230401" and first["DTEND;VALUE=DATE"] == "20230402"
     assert first["DTSTAMP"] == "20231024T000000Z", "from the program's updated date, not the clock"
     assert first["SUMMARY"] == "【開始】市町村支援のためのデジタル人材の確保に係る財政措置"
+    assert first["DESCRIPTION"].startswith("市町村支援のためのデジタル人材の確保に係る財政措置の実施期間の開始日: 令和5年度（2023年4月1日から）\\n")
+    assert first["CATEGORIES"] == "支援制度,開始"
     uids = [l for l in lines if l.startswith("UID:")]
     assert len(set(uids)) == len(uids)
     days = [l.split(":")[1] for l in lines if l.startswith("DTSTART")]
