@@ -11,7 +11,9 @@ mutmut runs each mutant's tests in a process forked from one that has already im
   it is not done for the others).
 - mutmut learns which tests to run for a mutant by recording, test by test, the functions
   each test called; functions called while the test modules are imported would be credited
-  to the first test alone. They are credited to every test instead.
+  to the first test alone. They are credited to every test instead. Likewise, what a fixture
+  wider than one test (``scope="module"``) calls while it is set up is credited to every test
+  that uses the fixture, not only to the first, which set it up.
 
 Outside a mutmut run this plugin does nothing.
 """
@@ -25,6 +27,8 @@ from pathlib import Path
 import pytest
 
 _AT_IMPORT: set[str] = set()
+_BY_FIXTURE: dict[object, set[str]] = {}
+"""What each wider-scoped fixture called while it was set up (keyed by its FixtureDef)."""
 _OWN_NAME = __name__
 CACHING_MODULES = (
     "generator.content.schema.",
@@ -76,8 +80,28 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         _AT_IMPORT.update(recorded)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    recorded = _recorded()
+    if recorded is None or fixturedef.scope == "function":
+        yield
+        return
+    before = set(recorded)
+    recorded.clear()
+    try:
+        yield
+    finally:
+        _BY_FIXTURE[fixturedef] = set(recorded)
+        recorded.update(before)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     recorded = _recorded()
-    if recorded is not None and _AT_IMPORT:
-        recorded.update(_AT_IMPORT)
+    if recorded is None:
+        return
+    recorded.update(_AT_IMPORT)
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    for name in getattr(item, "fixturenames", ()):
+        for fixturedef in definitions.get(name, ()):
+            recorded.update(_BY_FIXTURE.get(fixturedef, ()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ from generator.content.dates import (
     format_seireki,
     format_wareki,
     parse_flexdate,
+    shape_pattern,
     wareki_year,
 )
 from generator.model import FlexDate
@@ -222,3 +224,54 @@ def test_slashes_are_read_like_hyphens() -> None:
     assert not isinstance(value, str)
     assert value.value == date(2023, 10, 24) and value.text == "2023/10/24"
     assert parse_flexdate("2023/2/30") == "「2023/2/30」という日はありません（2月30日は存在しません）"
+
+
+def test_without_a_role_a_day_is_required() -> None:
+    """A field that holds one day (``reviewed``, a source's ``date``) refuses a month or a fiscal year."""
+    assert (
+        parse_flexdate("2023年10月")
+        == "「2023年10月」は月までしかありません。日まで書いてください（例: 令和5年10月24日）"
+    )
+    assert parse_flexdate("令和7年度") == "「令和7年度」は年度です。ここには日付を書いてください（例: 令和5年10月24日）"
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "1900年1月1日", "2200-12-31", "2200年12月31日"])
+def test_the_first_and_last_years_are_accepted(text):
+    assert not isinstance(parse_flexdate(text), str)
+
+
+@pytest.mark.parametrize("text", ["1899-12-31", "2201-01-01", "2201年1月1日"])
+def test_a_day_one_year_outside_the_range_is_refused(text):
+    assert parse_flexdate(text) == f"「{text}」の年が範囲外です（1900〜2200年）"
+
+
+def test_the_first_and_last_fiscal_years_of_the_range():
+    assert parse_flexdate("1900年度", "start") == FlexDate(date(1900, 4, 1), "1900年度", "fiscal_year_start")
+    assert parse_flexdate("2200年度", "end") == FlexDate(date(2201, 3, 31), "2200年度", "fiscal_year_end")
+    assert parse_flexdate("1899年度", "start") == "「1899年度」の年が範囲外です（1900〜2200年）"
+
+
+DAY_TEXTS = [
+    "2023-10-24",
+    "2023/10/24",
+    "2023年10月24日",
+    "令和5年10月24日",
+    "令和元年5月1日",
+    "R5.10.24",
+    "Ｒ５．１０．２４",
+    "２０２３－１０－２４",
+]
+PERIOD_TEXTS = ["令和7年度", "R7年度", "2025年度", "令和元年度", "2023年10月", "令和5年10月"]
+NEVER = ["2023-10", "令和5年", "10月24日", "2023.10.24", "abc", "", "x2023-10-24", "2023-10-24x", "2023-10-2423"]
+
+
+@pytest.mark.parametrize("role", ["day", "start", "end"])
+def test_the_form_check_reads_the_shapes_the_build_reads(role) -> None:
+    """The editor in the browser checks a date's shape with this pattern (as JavaScript's RegExp.test does)."""
+    pattern = re.compile(shape_pattern(role))
+    for text in DAY_TEXTS + PERIOD_TEXTS + NEVER:
+        for spaced in (text, f" {text} ", f"　{text}　"):
+            fits = pattern.search(spaced) is not None
+            assert fits is not isinstance(parse_flexdate(spaced, role), str), (role, spaced)
+    assert all(pattern.search(text) for text in DAY_TEXTS)
+    assert any(pattern.search(text) for text in PERIOD_TEXTS) is (role != "day")

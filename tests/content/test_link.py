@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import CHECK_AS_OF, check_lines, write_files
@@ -274,6 +275,8 @@ def test_taxonomies(minimal_project):
     )
     taxonomies = {t.name: t for t in site(minimal_project).taxonomies}
     assert list(taxonomies) == ["providers", "kinds", "prefectures", "models", "tags"]
+    # the headings of the term pages and of the filters
+    assert [t.label for t in taxonomies.values()] == ["所管", "制度の種類", "都道府県", "連携の型", "タグ"]
     providers = taxonomies["providers"]
     assert dict(providers.terms) == {"総務省": ("programs/advisor", "programs/zeta"), "長野県": ("programs/zeta",)}
     assert providers.term_labels["総務省"] == "総務省"
@@ -350,3 +353,96 @@ def test_a_reference_to_a_file_too_large_to_read_is_not_reported_again(minimal_p
         handle.truncate(2_000_000)
     lines = [line for line in check_lines(minimal_project) if "error" in line]
     assert len(lines) == 1 and "error[file-too-large]" in lines[0], lines
+
+
+def test_the_page_address_of_a_free_text_term() -> None:
+    """Tags and providers get one readable path segment: NFKC, lower case, runs of other characters one hyphen."""
+    from generator.content.link import term_slug
+
+    assert term_slug("ＤＸ推進・人材育成") == "dx推進-人材育成"
+    assert term_slug("AI / IoT  活用") == "ai-iot-活用"
+    assert term_slug("__デジタル人材__") == "デジタル人材"
+    assert term_slug("-（仮）-") == "仮"
+    assert term_slug("・・・") == term_slug("---") == term_slug(" ") == "term"
+
+
+def test_a_long_term_is_cut_and_keeps_a_short_hash_of_the_whole() -> None:
+    """96 bytes of UTF-8 at most; a longer term keeps its beginning and a hash, the same in every build."""
+    from generator.content.link import term_slug
+
+    assert term_slug("長" * 32) == "長" * 32  # exactly 96 bytes: kept whole
+    assert term_slug("長" * 33) == "長" * 29 + "-8ca5232f"  # the address of the page is the same every build
+    first, second = term_slug("長" * 32 + "野"), term_slug("長" * 32 + "県")
+    assert first != second and first.startswith("長" * 29 + "-") and second.startswith("長" * 29 + "-")
+    assert len(first.encode("utf-8")) == len(second.encode("utf-8")) == 96
+    # the cut falls inside a character: the broken character is left out, never an error
+    assert re.fullmatch(r"a長{28}-[0-9a-f]{8}", term_slug("a" + "長" * 40))
+    # the cut falls just after a hyphen: the slug never has two in a row
+    assert re.fullmatch(r"a{86}-[0-9a-f]{8}", term_slug("a" * 86 + "-" + "b" * 20))
+
+
+def test_a_body_link_already_joined_by_fields_does_not_hide_the_next_link(minimal_project):
+    """The case names the advisor program in its fields and links it, then links another program: that one lists the case."""
+    case_text = (minimal_project / "content/cases/sharing.md").read_text("utf-8")
+    write_files(
+        minimal_project,
+        {
+            "content/programs/other.md": program("ほかの制度"),
+            "content/cases/sharing.md": case_text
+            + "\n[アドバイザー制度](../programs/advisor.md)と[ほかの制度](../programs/other.md)\n",
+        },
+    )
+    s = site(minimal_project)
+    assert s.body_links["cases/sharing"] == ("programs/advisor", "programs/other")
+    assert s.mentioned_by("programs/advisor", "cases") == ()
+    assert [e.key for e in s.mentioned_by("programs/other", "cases")] == ["cases/sharing"]
+
+
+def test_a_draft_with_body_links_does_not_hide_the_links_of_the_entries_after_it(minimal_project):
+    write_files(
+        minimal_project,
+        {
+            "content/cases/a-draft.md": case(
+                "下書きの事例", extra="draft: true\n", body="[制度](../programs/advisor.md)"
+            ),
+            "content/programs/a-draft.md": program("下書きの制度", extra="draft: true\n")
+            + "[事業者](../partners/example-corp.md)\n",
+        },
+    )
+    s = site(minimal_project)
+    assert s.body_links["partners/example-corp"] == ("programs/advisor",)
+    assert "cases/a-draft" not in s.body_links and "programs/a-draft" not in s.body_links
+
+
+def test_the_kinds_of_program_come_in_the_order_of_their_list_not_of_the_alphabet(minimal_project):
+    write_files(
+        minimal_project,
+        {
+            "content/programs/kensyu.md": program("研修制度", kind="training"),
+            "content/programs/renkei.md": program("連携協定", kind="partnership"),
+        },
+    )
+    kinds = next(t for t in site(minimal_project).taxonomies if t.name == "kinds")
+    assert list(kinds.terms) == ["advisor_dispatch", "training", "partnership"]
+    assert [kinds.term_labels[k] for k in kinds.terms][0] == "アドバイザー派遣"
+
+
+def test_every_archetype_of_a_list_is_checked_at_its_own_line(minimal_project):
+    text = program("アドバイザー制度").replace("  - engineer\n", "  - engineer\n  - service_designer\n  - producer\n")
+    write_files(minimal_project, {"content/programs/advisor.md": text})
+    assert check_lines(minimal_project) == [
+        "content/programs/advisor.md:11:5: error[unknown-reference]: 人材像「service_designer」は content/archetypes.yaml にありません"
+        "（ある人材像: engineer, producer）"
+    ]
+
+
+def test_a_page_may_link_another_page(minimal_project):
+    write_files(
+        minimal_project,
+        {
+            "content/pages/about.md": "---\ntitle: t\nsummary: s\n---\n\n[アクセシビリティ](accessibility.md)と[ない](nothing.md)\n"
+        },
+    )
+    assert check_lines(minimal_project) == [
+        "content/pages/about.md:6:35: error[unknown-link]: リンク先 content/pages/nothing.md がありません"
+    ]

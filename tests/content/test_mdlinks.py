@@ -77,3 +77,18 @@ def test_plain_links() -> None:
     assert md_link_page(case, "../pages/about.md") == "about"
     assert md_link_key(case, "../archetypes/x.md") is None
     assert md_link_key(case, "../programs/x.md#a:b") == "programs/x"
+
+
+def test_a_link_with_a_host_or_a_scheme_alone_is_not_an_entry() -> None:
+    """``//host/…`` (another site, same scheme) and ``scheme:…`` without a host leave the catalog."""
+    assert md_link_key("content/cases/a.md", "/content/programs/x.md") == "programs/x"
+    assert md_link_key("content/cases/a.md", "//example.com/content/programs/x.md") is None
+    assert md_link_key("content/cases/a.md", "mailto:../programs/x.md") is None
+    assert md_link_page("content/cases/a.md", "//example.com/content/pages/about.md") is None
+
+
+def test_only_a_file_with_a_name_directly_in_a_folder_of_content_is_an_entry() -> None:
+    assert md_link_key("content/cases/a.md", "/docs/programs/x.md") is None  # another top folder
+    assert md_link_key("content/cases/a.md", "/Xcontent/programs/x.md") is None
+    assert md_link_key("content/cases/a.md", "../programs/.md") is None  # no name
+    assert md_link_key("content/cases/a.md", "/content/programs/%78.md") == "programs/x"  # percent-encoded name

@@ -108,6 +108,11 @@ def test_a_history_key_inside_another_field_names_its_own_line():
     assert problems == [f"{PATH}:12:3: error[privacy-history]: 項目「職歴」{HISTORY}書く項目のため、{HINT}"]
 
 
+def test_a_history_key_in_an_item_of_a_list_names_its_own_line():
+    problems = role_problems("duties:\n  - task: 計画づくり\n  - task: 調整\n    前職: 教育事業の会社\n")
+    assert problems == [f"{PATH}:13:5: error[privacy-history]: 項目「前職」{HISTORY}書く項目のため、{HINT}"]
+
+
 @pytest.mark.parametrize(
     "body, line, shown, what",
     [
@@ -118,6 +123,7 @@ def test_a_history_key_inside_another_field_names_its_own_line():
         ("# プロフィール #\n", 11, "プロフィール", "見出し"),
         ("**出身**：長野県\n", 11, "出身", "太字の見出し"),
         ("- **年齢：** 40代\n", 11, "年齢", "太字の見出し"),
+        ("**Xでの経歴**：発信の担当\n", 11, "Xでの経歴", "太字の見出し"),  # quoted as written, a capital X kept
     ],
 )
 def test_headings_naming_a_personal_history_are_errors(body, line, shown, what):

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from generator.content.discover import SourceFile
-from generator.content.schema import SCHEMA_NAMES, field_label, load_schema
+from generator.content.schema import SCHEMA_NAMES, field_label, load_schema, short_description
 from generator.content.validate import validate_archetypes, validate_file, validate_site_config
 
 AS_OF = date(2026, 11, 26)
@@ -288,6 +288,18 @@ def test_field_label_uses_the_short_description():
     assert field_label(schema, ["terms", "fiscal_rate"]) == "「terms.fiscal_rate」（措置率）"
     assert field_label(schema, ["sources", 0, "url"]) == "「sources[1番目].url」（資料のURL）"
     assert field_label(schema, []) == "この項目"
+    # a key the schema does not describe (a covers path, a key the editor sent) is named as written
+    assert field_label(schema, ["terms", "no_such_rate"]) == "「terms.no_such_rate」"
+    assert field_label(schema, ["title", "x"]) == "「title.x」"
+
+
+def test_a_label_is_the_descriptions_first_words_when_they_are_short():
+    twenty = "二十文字ちょうどの説明になるように書いた項目の名前"[:20]
+    assert len(twenty) == 20
+    assert short_description({"description": f"{twenty}（例: x）"}) == twenty
+    assert short_description({"description": f"{twenty}名。続き"}) == ""  # 21 characters: a sentence, not a label
+    assert field_label({"properties": {"a": {"description": f"{twenty}名"}}}, ["a"]) == "「a」"
+    assert short_description({}) == short_description(None) == ""
 
 
 def test_schema_files_are_utf8_json_with_japanese_text():
@@ -344,3 +356,48 @@ def test_a_source_that_covers_a_field_covers_the_fields_inside_it():
     source = Source("資料", covers=("terms", "period.end"))
     assert source.states("terms") and source.states("terms.fiscal_rate") and source.states("period.end")
     assert not source.states("period") and not source.states("period.start") and not source.states("terms_note")
+
+
+def test_a_value_of_the_wrong_type_is_shown_as_written_up_to_30_characters():
+    thirty = "七割を措置します（上限は年額五百万円、詳しくは要綱の第三条を参照）"[:30]
+    assert len(thirty) == 30
+    assert program(f"terms:\n  fiscal_rate: {thirty}\n") == [
+        f"{P}:14:3: error[wrong-type]: 「terms.fiscal_rate」（措置率）は数値で書いてください（いまは文字列「{thirty}」）"
+    ]
+    assert program(f"terms:\n  fiscal_rate: {thirty}。\n") == [
+        f"{P}:14:3: error[wrong-type]: 「terms.fiscal_rate」（措置率）は数値で書いてください（いまは文字列「{thirty}…」）"
+    ]
+
+
+def test_a_yes_or_no_where_text_belongs_is_named_as_such():
+    assert program(**{"title: T": "title: yes"}) == [
+        f"{P}:2:1: error[wrong-type]: 「title」（制度の正式名称）は文字列で書いてください（いまはtrue か falseの true）"
+    ]
+
+
+SITE = (
+    "title: x\nprefecture: 長野県\nbase_url: https://example.jp/\nlanguage: ja\ndescription: d\n"
+    "license: {name: a, url: 'https://example.jp/license'}\n"
+)
+
+
+def test_the_editor_settings_say_how_to_write_the_repository_and_the_login_server():
+    raw = (
+        SITE
+        + "cms:\n  backend: github\n  repo: nagano pref/dx-catalog\n  branch: main\n  base_url: http://auth.example.jp/login\n"
+    )
+    problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", raw.encode())).problems
+    assert [p.format() for p in problems] == [
+        "content/site.yaml:9:3: error[invalid-value]: 「cms.repo」（リポジトリ）の書き方が正しくありません（いまは「nagano pref/dx-catalog」）。"
+        "リポジトリは「所有者/名前」の形で、半角英数字と . _ - で書いてください（例: nagano-pref/dx-catalog）",
+        "content/site.yaml:11:3: error[invalid-value]: 「cms.base_url」（ログインを仲立ちするサーバー）の書き方が正しくありません"
+        "（いまは「http://auth.example.jp/login」）。URL は https:// で始め、パスを付けずに書いてください（例: https://auth.example.jp）",
+    ]
+
+
+def test_the_one_language_names_the_value_to_write():
+    raw = SITE.replace("language: ja", "language: en")
+    problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", raw.encode())).problems
+    assert [p.format() for p in problems] == [
+        "content/site.yaml:4:1: error[invalid-value]: 「language」（言語）に「en」は使えません。使える値: ja"
+    ]

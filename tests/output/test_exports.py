@@ -119,6 +119,8 @@ def test_csv_cell_formats():
     assert csv_cell("@x") == "'@x"
     assert csv_cell("\tx") == "'\tx"
     assert csv_cell("a\r\nb") == "a b"
+    assert csv_cell("a\rb") == "a b"  # a lone carriage return (old Mac line end) too
+    assert csv_cell("a\nb") == "a b"
 
 
 def test_relation_csvs_are_long_format_and_skip_drafts(exported):
@@ -312,6 +314,7 @@ def test_update_dates_come_from_content(exported):
     assert exported["data/case_programs.csv"].updated == date(2023, 10, 24)
     assert exported["data/entry_tags.csv"].updated == date(2025, 6, 1), "all entries"
     assert exported["data/programs.ics"].updated == date(2024, 4, 1)
+    assert exported["data/programs.json"].updated == date(2024, 4, 1)
     assert exported["data/schema/programs.schema.json"].updated is None
 
 
@@ -378,3 +381,45 @@ def test_csv_cell_of_a_text_subclass():
     assert csv_cell(Text("a\nb")) == "a b"
     assert csv_cell(Text("ok")) == "ok"
     assert csv_cell(False) == "false"
+
+
+def test_the_calendar_file_is_one_whole_calendar(exported):
+    """What a calendar app subscribes to: one VCALENDAR holding one VEVENT per start or end day."""
+    calendar = exported["data/programs.ics"]
+    text = calendar.file.data.decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert text.endswith("END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert text.count("BEGIN:VCALENDAR") == text.count("END:VCALENDAR") == 1
+    assert text.count("BEGIN:VEVENT") == calendar.records > 0
+    assert calendar.columns == ()  # the data page lists no columns for it
+    assert calendar.title == "支援制度の期間（iCalendar）"
+    assert calendar.description == (
+        "支援制度の実施期間の開始日と終了日を終日の予定にしたカレンダーです（RFC 5545）。"
+        "カレンダーアプリでこのURLを購読すると、制度の終了日などを確認できます。"
+    )
+
+
+def test_encode_csv_writes_the_header_then_each_row_by_the_csv_rules():
+    from generator.output.exports import encode_csv
+
+    assert (
+        encode_csv(["name", "rate"], [["=1+1", 0.5], ["a\nb", None]])
+        == "\ufeffname,rate\r\n'=1+1,0.5\r\na b,\r\n".encode()
+    )
+
+
+def test_the_data_page_says_how_json_files_are_written_and_names_each_schema(exported):
+    from generator.output.exports import JSON_NOTE
+
+    programs = exported["data/programs.json"]
+    assert (programs.format_note, programs.columns) == (JSON_NOTE, ())
+    titles = [f.title for path, f in exported.items() if path.startswith("data/schema/")]
+    assert titles == [
+        f"{label}のスキーマ（JSON Schema）" for label in ("支援制度", "連携企業", "事例", "人材の役割", "人材像")
+    ]
+    schema = exported["data/schema/cases.schema.json"]
+    assert schema.description == (
+        "事例の元データ（content/ のファイル）の項目と値の決まりを JSON Schema（2020-12）で記述したものです。"
+        "JSON の書き出しでは、参照が slug・title・url のオブジェクトに、公式ページの url が official_url に、"
+        "日付が西暦になり、ページの url などが加わります。"
+    )

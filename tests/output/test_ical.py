@@ -39,6 +39,11 @@ def test_fold_on_character_boundaries():
     assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
     assert fold("A" * 75) == "A" * 75
     assert fold("A" * 76) == "A" * 75 + "\r\n A"
+    # every physical line is filled to 75 octets, the continuation's leading space counted
+    assert fold("A" * 149) == "A" * 75 + "\r\n " + "A" * 74
+    assert fold("A" * 200) == "A" * 75 + "\r\n " + "A" * 74 + "\r\n " + "A" * 51
+    # a cut never splits a character, and falls just before the one that does not fit
+    assert [len(p.encode("utf-8")) for p in folded.split("\r\n")] == [74, 73, 43]
 
 
 def test_escaping():
@@ -64,6 +69,10 @@ def test_structure_and_events():
     assert first["DTSTART;VALUE=DATE"] == "20230401" and first["DTEND;VALUE=DATE"] == "20230402"
     assert first["DTSTAMP"] == "20231024T000000Z", "from the program's updated date, not the clock"
     assert first["SUMMARY"] == "【開始】市町村支援のためのデジタル人材の確保に係る財政措置"
+    assert first["DESCRIPTION"].startswith(
+        "市町村支援のためのデジタル人材の確保に係る財政措置の実施期間の開始日: 令和5年度（2023年4月1日から）\\n"
+    )
+    assert first["CATEGORIES"] == "支援制度,開始"
     uids = [ln for ln in lines if ln.startswith("UID:")]
     assert len(set(uids)) == len(uids)
     days = [ln.split(":")[1] for ln in lines if ln.startswith("DTSTART")]
@@ -88,3 +97,46 @@ def test_encode_calendar_deterministic_and_uses_stamp():
     two = encode_calendar([event, event], name="n", description="d")
     assert two.count(b"END:VEVENT\r\nBEGIN:VEVENT\r\n") == 1 and two.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert program_events(make_site()) == program_events(make_site())
+
+
+def test_a_whole_calendar_of_one_event_byte_for_byte():
+    """What a calendar app receives: the frame (a published, daily-refreshed Gregorian calendar) and one
+    transparent all-day event with its categories; a control character in the URL is dropped."""
+    event = AllDayEvent(
+        "u1@example.jp",
+        date(2026, 3, 31),
+        "【終了】制度",
+        "令和7年度末",
+        "https://example.jp/\x07x",
+        date(2025, 1, 2),
+        ("支援制度", "a,b"),
+    )
+    assert encode_calendar([event], name="名前", description="説明").decode("utf-8").split("\r\n") == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//catalog//programs//JA",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:名前",
+        "X-WR-CALDESC:説明",
+        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
+        "X-PUBLISHED-TTL:P1D",
+        "BEGIN:VEVENT",
+        "UID:u1@example.jp",
+        "DTSTAMP:20250102T000000Z",
+        "DTSTART;VALUE=DATE:20260331",
+        "DTEND;VALUE=DATE:20260401",
+        "SUMMARY:【終了】制度",
+        "DESCRIPTION:令和7年度末",
+        "URL;VALUE=URI:https://example.jp/x",
+        "CATEGORIES:支援制度,a\\,b",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+
+
+def test_the_programs_calendar_describes_itself():
+    lines = unfold(programs_calendar(make_site())[0])
+    assert "X-WR-CALDESC:支援制度の実施期間の開始日と終了日（終日の予定）" in lines
