@@ -136,6 +136,8 @@ def test_state_payload_lists_errors_with_file_and_line() -> None:
         "ok": False,
         "summary": "エラー 1 件、警告 1 件",
         "failure": "",
+        "pending": False,
+        "changes": [],
         "problems": [
             {
                 "path": "content/programs/a.md",

@@ -1,11 +1,18 @@
 """Build for the dev server, and rebuild when the sources change.
 
-Each build goes through ``generator.pipeline.build``, with the options of the
+A full build goes through ``generator.pipeline.build``, with the options of the
 command as ``BuildOptions.preview`` makes them for the server's address, into
 ``.catalog-cache/serve/site`` (so the writer can reuse unchanged files and the
 search index), and each successful build is then hard-linked into its own
 numbered folder that the server serves and never changes. A failed build
 publishes its problems and leaves the last good folder in service.
+
+After a full build the content is loaded once more into memory (preview.py). An
+edit of existing entry files is then answered from memory (update.py): the pages
+it touches are published at once over the last folder, and a full build in the
+background (``catch_up``) brings the search index, data files, feeds and sitemap
+along, swapped in whole when it is done. Anything else (a file added or deleted,
+site.yaml, archetypes.yaml, templates, static files) runs a full build at once.
 """
 
 from __future__ import annotations
@@ -16,14 +23,19 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Iterable, Sequence, TextIO
 
 import watchfiles
 
 from ..cache import CACHE_DIR
 from ..config import BuildOptions
+from ..content.discover import discover
 from ..problems import Problem
+from ..render.templates import make_environment
+from .pages import output_paths, tree_changes
+from .preview import Model, classify, prime
 from .state import LiveState, Snapshot
+from .update import update
 
 Say = Callable[..., None]
 """say(message, always=False): tell the editor; ``always`` even with --quiet."""
@@ -44,6 +56,8 @@ class Rebuilder:
         """The problems printed for the previous build (only changes are printed again)."""
         self._serial = 0
         self._lock = threading.Lock()
+        self.wanted = threading.Event()
+        """Set when pages were updated in memory: a full build should catch up."""
         remove_generations(self.work)
 
     def build(self) -> Snapshot:
@@ -54,10 +68,12 @@ class Rebuilder:
             try:
                 result = build(self.options)
             except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
+                self.state.keep_model(None)  # the next change needs a full build too
                 self.say(f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。", always=True)
                 return self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
             seconds = time.perf_counter() - started
             if not result.ok:
+                self.state.keep_model(None)
                 self._report(result.problems)
                 failure = "" if result.problems else "ビルドに失敗しました（原因は端末の表示を見てください）"
                 self.say(f"問題があるため、最後に成功したビルドを表示し続けます（{seconds:.2f} 秒）", always=True)
@@ -68,7 +84,58 @@ class Rebuilder:
             snapshot = self.state.succeeded(root)
             self.say(f"ビルド {snapshot.build}: {result.pages} ページ、警告 {len(warnings)} 件、{seconds:.2f} 秒")
             self._prune(keep=2)
-            return snapshot
+            self.wanted.clear()
+        self._prime(root)
+        return snapshot
+
+    def _prime(self, root: Path) -> None:
+        """Load the content into memory for the edits to come (after a good full build)."""
+        env, problems = make_environment(self.options.project, keep_compiled=True)
+        model = None if env is None or problems else prime(self.options, discover(self.options.project), output_paths(root), env)
+        self.state.keep_model(model if isinstance(model, Model) else None)
+
+    def changed(self, paths: Sequence[Path]) -> Snapshot:
+        """Answer a batch of changed files: from memory when only entry files were edited."""
+        model = self.state.model
+        changes = classify(model, self.options.project, paths)
+        if changes.full or model is None:
+            return self.build()
+        if not changes.edited:
+            return self.state.snapshot
+        started = time.perf_counter()
+        try:
+            outcome = update(self.state, model, changes.edited, self._report)
+        except Exception as exc:  # noqa: BLE001 - the server must outlive any failure; a full build decides
+            self.say(f"メモリ上の更新に失敗しました（{type(exc).__name__}: {exc}）。全体をビルドし直します。", always=True)
+            return self.build()
+        if outcome.ok:
+            self.say(f"ビルド {outcome.snapshot.build}: {outcome.pages} ページを更新、{time.perf_counter() - started:.2f} 秒（検索とデータファイルは続けて更新します）")
+            self.wanted.set()
+        else:
+            self.say("問題があるため、最後に成功したページを表示し続けます", always=True)
+        return outcome.snapshot
+
+    def catch_up(self) -> None:
+        """A full build after pages were updated in memory: search index, data files, feeds, sitemap."""
+        from ..pipeline import build
+
+        with self._lock:
+            self.wanted.clear()
+            since = self.state.snapshot.version
+            try:
+                result = build(self.options)
+            except Exception as exc:  # noqa: BLE001
+                self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
+                return
+            if not result.ok:
+                self._report(result.problems)
+                self.state.failed(result.problems, "" if result.problems else "ビルドに失敗しました（原因は端末の表示を見てください）")
+                return
+            snapshot = self.state.snapshot
+            root = self._freeze() if result.written or snapshot.root is None else snapshot.root
+            changed = tree_changes(snapshot, root, since) if root != snapshot.root else ()
+            self.state.caught_up(root, since, changed, pending=self.wanted.is_set())
+            self._prune(keep=2)
 
     def _freeze(self) -> Path:
         """A folder of this build that later builds never touch (hard links: cheap)."""
@@ -121,7 +188,17 @@ def watch(paths: Iterable[Path], rebuilder: Rebuilder, stop: threading.Event, *,
         names = sorted({_relative(Path(path), project) for _, path in changes})
         shown = "、".join(names[:3]) + (f" ほか {len(names) - 3} 件" if len(names) > 3 else "")
         say(f"変更: {shown}")
-        rebuilder.build()
+        rebuilder.changed([Path(path) for _, path in changes])
+
+
+def catch_up(rebuilder: Rebuilder, stop: threading.Event, *, quiet: float = 0.3) -> None:
+    """Run ``rebuilder.catch_up`` whenever pages were updated in memory, once edits pause for ``quiet`` s."""
+    while not stop.is_set():
+        if not rebuilder.wanted.wait(0.2):
+            continue
+        if stop.wait(quiet):
+            return
+        rebuilder.catch_up()
 
 
 def remove_generations(work: Path) -> None:

@@ -1,8 +1,9 @@
 """`catalog serve`: build, serve on loopback, rebuild on change, reload open pages.
 
-Three kinds of threads: the HTTP server (one thread per connection, joined on
-shutdown), the watcher that rebuilds, and the caller's, which only waits for
-Ctrl-C. Stopping closes the live state first so that event streams end, then
+Four kinds of threads: the HTTP server (one thread per connection, joined on
+shutdown), the watcher that answers changes, the one that runs a full build
+after pages were updated in memory (search index, data files), and the
+caller's, which only waits for Ctrl-C. Stopping closes the live state first so that event streams end, then
 the server, then the watcher; the port is free when ``stop`` returns.
 """
 
@@ -17,7 +18,7 @@ from typing import TextIO
 from ..config import BuildOptions
 from .cms_api import LocalBackend
 from .handler import make_handler
-from .rebuild import Rebuilder, Say, printer, watch
+from .rebuild import Rebuilder, Say, catch_up, printer, watch
 from .state import LiveState
 
 EXIT_OK, EXIT_FAILED = 0, 3
@@ -82,6 +83,7 @@ class DevServer:
         self._threads = [
             threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="catalog-http"),
             threading.Thread(target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch"),
+            threading.Thread(target=catch_up, args=(self.rebuilder, self._stop), name="catalog-catch-up"),
         ]
         for thread in self._threads:
             thread.start()
