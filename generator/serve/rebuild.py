@@ -29,7 +29,7 @@ import watchfiles
 
 from ..cache import CACHE_DIR
 from ..config import BuildOptions
-from ..content.discover import discover
+from ..content.discover import Discovery, discover
 from ..problems import Problem
 from ..render.templates import make_environment
 from .pages import output_paths, tree_changes
@@ -55,25 +55,30 @@ class Rebuilder:
         self._shown: frozenset[Problem] = frozenset()
         """The problems printed for the previous build (only changes are printed again)."""
         self._serial = 0
+        self._answered = 0
+        """Changes answered with a good result (the number the terminal shows; background builds are silent)."""
         self._lock = threading.Lock()
         self.wanted = threading.Event()
         """Set when pages were updated in memory: a full build should catch up."""
         remove_generations(self.work)
 
     def build(self) -> Snapshot:
+        """A full build; then the content is loaded into memory for the edits to come."""
         from ..pipeline import build
 
         with self._lock:
+            self.state.keep_model(None)  # until loaded again, a change runs a full build
+            # Read before the build: the model never describes content newer than the pages
+            # served (a file edited during the build is reported by the watcher and read again).
+            found = discover(self.options.project)
             started = time.perf_counter()
             try:
                 result = build(self.options)
             except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
-                self.state.keep_model(None)  # the next change needs a full build too
                 self.say(f"ビルドに失敗しました（{type(exc).__name__}: {exc}）。最後に成功したビルドを表示し続けます。", always=True)
                 return self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
             seconds = time.perf_counter() - started
             if not result.ok:
-                self.state.keep_model(None)
                 self._report(result.problems)
                 failure = "" if result.problems else "ビルドに失敗しました（原因は端末の表示を見てください）"
                 self.say(f"問題があるため、最後に成功したビルドを表示し続けます（{seconds:.2f} 秒）", always=True)
@@ -82,16 +87,16 @@ class Rebuilder:
             self._report(warnings)
             root = self._freeze()
             snapshot = self.state.succeeded(root)
-            self.say(f"ビルド {snapshot.build}: {result.pages} ページ、警告 {len(warnings)} 件、{seconds:.2f} 秒")
+            self._answered += 1
+            self.say(f"ビルド {self._answered}: {result.pages} ページ、警告 {len(warnings)} 件、{seconds:.2f} 秒")
             self._prune(keep=2)
             self.wanted.clear()
-        self._prime(root)
+            self._load(found, root)
         return snapshot
 
-    def _prime(self, root: Path) -> None:
-        """Load the content into memory for the edits to come (after a good full build)."""
+    def _load(self, found: Discovery, root: Path) -> None:
         env, problems = make_environment(self.options.project, keep_compiled=True)
-        model = None if env is None or problems else prime(self.options, discover(self.options.project), output_paths(root), env)
+        model = None if env is None or problems else prime(self.options, found, output_paths(root), env)
         self.state.keep_model(model if isinstance(model, Model) else None)
 
     def changed(self, paths: Sequence[Path]) -> Snapshot:
@@ -109,10 +114,12 @@ class Rebuilder:
             self.say(f"メモリ上の更新に失敗しました（{type(exc).__name__}: {exc}）。全体をビルドし直します。", always=True)
             return self.build()
         if outcome.ok:
-            self.say(f"ビルド {outcome.snapshot.build}: {outcome.pages} ページを更新、{time.perf_counter() - started:.2f} 秒（検索とデータファイルは続けて更新します）")
+            self._answered += 1
+            seconds = time.perf_counter() - started
+            self.say(f"ビルド {self._answered}: {outcome.pages} ページを描き直し、{seconds:.2f} 秒（検索とデータファイルはこのあと更新します）")
             self.wanted.set()
         else:
-            self.say("問題があるため、最後に成功したページを表示し続けます", always=True)
+            self.say(f"問題があるため、最後に成功したビルドを表示し続けます（{time.perf_counter() - started:.2f} 秒）", always=True)
         return outcome.snapshot
 
     def catch_up(self) -> None:
@@ -121,21 +128,27 @@ class Rebuilder:
 
         with self._lock:
             self.wanted.clear()
+            started = time.perf_counter()
             since = self.state.snapshot.version
             try:
                 result = build(self.options)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - the server must outlive any build failure
+                self.state.keep_model(None)  # the next change runs a full build, which says it again
                 self.state.failed((), f"ビルドに失敗しました（{type(exc).__name__}: {exc}）")
                 return
-            if not result.ok:
+            if not result.ok:  # something the edits in memory did not see: shown until a full build passes
+                self.state.keep_model(None)
                 self._report(result.problems)
                 self.state.failed(result.problems, "" if result.problems else "ビルドに失敗しました（原因は端末の表示を見てください）")
                 return
             snapshot = self.state.snapshot
             root = self._freeze() if result.written or snapshot.root is None else snapshot.root
-            changed = tree_changes(snapshot, root, since) if root != snapshot.root else ()
+            # Open pages reload only for a page: a data file, feed or search index file that
+            # changed gives no new build number (its files are served from the new folder at once).
+            changed = tuple(p for p in tree_changes(snapshot, root, since) if p.endswith(".html")) if root != snapshot.root else ()
             self.state.caught_up(root, since, changed, pending=self.wanted.is_set())
-            self._prune(keep=2)
+            self.say(f"検索とデータファイルを更新しました（{time.perf_counter() - started:.2f} 秒）")
+        self._prune(keep=2)  # outside the lock: an edit that needs a full build does not wait for it
 
     def _freeze(self) -> Path:
         """A folder of this build that later builds never touch (hard links: cheap)."""

@@ -78,21 +78,24 @@ class DevServer:
         handler.origin = self.url.rstrip("/")
         project = self.options.build.project
         self.rebuilder = Rebuilder(self.options.build, self.url, self.state, say=self.say)
-        self.rebuilder.build()
         paths = [project / "content", project / "themes"]
-        self._threads = [
+        # The watcher first: a file saved during the first build is built after it.
+        watcher = threading.Thread(target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch")
+        watcher.start()
+        self._threads = [watcher]
+        self.rebuilder.build()
+        self._threads += [
             threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="catalog-http"),
-            threading.Thread(target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch"),
             threading.Thread(target=catch_up, args=(self.rebuilder, self._stop), name="catalog-catch-up"),
         ]
-        for thread in self._threads:
+        for thread in self._threads[1:]:
             thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self.state.close()
         if self._httpd is not None:
-            if self._threads:
+            if any(t.name == "catalog-http" and t.is_alive() for t in self._threads):
                 self._httpd.shutdown()
             self._httpd.server_close()
         for thread in self._threads:
