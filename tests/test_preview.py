@@ -15,7 +15,7 @@ from generator.content.discover import SourceFile, discover, read_entry
 from generator.pipeline import build
 from generator.render.templates import make_environment
 from generator.serve.handler import overlay_path
-from generator.serve.pages import changed_pages, output_paths, render_pages, tree_changes
+from generator.serve.pages import broken, changed_pages, output_paths, render_pages, tree_changes
 from generator.serve.preview import Applied, Changes, Model, Refused, apply, classify, patch, prime, touched
 from generator.serve.state import LiveState, Snapshot
 
@@ -200,7 +200,8 @@ def test_a_broken_internal_href_in_a_rendered_page_is_an_error(built: tuple[Path
     project, model = built
     result = applied(model, edit(project, CASE, "本文です。", "[一覧](/programs/no-such-page/)を見てください。"))
     pages = render_pages(result.model, touched(model, result.model)[1])
-    assert [p.format() for p in pages.problems] == [
+    assert pages.problems == ()
+    assert [p.format() for p in broken(pages, model.paths, "/")] == [
         "cases/sharing/index.html:0:0: error[broken-link]: リンク「/programs/no-such-page/」の行き先（programs/no-such-page/index.html）が出力にありません"
     ]
 
@@ -269,3 +270,47 @@ def test_request_paths_name_output_paths(request_path: str, key: str) -> None:
 def test_a_model_keeps_its_values_when_replaced(project: Path) -> None:
     model = model_of(project)
     assert replace(model, cards={}).site is model.site
+
+
+# --- an edit published ------------------------------------------------------------------------------
+
+
+def served_state(project: Path, model: Model) -> LiveState:
+    state = LiveState()
+    state.succeeded(project / "site")
+    state.keep_model(model)
+    return state
+
+
+def test_an_edit_that_adds_a_tag_publishes_the_new_tag_page_and_links_it(built: tuple[Path, Model]) -> None:
+    from generator.serve.update import update
+
+    project, model = built
+    state = served_state(project, model)
+    edit(project, CASE, "updated:", "tags:\n  - 新しいタグ\nupdated:")
+    outcome = update(state, model, [CASE], lambda problems: None)
+    assert outcome.ok, state.snapshot.problems
+    snapshot = state.snapshot
+    assert snapshot.page("tags/新しいタグ/index.html") is not None
+    assert "/tags/%E6%96%B0%E3%81%97%E3%81%84%E3%82%BF%E3%82%B0/" in snapshot.page("cases/sharing/index.html").decode()  # type: ignore[union-attr]
+    assert snapshot.pending and snapshot.changes[-1][1] is not None and "tags/新しいタグ/index.html" in snapshot.changes[-1][1]
+    new = state.model
+    assert new is not None and "tags/新しいタグ/index.html" in new.paths
+
+
+def test_a_refused_edit_is_read_again_with_the_next_one(built: tuple[Path, Model]) -> None:
+    from generator.serve.update import update
+
+    project, model = built
+    state = served_state(project, model)
+    edit(project, CASE, "title: 人材シェアリングの事例", "title:壊れた")
+    assert not update(state, model, [CASE], lambda problems: None).ok
+    assert state.dirty == {CASE} and not state.snapshot.ok
+    edit(project, PROGRAM, "専門家を派遣します。", "専門家を派遣します。書き足しました。")
+    assert not update(state, model, [PROGRAM], lambda problems: None).ok  # the case is still broken
+    assert state.snapshot.page("programs/advisor/index.html") is None
+    edit(project, CASE, "title:壊れた", "title: 直した事例")
+    assert update(state, model, [CASE], lambda problems: None).ok
+    assert state.snapshot.ok and state.dirty == frozenset()
+    assert "書き足しました。" in state.snapshot.page("programs/advisor/index.html").decode()  # type: ignore[union-attr]
+    assert "直した事例" in state.snapshot.page("cases/sharing/index.html").decode()  # type: ignore[union-attr]

@@ -29,23 +29,26 @@ class Pages:
     files: Mapping[str, bytes]
     """Output path → bytes of each page rendered."""
     problems: tuple[Problem, ...]
+    """Template problems (links are checked by ``broken``)."""
+    targets: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Output path → (href, output path) of each internal link of the page."""
     cards: Mapping[CardKey, tuple[str, str]] = field(default_factory=dict)
     """The model's cards with those rendered here (for the next edit)."""
 
 
 def render_pages(model: Model, routes: Sequence[Route]) -> Pages:
-    """``routes`` of the model's Site as bytes, with the template and broken-link problems."""
+    """``routes`` of the model's Site as bytes, with the template problems and the links of each page."""
     renderer = make_renderer(model.site, model.env, model.options, hashes=model.hashes, cards=model.cards)
     batch = render_routes(renderer, routes, workers=1)
-    base_path = model.site.config.base_path
-    existing = model.paths
-    problems = [*batch.problems]
-    files: dict[str, bytes] = {}
-    for page in batch.pages:
-        files[page.file.path] = page.file.data
-        problems.extend(broken_links(page.file.path, page.targets, existing, base_path))
+    files = {page.file.path: page.file.data for page in batch.pages}
+    targets = {page.file.path: page.targets for page in batch.pages}
     cards = keep(model.cards, model.hashes, batch.cards) if batch.cards else model.cards
-    return Pages(files, tuple(sorted(problems)), cards)
+    return Pages(files, tuple(sorted(batch.problems)), targets, cards)
+
+
+def broken(pages: Pages, existing: frozenset[str], base_path: str) -> tuple[Problem, ...]:
+    """The internal links of ``pages`` to no output path in ``existing``, as a full build reports them."""
+    return tuple(sorted(p for path, targets in pages.targets.items() for p in broken_links(path, targets, existing, base_path)))
 
 
 def served(snapshot: Snapshot, path: str) -> bytes | None:
