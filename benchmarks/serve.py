@@ -74,7 +74,7 @@ def _prepare(project: Path, entries: int | None, content: Path | None, seed: int
 
 def _default_entry(project: Path) -> str:
     """The first case by name (every corpus and the real content have cases)."""
-    return sorted(p for p in (project / "content" / "cases").glob("*.md"))[0].relative_to(project).as_posix()
+    return min((project / "content" / "cases").glob("*.md")).relative_to(project).as_posix()
 
 
 def _serve_and_edit(project: Path, target: Path, *, edits: int, search: bool, log: Path) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def _serve_and_edit(project: Path, target: Path, *, edits: int, search: bool, lo
                 with target.open("ab") as f:
                     f.write(f"\n\n{mark} の見直しで、進み具合を確認しました。\n".encode())
                 written = time.perf_counter()
-                seconds = _wait(lambda: mark.encode() in (_get(url) or b""), proc, since=written)
+                seconds = _wait(lambda mark=mark: mark.encode() in (_get(url) or b""), proc, since=written)
                 settle = _wait(lambda: _settled(port), proc, since=written)
                 if n:  # the first edit is a warm-up (the server may still be loading the content)
                     samples.append(seconds)

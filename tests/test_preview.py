@@ -8,15 +8,31 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import CHECK_AS_OF, copy_minimal_project, write_files
+
 from generator.config import BuildOptions
 from generator.content.discover import SourceFile, discover, read_entry
 from generator.pipeline import build
 from generator.render.templates import make_environment
 from generator.serve.handler import overlay_path
-from generator.serve.pages import broken, changed_pages, output_paths, render_pages, tree_changes
-from generator.serve.preview import Applied, Changes, Model, Refused, apply, classify, patch, prime, touched
+from generator.serve.pages import (
+    broken,
+    changed_pages,
+    output_paths,
+    render_pages,
+    tree_changes,
+)
+from generator.serve.preview import (
+    Applied,
+    Changes,
+    Model,
+    Refused,
+    apply,
+    classify,
+    patch,
+    prime,
+    touched,
+)
 from generator.serve.state import LiveState, Snapshot
 
 CASE = "content/cases/sharing.md"

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-
 from test_readme import Served, fetch, port_8000_in_use, scratch_project
 
 PREVIEW = "http://127.0.0.1:8000/"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 import jinja2
 
@@ -36,6 +36,7 @@ PREVIEW_KEY = "preview"
 """The global part of the fingerprints the preview compares: the same for every model of one
 server run (a change of templates, settings or build date goes through a full build and ``prime``)."""
 ENTRY_FOLDERS = frozenset({*COLLECTIONS, "pages"})
+E = TypeVar("E", bound=Entry)
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,17 @@ def patch(site: Site, pairs: Sequence[tuple[FileResult, FileResult]]) -> Site | 
         if _targets(old.located) != _targets(new.located):
             return None
         swaps[before.key] = after
-    touched = {key.split("/", 1)[0] for key in swaps}
-    collections = {c: tuple(swaps.get(e.key, e) for e in site.collection(c)) for c in touched}
-    index = MappingProxyType({**site.index, **swaps})
-    return replace(site, index=index, **collections)
+    index: Mapping[str, Any] = MappingProxyType({**site.index, **swaps})
+    return replace(
+        site, index=index, programs=_swapped(site.programs, swaps), partners=_swapped(site.partners, swaps),
+        cases=_swapped(site.cases, swaps), roles=_swapped(site.roles, swaps),
+    )
+
+
+def _swapped(entries: tuple[E, ...], swaps: Mapping[str, Any]) -> tuple[E, ...]:
+    if not any(e.key in swaps for e in entries):
+        return entries
+    return tuple(swaps.get(e.key, e) for e in entries)
 
 
 def _targets(located: Located) -> tuple[tuple[str, str], ...]:
