@@ -3,7 +3,7 @@
 One `catalog serve` process (a child, as an editor runs it) on a generated corpus
 or on a copy of a project's content. After its first build and one warm-up edit,
 each measured edit appends a paragraph with a unique ASCII mark to the body of one
-entry and polls that entry's page every few milliseconds until the page served
+entry and polls that entry's page every 20 ms until the page served
 contains the mark: the time from the write to that answer. Before the next edit
 the server is left to settle (its background build done, when it has one), so
 that every edit is measured from the same state; the time until it settled is
@@ -29,7 +29,8 @@ from typing import Any, Sequence
 from .corpus import generate, write_corpus
 from .run import AS_OF, environment, use_generator
 
-POLL_S = 0.005
+POLL_S = 0.02
+"""How often the page is asked for: often enough for the figures, rarely enough not to slow the server."""
 TIMEOUT_S = 600.0
 SETTLE_S = 1.0
 """Quiet time after an edit is served (and the server says nothing is pending) before the next one."""

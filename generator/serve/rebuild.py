@@ -18,6 +18,7 @@ site.yaml, archetypes.yaml, templates, static files) runs a full build at once.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sys
 import threading
@@ -41,6 +42,9 @@ Say = Callable[..., None]
 """say(message, always=False): tell the editor; ``always`` even with --quiet."""
 CACHE = Path(CACHE_DIR) / "serve"
 GENERATION = "gen-"
+TRASH = "trash"
+"""Folder of .catalog-cache/serve/ where old build folders wait to be removed."""
+TRASH_THREAD = "catalog-trash"
 
 
 class Rebuilder:
@@ -60,7 +64,7 @@ class Rebuilder:
         self._lock = threading.Lock()
         self.wanted = threading.Event()
         """Set when pages were updated in memory: a full build should catch up."""
-        remove_generations(self.work)
+        discard(_generations(self.work), self.work)
 
     def build(self) -> Snapshot:
         """A full build; then the content is loaded into memory for the edits to come."""
@@ -160,8 +164,7 @@ class Rebuilder:
 
     def _prune(self, *, keep: int) -> None:
         """Remove all but the newest ``keep`` folders (the previous one may still be answering a request)."""
-        for old in _generations(self.work)[:-keep]:
-            shutil.rmtree(old, ignore_errors=True)
+        discard(_generations(self.work)[:-keep], self.work)
 
     def _report(self, problems: Iterable[Problem]) -> None:
         """Print the problems that are new since the previous build, and how many were fixed or stay.
@@ -184,7 +187,7 @@ class Rebuilder:
 
     def close(self) -> None:
         with self._lock:
-            remove_generations(self.work)
+            discard(_generations(self.work), self.work, wait=False)
 
 
 def watch(paths: Iterable[Path], rebuilder: Rebuilder, stop: threading.Event, *, say: Say) -> None:
@@ -214,9 +217,22 @@ def catch_up(rebuilder: Rebuilder, stop: threading.Event, *, quiet: float = 0.3)
         rebuilder.catch_up()
 
 
-def remove_generations(work: Path) -> None:
-    for old in _generations(work):
-        shutil.rmtree(old, ignore_errors=True)
+def discard(folders: Iterable[Path], work: Path, *, wait: bool = True) -> None:
+    """Move ``folders`` into the trash (a rename: at once) and empty it in a background thread.
+
+    A build folder holds a folder per page: removing ten thousand of them takes seconds to
+    a minute on some file systems, which neither an edit nor Ctrl-C waits for. Whatever is
+    left when the server stops is removed by the next one. ``wait=False``: only move them.
+    """
+    trash = work / TRASH
+    for folder in folders:
+        trash.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.rename(trash / f"{folder.name}-{secrets.token_hex(4)}")
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+    if wait and trash.is_dir() and not any(t.name == TRASH_THREAD and t.is_alive() for t in threading.enumerate()):
+        threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, name=TRASH_THREAD, daemon=True).start()
 
 
 def _generations(work: Path) -> list[Path]:
