@@ -106,7 +106,7 @@ def _serve_and_edit(project: Path, target: Path, *, edits: int, search: bool, lo
                 time.sleep(SETTLE_S)
         finally:
             proc.terminate()
-            proc.wait(timeout=60)
+            proc.wait(timeout=600)  # Ctrl-C waits for a background build that is running
             target.write_bytes(original)
     return {"first_build_s": round(first, 3), "served_s": _summary(samples), "settled_s": _summary(settled),
             "startup_wall_s": round(time.perf_counter() - started, 1)}
