@@ -103,6 +103,8 @@ def test_everything_else_needs_a_full_build(project: Path, files: dict[str, str 
 def test_an_editors_scratch_file_that_came_and_went_is_ignored(project: Path) -> None:
     model = model_of(project)
     assert classify(model, project, [project / "content/cases/.sharing.md.swp", project / "content/cases/sedX1b2"]) == Changes()
+    write_files(project, {"content/cases/.sharing.md.swp": "vim", "content/.DS_Store": "x"})  # still there: never read
+    assert classify(model, project, [project / "content/cases/.sharing.md.swp", project / "content/.DS_Store", project / CASE]) == Changes((CASE,))
     assert classify(None, project, [project / CASE]) == Changes(full=True)
 
 

@@ -136,6 +136,8 @@ def classify(model: Model | None, project: Path, paths: Iterable[Path]) -> Chang
             rel = path.resolve().relative_to(root).as_posix()
         except (OSError, ValueError):
             return Changes(full=True)
+        if rel.startswith("content/") and any(part.startswith(".") for part in rel.split("/")):
+            continue  # discovery never reads a hidden file (an editor's swap file, .DS_Store)
         known = model is not None and rel in model.files
         exists = (project / rel).is_file()
         if known and exists:
