@@ -47,7 +47,7 @@ def measure_serve(
     try:
         _prepare(project, entries, content, seed)
         target = project / (entry or _default_entry(project))
-        report = {"environment": environment(source), "label": label, "entries": entries, "content": str(content or ""),
+        report: dict[str, Any] = {"environment": environment(source), "label": label, "entries": entries, "content": str(content or ""),
                   "entry": target.relative_to(project).as_posix(), "search": search, "edits": edits}
         report.update(_serve_and_edit(project, target, edits=edits, search=search, log=base / "serve.log"))
     finally:

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser import launch_chromium, watch
 from conftest import CHECK_AS_OF, FIXTURES
+
 from generator.config import BuildOptions
 from generator.serve import DevServer, ServeOptions
 
