@@ -1,4 +1,4 @@
-"""`python -m benchmarks {corpus,run,profile,floor}`: argument parsing only."""
+"""`python -m benchmarks {corpus,run,serve,profile,floor}`: argument parsing only."""
 
 from __future__ import annotations
 
@@ -57,6 +57,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--label", default="", help="a note printed with the results and stored in the JSON (e.g. the commit)"
     )
     run.set_defaults(run=_run)
+
+    serve = sub.add_parser(
+        "serve", help="time save → changed page served with `catalog serve` (one entry's body edited)"
+    )
+    where = serve.add_mutually_exclusive_group(required=True)
+    where.add_argument("--entries", type=_entries, default=None, metavar="N", help="a generated corpus of N entries")
+    where.add_argument(
+        "--content",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a copy of this content/ folder (e.g. the repository's)",
+    )
+    serve.add_argument("--edits", type=_positive, default=10, help="measured edits after one warm-up (default 10)")
+    serve.add_argument(
+        "--entry",
+        default=None,
+        metavar="PATH",
+        help="the file to edit, e.g. content/cases/x.md (default: the first case)",
+    )
+    serve.add_argument("--search", action="store_true", help="serve with the search index (default: --no-search)")
+    serve.add_argument("--workdir", type=Path, default=None, metavar="DIR")
+    serve.add_argument("--seed", type=int, default=1)
+    serve.add_argument("--generator", type=Path, default=None, metavar="DIR", help="as for run")
+    serve.add_argument("--label", default="")
+    serve.add_argument("--json", type=Path, default=None, metavar="FILE")
+    serve.set_defaults(run=_serve)
 
     profile = sub.add_parser(
         "profile", help="time the stages of one cold build in-process and profile it with cProfile"
@@ -131,6 +158,23 @@ def _run(args: argparse.Namespace) -> int:
         seed=args.seed,
         checkouts=args.generator or (None,),
         label=args.label,
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import measure_serve
+
+    return measure_serve(
+        entries=args.entries,
+        content=args.content,
+        edits=args.edits,
+        search=args.search,
+        workdir=args.workdir,
+        seed=args.seed,
+        checkout=args.generator,
+        label=args.label,
+        json_path=args.json,
+        entry=args.entry,
     )
 
 

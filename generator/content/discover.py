@@ -273,3 +273,14 @@ def _read(path: Path, rel: str, root: Path) -> bytes | Problem:
         return resolved.read_bytes()
     except OSError as exc:
         return error(rel, 0, 0, "unreadable", f"ファイルを読めません（{exc.strerror or exc}）")
+
+
+def read_entry(project: Path, rel: str) -> SourceFile | Problem:
+    """The entry file ``rel`` (``content/<kind>/<slug>.md``, a name ``discover`` accepts) read
+    again as ``discover`` reads it: for the dev server, which re-reads only the files that changed."""
+    _, kind, name = rel.split("/")
+    content = project / "content"
+    read = _read(content / kind / name, rel, content.resolve())
+    if isinstance(read, Problem):
+        return read
+    return SourceFile(rel, kind, name[: -len(".md")], read, store.digest(read))

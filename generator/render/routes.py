@@ -417,3 +417,8 @@ def data_page(site: Site, views: Sequence[DataFileView]) -> Route:
         context=MappingProxyType({"data_files": views}),
         subject=DataCatalog(views),
     )
+
+
+def entry_route(entry: Any) -> Route:
+    """The page of one entry exactly as ``plan`` makes it (the dev server renders it first after an edit)."""
+    return _entry_route(entry.collection)(entry)

@@ -119,6 +119,14 @@ def resolve(root: Path, target: str) -> Found | Redirect | Missing | Refused:
         return Missing()
 
 
+def overlay_path(path: str) -> str:
+    """The output path (``tags/標準/index.html``) a request path (``/tags/%E6%A8%99%E6%BA%96/``) names:
+    the key of a page rendered in memory (never a file name: nothing is opened with it)."""
+    path = unquote(path, errors="replace") if "%" in path else path
+    path = path.lstrip("/")
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
 def inject_hook(html: bytes, build: int) -> bytes:
     """The page with the live-reload stylesheet and script (external files, CSP-friendly)."""
     tag = (
@@ -219,6 +227,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        key = overlay_path(path)
+        data = snapshot.page(key)
+        if data is not None:
+            self._send(HTTPStatus.OK, content_type(key), self._page(key, data, snapshot), head)
+            return
         found = resolve(snapshot.root, self.path)
         if isinstance(found, Refused):
             self._send(HTTPStatus.FORBIDDEN, _TYPES[".txt"], "サイトの外のパスは開けません。\n".encode(), head)
@@ -284,7 +297,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, "application/json; charset=utf-8", data, False)
 
     def _not_found(self, snapshot: Snapshot, head: bool) -> None:
-        page = _read(snapshot.root / "404.html") if snapshot.root else None
+        page = snapshot.page("404.html") or (_read(snapshot.root / "404.html") if snapshot.root else None)
         if page is None:
             self._send(HTTPStatus.NOT_FOUND, _TYPES[".txt"], "ページが見つかりません。\n".encode(), head)
         else:

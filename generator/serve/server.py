@@ -1,8 +1,9 @@
 """`catalog serve`: build, serve on loopback, rebuild on change, reload open pages.
 
-Three kinds of threads: the HTTP server (one thread per connection, joined on
-shutdown), the watcher that rebuilds, and the caller's, which only waits for
-Ctrl-C. Stopping closes the live state first so that event streams end, then
+Four kinds of threads: the HTTP server (one thread per connection, joined on
+shutdown), the watcher that answers changes, the one that runs a full build
+after pages were updated in memory (search index, data files), and the
+caller's, which only waits for Ctrl-C. Stopping closes the live state first so that event streams end, then
 the server, then the watcher; the port is free when ``stop`` returns.
 """
 
@@ -17,7 +18,7 @@ from typing import TextIO
 from ..config import BuildOptions
 from .cms_api import LocalBackend
 from .handler import make_handler
-from .rebuild import Rebuilder, Say, printer, watch
+from .rebuild import Rebuilder, Say, catch_up, printer, watch
 from .state import LiveState
 
 EXIT_OK, EXIT_FAILED = 0, 3
@@ -77,22 +78,26 @@ class DevServer:
         handler.origin = self.url.rstrip("/")
         project = self.options.build.project
         self.rebuilder = Rebuilder(self.options.build, self.url, self.state, say=self.say)
-        self.rebuilder.build()
         paths = [project / "content", project / "themes"]
-        self._threads = [
+        # The watcher first: a file saved during the first build is built after it.
+        watcher = threading.Thread(
+            target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch"
+        )
+        watcher.start()
+        self._threads = [watcher]
+        self.rebuilder.build()
+        self._threads += [
             threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="catalog-http"),
-            threading.Thread(
-                target=watch, args=(paths, self.rebuilder, self._stop), kwargs={"say": self.say}, name="catalog-watch"
-            ),
+            threading.Thread(target=catch_up, args=(self.rebuilder, self._stop), name="catalog-catch-up"),
         ]
-        for thread in self._threads:
+        for thread in self._threads[1:]:
             thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self.state.close()
         if self._httpd is not None:
-            if self._threads:
+            if any(t.name == "catalog-http" and t.is_alive() for t in self._threads):
                 self._httpd.shutdown()
             self._httpd.server_close()
         for thread in self._threads:

@@ -53,12 +53,55 @@
     document.body.appendChild(panel);
   }
 
+  /* The output path of this page (programs/x/index.html): the server lists, for each of its
+     latest builds, the pages whose bytes changed; a page none of them changed stays as it is. */
+  function ownPath() {
+    var path = window.location.pathname;
+    try { path = decodeURIComponent(path); } catch (e) { return null; }
+    path = path.replace(/^\//, "");
+    return path === "" || path.slice(-1) === "/" ? path + "index.html" : path;
+  }
+
+  function unchangedSince(build, state) {
+    var own = ownPath();
+    var changes = {};
+    (state.changes || []).forEach(function (change) { changes[change[0]] = change[1]; });
+    if (own === null || build <= 0) return false;
+    for (var b = build + 1; b <= state.build; b++) {
+      if (!(b in changes) || changes[b] === null || changes[b].indexOf(own) !== -1) return false;
+    }
+    return true;
+  }
+
+  function pending(state) {
+    var note = document.querySelector(".catalog-live-pending");
+    if (state.pending && state.ok && !note) {
+      note = text("p", "catalog-live-pending", "検索とデータファイルを更新しています…");
+      note.setAttribute("role", "status");
+      document.body.appendChild(note);
+    } else if (note && !(state.pending && state.ok)) {
+      note.parentNode.removeChild(note);
+    }
+  }
+
+  /* One reload at a time: the next builds' messages can arrive while the page is reloading
+     (an edit's own page, then the pages it touches, then the background build); a second
+     reload would cancel the first mid-way. The reloaded page asks for the latest state. */
+  var reloading = false;
+
   function handle(message) {
+    if (reloading) return;
     var state = JSON.parse(message.data);
     if (state.build !== loadedBuild && state.build > 0) {
-      window.location.reload();
-      return;
+      if (!unchangedSince(loadedBuild, state)) {
+        reloading = true;
+        source.close();
+        window.location.reload();
+        return;
+      }
+      loadedBuild = state.build;
     }
+    pending(state);
     show(state);
   }
 
