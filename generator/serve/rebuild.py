@@ -218,10 +218,23 @@ def watch(paths: Iterable[Path], rebuilder: Rebuilder, stop: threading.Event, *,
     for changes in watchfiles.watch(*roots, stop_event=stop, raise_interrupt=False, debounce=400):
         if stop.is_set():
             return
-        names = sorted({_relative(Path(path), project) for _, path in changes})
+        paths = lasting(changes)
+        if not paths:
+            continue
+        names = sorted({_relative(path, project) for path in paths})
         shown = "、".join(names[:3]) + (f" ほか {len(names) - 3} 件" if len(names) > 3 else "")
         say(f"変更: {shown}")
-        rebuilder.changed([Path(path) for _, path in changes])
+        rebuilder.changed(paths)
+
+
+def lasting(changes: Iterable[tuple[watchfiles.Change, str]]) -> list[Path]:
+    """The changed paths, less the files created and removed within one batch: the temporary
+    file an editor (or ``sed -i``) writes before renaming it over the real one is no change."""
+    changes = list(changes)
+    added = {path for change, path in changes if change == watchfiles.Change.added}
+    removed = {path for change, path in changes if change == watchfiles.Change.deleted}
+    passing = added & removed
+    return sorted({Path(path) for _, path in changes if path not in passing})
 
 
 def catch_up(rebuilder: Rebuilder, stop: threading.Event, *, quiet: float = 0.3) -> None:

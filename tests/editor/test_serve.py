@@ -529,3 +529,25 @@ def test_loopback_is_the_default_host() -> None:
 
 def _ctrl_c_default() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_a_file_created_and_removed_within_one_batch_is_no_change() -> None:
+    """`sed -i` and editors that save through a temporary file: the terminal names the real file only."""
+    from watchfiles import Change
+
+    from generator.serve.rebuild import lasting
+
+    changes = {
+        (Change.added, "/p/content/cases/sedn01o7y"),
+        (Change.modified, "/p/content/cases/sedn01o7y"),
+        (Change.deleted, "/p/content/cases/sedn01o7y"),
+        (Change.modified, "/p/content/cases/x.md"),
+        (Change.deleted, "/p/content/programs/gone.md"),
+        (Change.added, "/p/content/programs/new.md"),
+    }
+    assert lasting(changes) == [
+        Path("/p/content/cases/x.md"),
+        Path("/p/content/programs/gone.md"),
+        Path("/p/content/programs/new.md"),
+    ]
+    assert lasting({(Change.added, "/p/content/.x.swp"), (Change.deleted, "/p/content/.x.swp")}) == []
