@@ -106,7 +106,7 @@ def test_the_real_content_passes_check(capsys, monkeypatch):
 
 def test_check_writes_nothing_at_all(tmp_path):
     """Not the validation cache either: every file and folder keeps its bytes and its time,
-    whether or not a build left a cache for check to read (tests/build/test_user_paths.py runs the
+    whether or not a build left a cache for check to read (tests/builds/test_user_paths.py runs the
     command from the project folder)."""
     project = invalid_project("warnings", tmp_path / "project")
 
