@@ -292,8 +292,8 @@ def sample_site(
     programs: a national fiscal measure that the case and the role name (its period ended on
     2026-03-31, last reviewed on ``reviewed``: by default 2023-10-24, stale on AS_OF), an
     advisor dispatch, and a prefectural program whose text is hostile (formula, markup,
-    header injection); a partner, a case in 愛媛県 and a real role in 長野県, whose bodies
-    link one another; two free-standing pages.
+    header injection); a partner, a case in 愛媛県 and a real role in 長野県 (the case's body
+    and the fiscal measure's link each other); two free-standing pages.
 
     ``drafts``: the site a build that shows drafts makes, with one more program, a draft
     (「下書きの制度」), that the case names too: what no public file may show.
