@@ -107,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def project_options(p: argparse.ArgumentParser) -> None:
     """The options of every command that reads a project: check, build, serve."""
+    _where_and_when(p, "この日付で制度の状況（実施中・終了）を判定します")
+    p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
+    p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
+    p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
+
+
+def _where_and_when(p: argparse.ArgumentParser, as_of_help: str) -> None:
+    """--project and --as-of: every command that reads the content (review too)."""
     p.add_argument(
         "--project",
         type=Path,
@@ -118,11 +126,8 @@ def project_options(p: argparse.ArgumentParser) -> None:
         type=_as_of,
         default=None,
         metavar="YYYY-MM-DD",
-        help="この日付で制度の状況（実施中・終了）を判定します（既定: SOURCE_DATE_EPOCH または今日）",
+        help=f"{as_of_help}（既定: SOURCE_DATE_EPOCH または今日）",
     )
-    p.add_argument("--drafts", action="store_true", help="下書き（draft: true）も含めます")
-    p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います")
-    p.add_argument("--quiet", action="store_true", help="問題と最後の要約だけを表示します")
 
 
 def _build_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -291,19 +296,7 @@ def _review_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     review = sub.add_parser(
         "review", help="最終確認から期間がたち、確認が必要な項目を古い順に一覧にします（何も書き込みません）"
     )
-    review.add_argument(
-        "--project",
-        type=Path,
-        default=Path("."),
-        help="プロジェクトのフォルダ（content/ があるところ。既定: いまのフォルダ）",
-    )
-    review.add_argument(
-        "--as-of",
-        type=_as_of,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="この日付で確認の期限を判定します（既定: SOURCE_DATE_EPOCH または今日）",
-    )
+    _where_and_when(review, "この日付で確認の期限を判定します")
     review.set_defaults(run=_review)
 
 

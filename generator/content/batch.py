@@ -10,7 +10,7 @@ scan them again and again and find next to nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,12 +125,32 @@ def validate_content(
     validated = validate_files(
         project, entry_files, config, as_of, use_cache=use_cache, write_cache=write_cache, parallel=parallel
     )
+    for result in validated.results:
+        problems.extend(result.problems)
+    files = sort_results(validated.results)
+    hashes.update(files.hashes)
+    return Content(config, archetypes, files.located, files.pages, files.failed, hashes, tuple(problems))
+
+
+@dataclass(frozen=True)
+class Sorted:
+    """Validated files sorted for the link stage."""
+
+    located: tuple[Located, ...]
+    pages: tuple[Page, ...]
+    failed: frozenset[str]
+    """Keys (``programs/x``) of the files that have errors of their own."""
+    hashes: Mapping[str, str]
+    """Content hash of each entry, by key: what incremental rendering keys pages on."""
+
+
+def sort_results(results: Iterable[FileResult]) -> Sorted:
+    """Entries, pages and the files that failed, for a build and for the preview alike."""
     located: list[Located] = []
     pages: list[Page] = []
     failed: set[str] = set()
-    for result in validated.results:  # one pass: 10,000 files and more
-        if result.problems:
-            problems.extend(result.problems)
+    hashes: dict[str, str] = {}
+    for result in results:  # one pass: 10,000 files and more
         item = result.located
         if item is None:
             failed.add(f"{result.source.kind}/{result.source.slug}")
@@ -138,8 +158,8 @@ def validate_content(
             pages.append(item.entry)
         else:
             located.append(item)
-            hashes[item.entry.key] = validated.hashes[result.source.path]
-    return Content(config, archetypes, tuple(located), tuple(pages), frozenset(failed), hashes, tuple(problems))
+            hashes[item.entry.key] = result.source.content_hash
+    return Sorted(tuple(located), tuple(pages), frozenset(failed), hashes)
 
 
 Inputs = tuple[Sequence[SourceFile], Config | None, date]

@@ -22,13 +22,13 @@ from typing import Any, TypeVar
 import jinja2
 
 from ..config import BuildOptions, Config
-from ..content.batch import validate_files
+from ..content.batch import sort_results, validate_files
 from ..content.discover import SLUG, Discovery, SourceFile, read_entry
 from ..content.entries import Located
 from ..content.link import link
 from ..content.validate import FileResult, validate_archetypes, validate_site_config
 from ..incremental.pages import Dependencies
-from ..model import COLLECTIONS, Archetype, Entry, Page, Site
+from ..model import COLLECTIONS, Archetype, Entry, Site
 from ..problems import Problem, has_errors, sort_problems
 from ..render.cards import CardKey
 from ..render.plan import data_page, plan
@@ -114,7 +114,7 @@ def prime(options: BuildOptions, found: Discovery, paths: frozenset[str], env: j
     if isinstance(linked, Refused):
         return Refused(sort_problems((*problems, *linked.problems)))
     site, link_problems = linked
-    hashes.update(_entry_hashes(files))
+    hashes.update(sort_results(files.values()).hashes)
     model = Model(options, config, archetypes, files, tuple(problems), link_problems, site, hashes, {}, paths, env)
     return replace(model, fingerprints=fingerprints(site, hashes))
 
@@ -187,7 +187,7 @@ def apply(model: Model, sources: Sequence[SourceFile]) -> Applied | Refused:
         link_problems = linked.problems if isinstance(linked, Refused) else linked[1]
         every = (*model.other_problems, *(p for r in files.values() for p in r.problems), *link_problems)
         return Refused(sort_problems(every))
-    hashes = {**model.hashes, **_entry_hashes({r.source.path: r for r in changed.results})}
+    hashes = {**model.hashes, **sort_results(changed.results).hashes}
     site = patch(model.site, [(model.files[r.source.path], r) for r in changed.results])
     link_problems = model.link_problems
     if site is None:
@@ -243,31 +243,13 @@ def _targets(located: Located) -> tuple[tuple[str, str], ...]:
 def _link(
     options: BuildOptions, config: Config, archetypes: Sequence[Archetype], files: Mapping[str, FileResult]
 ) -> tuple[Site, tuple[Problem, ...]] | Refused:
-    located: list[Located] = []
-    pages: list[Page] = []
-    failed: set[str] = set()
-    for result in files.values():
-        item = result.located
-        if item is None:
-            failed.add(f"{result.source.kind}/{result.source.slug}")
-        elif isinstance(item.entry, Page):
-            pages.append(item.entry)
-        else:
-            located.append(item)
+    found = sort_results(files.values())
     linked = link(
-        config, options.as_of, archetypes, located, pages, drafts=options.drafts, unavailable=frozenset(failed)
+        config, options.as_of, archetypes, found.located, found.pages, drafts=options.drafts, unavailable=found.failed
     )
     if linked.site is None or has_errors(linked.problems, strict=options.strict):
         return Refused(linked.problems)
     return linked.site, linked.problems
-
-
-def _entry_hashes(files: Mapping[str, FileResult]) -> dict[str, str]:
-    return {
-        r.located.entry.key: r.source.content_hash
-        for r in files.values()
-        if r.located and isinstance(r.located.entry, Entry)
-    }
 
 
 def touched(old: Model, new: Model) -> tuple[Mapping[str, str | None], tuple[Route, ...]]:

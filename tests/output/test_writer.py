@@ -158,7 +158,9 @@ _BLOCKING_BUILD = textwrap.dedent(
     out, marker = Path(sys.argv[1]), Path(sys.argv[2])
 
     def blocking_index(tmp, previous):
-        marker.write_text(str(tmp))
+        # Written whole, then renamed: the test must never read a marker that exists but is still empty.
+        marker.with_suffix(".part").write_text(str(tmp))
+        marker.with_suffix(".part").rename(marker)
         time.sleep(60)
 
     import signal
