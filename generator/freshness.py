@@ -1,6 +1,10 @@
-"""When an entry's facts were last confirmed, and whether that is too long ago.
+"""What the day makes of dated facts: a program's status from its period, and whether an
+entry's last review is too long ago.
 
-One rule, used by every stage that speaks of it (the ``review-overdue`` warning,
+A program is 開始予定 before the first day of its period, 終了 after the last one and
+実施中 on both ends and between (``program_status``).
+
+Staleness is one rule, used by every stage that speaks of it (the ``review-overdue`` warning,
 the pages, the data exports and ``catalog review``): an entry reviewed on day
 ``reviewed`` is **stale** on the build date ``as_of`` when
 
@@ -15,6 +19,21 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .model import Period
+
+ProgramStatus = Literal["active", "ended", "upcoming"]
+
+
+def program_status(period: Period, as_of: date) -> ProgramStatus:
+    """実施中 / 終了 / 開始予定 of a program on a given day (both ends inclusive)."""
+    if period.start is not None and as_of < period.start.value:
+        return "upcoming"
+    if period.end is not None and as_of > period.end.value:
+        return "ended"
+    return "active"
 
 
 def add_months(day: date, months: int) -> date:

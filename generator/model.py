@@ -12,7 +12,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from .freshness import is_stale
+from .freshness import ProgramStatus, is_stale, program_status
 
 if TYPE_CHECKING:
     from .config import Config
@@ -86,8 +86,6 @@ MODE_LABELS: Mapping[str, str] = MappingProxyType(
 PROGRAM_STATUS_LABELS: Mapping[str, str] = MappingProxyType(
     {"active": "実施中", "ended": "終了", "upcoming": "開始予定"}
 )
-
-ProgramStatus = Literal["active", "ended", "upcoming"]
 
 
 @dataclass(frozen=True)
@@ -275,15 +273,6 @@ class Taxonomy:
     label: str
     terms: Mapping[str, tuple[str, ...]]
     term_labels: Mapping[str, str]
-
-
-def program_status(period: Period, as_of: date) -> ProgramStatus:
-    """実施中 / 終了 / 開始予定 of a program on a given day (both ends inclusive)."""
-    if period.start is not None and as_of < period.start.value:
-        return "upcoming"
-    if period.end is not None and as_of > period.end.value:
-        return "ended"
-    return "active"
 
 
 def _empty() -> Mapping[str, Any]:

@@ -32,7 +32,8 @@ from .problems import Problem, has_errors, sort_problems
 from .render.batch import Batch, render_routes
 from .render.linkcheck import site_links
 from .render.pages import Renderer, make_renderer, site_files
-from .render.routes import Route, data_page, plan
+from .render.plan import data_page, plan
+from .render.routes import Route
 from .render.templates import make_environment, static_files, theme_fingerprint
 from .results import BuildResult, Loaded, Progress, Rendered
 

@@ -19,7 +19,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Problem, error
-from .yaml_slips import closing_fence, diagnose, suspicious_scalar
+from .yaml_messages import reader_problem, yaml_problem
+from .yaml_slips import closing_fence, suspicious_scalar
 
 Path_ = tuple[str | int, ...]
 """Where a value sits in a document: keys and list indexes from the root."""
@@ -158,9 +159,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc | tuple[Pro
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        return (_yaml_problem(exc, text, path, first_line),)
+        return (yaml_problem(exc, text, path, first_line),)
     except yaml.reader.ReaderError as exc:  # a control character; its position is in bytes or characters
-        return (_reader_problem(exc, text, path, first_line),)
+        return (reader_problem(exc, text, path, first_line),)
     except yaml.YAMLError as exc:
         return (error(path, first_line, 1, "yaml-syntax", f"YAML として読めません（{' '.join(str(exc).split())}）"),)
     if node is None:
@@ -374,58 +375,3 @@ class _Builder:
             self.positions[here] = (line, col)
             result[key] = self.build(value_node, here)
         return result
-
-
-_YAML_HINTS: tuple[tuple[str, str], ...] = (
-    ("found character '\\t'", "タブ文字は使えません。インデントには半角スペースを使ってください"),
-    ("found a tab character", "タブ文字は使えません。インデントには半角スペースを使ってください"),
-    ("mapping values are not allowed", 'ここに「:」は置けません。値に「:」を含めるときは全体を "…" で囲んでください'),
-    ("could not find expected ':'", "「キー: 値」の「:」が見つかりません"),
-    ("did not find expected key", "インデント（字下げ）がそろっていません"),
-    ("did not find expected '-' indicator", "リストの「- 」の位置がそろっていません"),
-    ("found undefined alias", "YAML のエイリアス（*）は使えません"),
-    ("found unexpected end of stream", "引用符（\" や '）やかっこが閉じられていません"),
-    ("found unknown escape character", '"…" の中の \\ の使い方が正しくありません'),
-    ("expected <block end>, but found", "インデント（字下げ）がそろっていません"),
-    ("but found another document", "front matter の中に --- を書くことはできません"),
-    ("special characters are not allowed", "使えない制御文字が含まれています"),
-    ("unacceptable character", "使えない制御文字が含まれています"),
-    ("exceeded maximum nesting depth", "入れ子（かっこやインデント）が深すぎます"),
-    ("did not find expected ',' or ']'", "[ ] が閉じられていないか、要素の区切りの「,」がありません"),
-    ("did not find expected ',' or '}'", "{ } が閉じられていないか、要素の区切りの「,」がありません"),
-    ("found character that cannot start any token", '「@」「`」「%」などで始まる値は全体を "…" で囲んでください'),
-    ("did not find expected node content", "値が書かれていないか、記号の使い方が正しくありません"),
-    ("block sequence entries are not allowed", "「- 」で始まるリストは、キーの次の行から字下げして書いてください"),
-)
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
-    slip = diagnose(exc, text, first_line)
-    if slip is not None:
-        line, col, message = slip
-        return error(path, line + first_line, col + 1, "yaml-syntax", f"YAML の書き方に誤りがあります: {message}")
-    mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + first_line) if mark else first_line
-    col = (mark.column + 1) if mark else 1
-    detail = f"{exc.context or ''} {exc.problem or ''}".strip()
-    lines = text.split("\n")
-    if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
-        return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: {_YAML_HINTS[0][1]}")
-    for needle, hint in _YAML_HINTS:
-        if needle in detail:
-            return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります: {hint}")
-    return error(path, line, col, "yaml-syntax", f"YAML の書き方に誤りがあります（{detail}）")
-
-
-def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str, first_line: int) -> Problem:
-    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
-    index = text.find(char)
-    line = text.count("\n", 0, index) + first_line if index >= 0 else first_line
-    col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 1
-    return error(
-        path,
-        line,
-        col,
-        "yaml-syntax",
-        f"YAML の書き方に誤りがあります: 使えない制御文字（U+{ord(char[:1] or ' '):04X}）が含まれています",
-    )

@@ -20,7 +20,8 @@ from ..content.privacy import FORBIDDEN_KEYS, HISTORY_WORDS
 from ..content.schema import load_schema
 from ..content.validate import validate_file
 from ..model import COLLECTIONS
-from .guide_text import CODES, EDITOR, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, SOURCES, WORKFLOW
+from .guide_codes import CODES
+from .guide_text import EDITOR, INTRO, LAYOUT, PREVIEW, PRIVACY, READING_ERRORS, SOURCES, WORKFLOW
 from .scaffold import scaffold
 
 EXAMPLE_DAY = date(2026, 4, 1)

@@ -22,7 +22,8 @@ from ..problems import Problem
 from .cards import CardKey
 from .linkcheck import internal_targets
 from .pages import Renderer, make_renderer, site_files
-from .routes import Route, plan
+from .plan import plan
+from .routes import Route
 
 PARALLEL_MIN_ROUTES = 300
 """Below this many pages, starting workers costs more than it saves."""

@@ -1,7 +1,7 @@
 """What helps a reader decide between programs: the comparison's order and filters, and
 「制度を探す」, the guided path from a 人材像 and a way of working to the programs that fit.
 
-Pure functions of the linked Site; routes.py turns them into pages.
+Pure functions of the linked Site; plan.py turns them into pages.
 """
 
 from __future__ import annotations

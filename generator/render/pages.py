@@ -41,7 +41,8 @@ from . import decide
 from .cards import CardKey, Cards
 from .jsonld import graph
 from .markdown import markdown_to_html
-from .routes import STATUS_ORDER, Route, term_path
+from .plan import STATUS_ORDER
+from .routes import Route, term_path
 from .sitemap import robots_txt, sitemap_xml
 
 

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cms.admin import MEDIA_FOLDER
-from ..cms.merge import Unreadable, emit_file, merge, read_saved
+from ..cms.merge import emit_file, merge
+from ..cms.saved import Unreadable, read_saved
 from ..config import BuildOptions
 from ..content.discover import ENTRY_FOLDERS, Discovery, SourceFile, discover, name_problem
 from ..content.parse import Parsed, parse_data_file, parse_entry

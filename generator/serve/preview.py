@@ -31,7 +31,8 @@ from ..incremental.pages import Dependencies
 from ..model import COLLECTIONS, Archetype, Entry, Site
 from ..problems import Problem, has_errors, sort_problems
 from ..render.cards import CardKey
-from ..render.routes import Route, data_page, plan
+from ..render.plan import data_page, plan
+from ..render.routes import Route
 
 PREVIEW_KEY = "preview"
 """The global part of the fingerprints the preview compares: the same for every model of one

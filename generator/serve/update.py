@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from ..parallel import collector
 from ..problems import Problem, has_errors, sort_problems
-from ..render.routes import entry_route
+from ..render.plan import entry_route
 from .pages import Pages, broken, changed_pages, render_pages
 from .preview import Applied, Model, Refused, apply, read_changes, touched
 from .state import LiveState, Snapshot

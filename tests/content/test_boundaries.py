@@ -20,7 +20,8 @@ from conftest import MINIMAL_PROJECT, check_lines, write_files
 
 from generator.config import BuildOptions, build_date, resolve_options
 from generator.content.dates import parse_flexdate
-from generator.model import Period, program_status
+from generator.freshness import program_status
+from generator.model import Period
 from generator.pipeline import build, load
 
 PROGRAM = "content/programs/advisor.md"

@@ -18,7 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.cms.merge import Unreadable, emit_file, merge, read_saved, same, scalar
+from generator.cms.merge import emit_file, merge, same, scalar
+from generator.cms.saved import Unreadable, read_saved
 from generator.content.parse import Parsed, parse_data_file, parse_entry
 from generator.content.schema import load_schema
 

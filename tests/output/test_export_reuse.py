@@ -1,6 +1,6 @@
 """Incremental data exports give exactly the bytes of a cold export, and do less work.
 
-The Site is built by hand (``make_site`` of factories.py); the previous build's
+The Site is the sample site of factories.py (``sample_site``, with its draft); the previous build's
 output folder is a dict of path → bytes, and the content hash of each entry is
 the hash of its value (any change of the entry changes it, as the hash of its
 source file does in a real build).
@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from factories import fd, make_site
+from factories import FISCAL, fd, sample_site
 
 from generator.model import Archetype, Period, Program, Site
 from generator.output import exports, ical
@@ -105,13 +105,13 @@ def extra_program(slug: str, title: str = "追加した制度") -> Program:
     )
 
 
-BASE = make_site(extra_programs=(extra_program("kensyu-a", "研修A"), extra_program("kensyu-b", "研修B")))
-FISCAL = "digital-talent-fiscal-measure"
-"""The program that the case and the role of make_site refer to."""
+BASE = sample_site(
+    "/dx-catalog/", drafts=True, extra_programs=(extra_program("kensyu-a", "研修A"), extra_program("kensyu-b", "研修B"))
+)
 
 EDITS = {
     "a program's summary": lambda s: changed(s, "programs", "kensyu-a", summary="書き換えた要約です。"),
-    "a case's body": lambda s: changed(s, "cases", "ehime-sharing", body="書き換えた本文です。"),
+    "a case's body": lambda s: changed(s, "cases", "ehime-talent-sharing", body="書き換えた本文です。"),
     "the title of a program others refer to": lambda s: retitled(s, f"programs/{FISCAL}", "改名した財政措置"),
     "the title of a partner a case refers to": lambda s: retitled(s, "partners/example-corp", "改名した株式会社"),
     "the name of an archetype": lambda s: retitled(s, "archetypes/project_manager", "PM"),
@@ -120,7 +120,7 @@ EDITS = {
     "a program's period moved (its events change places)": lambda s: changed(
         s, "programs", "kensyu-b", period=Period(fd("2020-04-01"), fd("2021-03-31"))
     ),
-    "a reference dropped": lambda s: changed(s, "cases", "ehime-sharing", programs=("secret-draft",)),
+    "a reference dropped": lambda s: changed(s, "cases", "ehime-talent-sharing", programs=("secret-draft",)),
     "a program deleted": lambda s: with_programs(s, *(p for p in s.programs if p.slug != "kensyu-a")),
     "a program added": lambda s: with_programs(s, *s.programs, extra_program("kensyu-c", "研修C")),
     "a program renamed": lambda s: with_programs(
@@ -130,7 +130,7 @@ EDITS = {
             for p in s.programs
         ),
     ),
-    "every program deleted": lambda s: changed(with_programs(s), "cases", "ehime-sharing", programs=()),
+    "every program deleted": lambda s: changed(with_programs(s), "cases", "ehime-talent-sharing", programs=()),
 }
 
 
@@ -206,7 +206,7 @@ def test_retitling_an_entry_reencodes_the_entries_that_show_its_title(monkeypatc
     touched = Touched(monkeypatch)
     site = retitled(BASE, f"programs/{FISCAL}", "改名した財政措置")
     made = output.build(site)
-    assert touched.keys() == {f"programs/{FISCAL}", "cases/ehime-sharing", "roles/cio-assistant"}
+    assert touched.keys() == {f"programs/{FISCAL}", "cases/ehime-talent-sharing", "roles/municipal-cio-hosakan"}
     assert "改名した財政措置".encode() in output.files["data/case_programs.csv"]
     assert_same_as_cold(output, made, site)
 

@@ -1,7 +1,8 @@
 """Data exports: CSV and JSON per collection, relation CSVs, schemas and the calendar.
 
-The Site is built by hand here (``make_site``), so these tests do not depend on the
-content stage; test_feeds and test_ical reuse it.
+The Site is the sample site of factories.py (``sample_site``) under a sub-path, as a build that
+shows drafts links it, so these tests do not depend on reading files and prove that drafts never
+reach a data file.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 
 import jsonschema
 import pytest
-from factories import HOSTILE, make_site
+from factories import HOSTILE, sample_site
 
 from generator.model import (
     Site,
@@ -31,7 +32,7 @@ def read_csv(data_file: DataFile) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def exported() -> dict[str, DataFile]:
-    return files_by_path(make_site())
+    return files_by_path(sample_site("/dx-catalog/", drafts=True))
 
 
 def test_every_collection_has_json_and_csv_and_schema(exported):
@@ -76,7 +77,7 @@ def test_csv_encoding_header_and_line_ends(exported):
 
 def test_programs_csv_values(exported):
     rows = {r["slug"]: r for r in read_csv(exported["data/programs.csv"])}
-    assert set(rows) == {"digital-talent-fiscal-measure", "hostile"}, "drafts never appear"
+    assert set(rows) == {"chiiki-johoka-advisor", "digital-talent-fiscal-measure", "hostile"}, "drafts never appear"
     row = rows["digital-talent-fiscal-measure"]
     assert row["fiscal_rate"] == "0.7"
     assert row["annual_cap_yen"] == "5600000"
@@ -129,19 +130,21 @@ def test_relation_csvs_are_long_format_and_skip_drafts(exported):
         for r in read_csv(exported["data/program_archetypes.csv"])
     ]
     assert pairs == [
+        ("chiiki-johoka-advisor", "producer", "プロデューサー"),
+        ("chiiki-johoka-advisor", "engineer", "エンジニア"),
         ("digital-talent-fiscal-measure", "producer", "プロデューサー"),
         ("digital-talent-fiscal-measure", "project_manager", "プロジェクトマネージャー"),
     ]
     case_programs = [(r["case_slug"], r["program_slug"]) for r in read_csv(exported["data/case_programs.csv"])]
-    assert case_programs == [("ehime-sharing", "digital-talent-fiscal-measure")], "a draft target is left out"
+    assert case_programs == [("ehime-talent-sharing", "digital-talent-fiscal-measure")], "a draft target is left out"
     assert [
         (r["case_slug"], r["partner_slug"], r["partner_title"]) for r in read_csv(exported["data/case_partners.csv"])
-    ] == [("ehime-sharing", "example-corp", "株式会社例")]
+    ] == [("ehime-talent-sharing", "example-corp", "株式会社例")]
     assert [(r["role_slug"], r["program_slug"]) for r in read_csv(exported["data/role_programs.csv"])] == [
-        ("cio-assistant", "digital-talent-fiscal-measure")
+        ("municipal-cio-hosakan", "digital-talent-fiscal-measure")
     ]
     tags = {(r["collection"], r["slug"], r["tag"]) for r in read_csv(exported["data/entry_tags.csv"])}
-    assert ("cases", "ehime-sharing", "人材シェアリング") in tags and len(tags) == 3
+    assert ("cases", "ehime-talent-sharing", "人材シェアリング") in tags and len(tags) == 3
     kinds = [
         (r["kind"], r["kind_label"])
         for r in read_csv(exported["data/program_kinds.csv"])
@@ -151,7 +154,7 @@ def test_relation_csvs_are_long_format_and_skip_drafts(exported):
     timeline = read_csv(exported["data/case_timeline.csv"])
     assert timeline == [
         {
-            "case_slug": "ehime-sharing",
+            "case_slug": "ehime-talent-sharing",
             "position": "1",
             "date": "2022-04-01",
             "date_wareki": "令和4年4月1日",
@@ -170,7 +173,7 @@ def test_stale_and_reviewed_in_every_collection(exported):
         for record in json.loads(exported[f"data/{name}.json"].file.data):
             assert isinstance(record["stale"], bool) and "reviewed" in record
     stale = {r["slug"]: r["stale"] for r in read_csv(exported["data/programs.csv"])}
-    assert stale == {"digital-talent-fiscal-measure": "true", "hostile": "true"}
+    assert stale == {"chiiki-johoka-advisor": "true", "digital-talent-fiscal-measure": "true", "hostile": "true"}
     assert [r["stale"] for r in read_csv(exported["data/partners.csv"])] == ["true"]
     assert [r["stale"] for r in read_csv(exported["data/cases.csv"])] == ["false"]
 
@@ -191,7 +194,7 @@ def test_sources_and_what_they_cover(exported):
     assert covers == [
         ("programs", "digital-talent-fiscal-measure", "1", "terms.fiscal_rate"),
         ("programs", "digital-talent-fiscal-measure", "1", "period.end"),
-        ("roles", "cio-assistant", "1", "status"),
+        ("roles", "municipal-cio-hosakan", "1", "status"),
     ]
 
 
@@ -200,9 +203,9 @@ def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
     assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\n")
     assert "財政措置".encode() in data, "no ASCII escaping"
     items = json.loads(data)
-    assert [p["slug"] for p in items] == ["digital-talent-fiscal-measure", "hostile"]
-    assert exported["data/programs.json"].records == 2
-    program = items[0]
+    assert [p["slug"] for p in items] == ["chiiki-johoka-advisor", "digital-talent-fiscal-measure", "hostile"]
+    assert exported["data/programs.json"].records == 3
+    program = items[1]
     assert list(program) == sorted(program)
     assert program["url"] == "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/"
     assert program["status"] == "active" and program["status_label"] == "実施中"
@@ -229,8 +232,8 @@ def test_json_is_utf8_sorted_with_urls_status_and_resolved_refs(exported):
         "end_text": "令和7年度",
     }
     assert program["terms"]["fiscal_rate"] == 0.7 and program["terms"]["annual_cap_yen"] == 5600000
-    assert program["body"] == "本文です。\n\n二段落目。"
-    assert items[1]["title"] == HOSTILE, "JSON keeps text as written"
+    assert program["body"] == "## 対象経費\n\n[事例](../cases/ehime-talent-sharing.md)を参照してください。\n"
+    assert items[2]["title"] == HOSTILE, "JSON keeps text as written"
     case = json.loads(exported["data/cases.json"].file.data)[0]
     assert [p["slug"] for p in case["programs"]] == ["digital-talent-fiscal-measure"]
     assert case["partners"][0]["url"] == "https://example.jp/dx-catalog/partners/example-corp/"
@@ -292,8 +295,8 @@ def test_archetypes_json_matches_its_schema(exported):
 
 
 def test_export_is_deterministic():
-    first = [(f.file.path, f.file.data) for f in export_data(make_site())]
-    second = [(f.file.path, f.file.data) for f in export_data(make_site())]
+    first = [(f.file.path, f.file.data) for f in export_data(sample_site("/dx-catalog/", drafts=True))]
+    second = [(f.file.path, f.file.data) for f in export_data(sample_site("/dx-catalog/", drafts=True))]
     assert first == second
     assert len({path for path, _ in first}) == len(first), "no two files share a path"
 

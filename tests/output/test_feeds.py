@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 
 import pytest
-from factories import AS_OF, HOSTILE, fd, make_site
+from factories import AS_OF, FISCAL, HOSTILE, fd, sample_site
 
 from generator.model import Program, Taxonomy
 from generator.output.feeds import MAX_ENTRIES, build_feeds
@@ -25,7 +25,7 @@ def entry_ids(feed: ET.Element) -> list[str]:
 
 
 def test_expected_feeds_exist():
-    feeds = parse_all(make_site())
+    feeds = parse_all(sample_site("/dx-catalog/", drafts=True))
     assert set(feeds) == {
         "atom.xml",
         "programs/atom.xml",
@@ -42,7 +42,7 @@ def test_expected_feeds_exist():
 
 
 def test_required_atom_elements():
-    site = make_site()
+    site = sample_site("/dx-catalog/", drafts=True)
     for output in build_feeds(site).files:
         assert output.media_type == "application/atom+xml"
         assert output.data.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
@@ -50,7 +50,7 @@ def test_required_atom_elements():
         assert feed.tag == f"{A}feed"
         for tag in ("id", "title", "updated"):
             assert feed.findtext(f"{A}{tag}"), (output.path, tag)
-        assert feed.find(f"{A}author/{A}name").text == "長野県"
+        assert feed.find(f"{A}author/{A}name").text == "長野県企画振興部DX推進課"
         links = {link.get("rel"): link.get("href") for link in feed.findall(f"{A}link")}
         assert links["self"] == "https://example.jp/dx-catalog/" + output.path
         assert links["alternate"] == "https://example.jp/dx-catalog/" + output.path.removesuffix("atom.xml")
@@ -62,13 +62,14 @@ def test_required_atom_elements():
 
 
 def test_all_updates_newest_first_without_drafts():
-    feed = parse_all(make_site())["atom.xml"]
+    feed = parse_all(sample_site("/dx-catalog/", drafts=True))["atom.xml"]
     assert entry_ids(feed) == [
-        "https://example.jp/dx-catalog/roles/cio-assistant/",
+        "https://example.jp/dx-catalog/roles/municipal-cio-hosakan/",
         "https://example.jp/dx-catalog/programs/hostile/",
-        "https://example.jp/dx-catalog/cases/ehime-sharing/",
+        "https://example.jp/dx-catalog/cases/ehime-talent-sharing/",
         "https://example.jp/dx-catalog/partners/example-corp/",
         "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/",
+        "https://example.jp/dx-catalog/programs/chiiki-johoka-advisor/",
     ], "newest first, then by key; no draft"
     assert feed.findtext(f"{A}updated") == "2025-06-01T00:00:00+09:00"
     updated = [e.findtext(f"{A}updated") for e in feed.findall(f"{A}entry")]
@@ -76,29 +77,36 @@ def test_all_updates_newest_first_without_drafts():
 
 
 def test_topic_feeds_hold_the_right_entries():
-    feeds = parse_all(make_site())
+    feeds = parse_all(sample_site("/dx-catalog/", drafts=True))
     assert entry_ids(feeds["archetypes/producer/atom.xml"]) == [
-        "https://example.jp/dx-catalog/roles/cio-assistant/",
+        "https://example.jp/dx-catalog/roles/municipal-cio-hosakan/",
+        "https://example.jp/dx-catalog/cases/ehime-talent-sharing/",
         "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/",
+        "https://example.jp/dx-catalog/programs/chiiki-johoka-advisor/",
     ]
     assert entry_ids(feeds["archetypes/project_manager/atom.xml"]) == [
-        "https://example.jp/dx-catalog/cases/ehime-sharing/",
+        "https://example.jp/dx-catalog/cases/ehime-talent-sharing/",
         "https://example.jp/dx-catalog/programs/digital-talent-fiscal-measure/",
     ]
-    assert entry_ids(feeds["archetypes/engineer/atom.xml"]) == []
-    assert feeds["archetypes/engineer/atom.xml"].findtext(f"{A}updated") == "2026-11-26T00:00:00+09:00"
-    assert entry_ids(feeds["prefectures/ehime/atom.xml"]) == ["https://example.jp/dx-catalog/cases/ehime-sharing/"]
+    assert entry_ids(feeds["archetypes/engineer/atom.xml"]) == [
+        "https://example.jp/dx-catalog/programs/chiiki-johoka-advisor/"
+    ]
+    assert entry_ids(feeds["archetypes/service_designer/atom.xml"]) == []
+    assert feeds["archetypes/service_designer/atom.xml"].findtext(f"{A}updated") == "2026-11-26T00:00:00+09:00"
+    assert entry_ids(feeds["prefectures/ehime/atom.xml"]) == [
+        "https://example.jp/dx-catalog/cases/ehime-talent-sharing/"
+    ]
     assert "愛媛県" in feeds["prefectures/ehime/atom.xml"].findtext(f"{A}title")
-    assert len(entry_ids(feeds["programs/atom.xml"])) == 2
+    assert len(entry_ids(feeds["programs/atom.xml"])) == 3
 
 
 def test_prefecture_feeds_follow_the_taxonomy_when_there_is_one():
-    site = make_site()
+    site = sample_site("/dx-catalog/", drafts=True)
     taxonomy = Taxonomy(
         name="prefectures",
         label="都道府県",
         terms=MappingProxyType(
-            {"hiroshima": ("cases/ehime-sharing",), "nagano": ("programs/hostile", "programs/secret-draft")}
+            {"hiroshima": ("cases/ehime-talent-sharing",), "nagano": ("programs/hostile", "programs/secret-draft")}
         ),
         term_labels=MappingProxyType({"hiroshima": "広島県", "nagano": "長野県"}),
     )
@@ -109,7 +117,9 @@ def test_prefecture_feeds_follow_the_taxonomy_when_there_is_one():
 
 
 def test_hostile_text_is_escaped():
-    output = next(f for f in build_feeds(make_site()).files if f.path == "programs/atom.xml")
+    output = next(
+        f for f in build_feeds(sample_site("/dx-catalog/", drafts=True)).files if f.path == "programs/atom.xml"
+    )
     assert b"<script>" not in output.data
     feed = ET.fromstring(output.data)
     titles = [e.findtext(f"{A}title") for e in feed.findall(f"{A}entry")]
@@ -128,7 +138,7 @@ def test_control_characters_do_not_break_the_xml():
         level="national",
         kinds=("matching",),
     )
-    feed = parse_all(make_site(extra_programs=(bad,)))["programs/atom.xml"]
+    feed = parse_all(sample_site("/dx-catalog/", drafts=True, extra_programs=(bad,)))["programs/atom.xml"]
     entry = next(e for e in feed.findall(f"{A}entry") if e.findtext(f"{A}id").endswith("/programs/bad/"))
     assert entry.findtext(f"{A}title") == "制御文字]]>"
     assert entry.findtext(f"{A}summary") == "ab & <c>"
@@ -150,18 +160,18 @@ def test_at_most_50_entries_and_deterministic():
         )
         for i in range(60)
     )
-    site = make_site(extra_programs=extra)
+    site = sample_site("/dx-catalog/", drafts=True, extra_programs=extra)
     feeds = parse_all(site)
     assert len(entry_ids(feeds["atom.xml"])) == MAX_ENTRIES
     assert [f.data for f in build_feeds(site).files] == [
-        f.data for f in build_feeds(make_site(extra_programs=extra)).files
+        f.data for f in build_feeds(sample_site("/dx-catalog/", drafts=True, extra_programs=extra)).files
     ]
 
 
 def test_root_base_path():
-    feed = parse_all(make_site(base_path="/"))["atom.xml"]
+    feed = parse_all(sample_site(drafts=True))["atom.xml"]
     assert feed.findtext(f"{A}id") == "https://example.jp/atom.xml"
-    assert entry_ids(feed)[0] == "https://example.jp/roles/cio-assistant/"
+    assert entry_ids(feed)[0] == "https://example.jp/roles/municipal-cio-hosakan/"
 
 
 def test_real_content_has_a_feed_for_every_topic_page(real_site):
@@ -199,11 +209,11 @@ def test_prefecture_table():
 
 
 def test_feeds_are_reused_only_when_their_inputs_are_the_same():
-    site = make_site()
+    site = sample_site("/dx-catalog/", drafts=True)
     first = build_feeds(site)
     again = build_feeds(site, first.memo)
     assert again.reused == len(first.files) and again.files == first.files
-    program = site.programs[0]
+    program = next(p for p in site.programs if p.slug == FISCAL)
     changes = {
         "title": replace(program, title="改めた題名"),
         "summary": replace(program, summary="改めた要約"),
@@ -211,7 +221,7 @@ def test_feeds_are_reused_only_when_their_inputs_are_the_same():
         "draft": replace(program, draft=True),
     }
     for what, changed in changes.items():
-        other = replace(site, programs=(changed, *site.programs[1:]))
+        other = replace(site, programs=tuple(changed if p.key == changed.key else p for p in site.programs))
         other = replace(other, index=MappingProxyType({**other.index, changed.key: changed}))
         reused = build_feeds(other, first.memo)
         assert reused.files == build_feeds(other).files, what
@@ -233,7 +243,7 @@ def test_feeds_are_reused_only_when_their_inputs_are_the_same():
 
 
 def test_a_memo_is_read_only_under_its_own_digest():
-    site = make_site()
+    site = sample_site("/dx-catalog/", drafts=True)
     first = build_feeds(site)
     forged = {key: b"<forged/>" for key in first.memo}
     assert all(b"forged" in f.data for f in build_feeds(site, forged).files)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from factories import HOSTILE, make_site
+from factories import HOSTILE, sample_site
 
 from generator.output.ical import AllDayEvent, encode_calendar, escape_text, fold, program_events, programs_calendar
 
@@ -19,7 +19,7 @@ def properties(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def test_crlf_and_folding_limits():
-    data, count = programs_calendar(make_site())
+    data, count = programs_calendar(sample_site("/dx-catalog/", drafts=True))
     assert count == 3
     assert data.endswith(b"\r\n")
     physical = data.split(b"\r\n")[:-1]
@@ -52,11 +52,11 @@ def test_escaping():
 
 
 def test_structure_and_events():
-    data, _ = programs_calendar(make_site())
+    data, _ = programs_calendar(sample_site("/dx-catalog/", drafts=True))
     lines = unfold(data)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     assert "VERSION:2.0" in lines and any(ln.startswith("PRODID:") for ln in lines)
-    assert "X-WR-CALNAME:長野県 DX人材支援カタログ：支援制度の期間" in lines
+    assert "X-WR-CALNAME:長野県 自治体DX人材支援カタログ：支援制度の期間" in lines
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 3
     depth = 0
     for line in lines:
@@ -80,7 +80,7 @@ def test_structure_and_events():
 
 
 def test_hostile_title_cannot_add_properties():
-    data, _ = programs_calendar(make_site())
+    data, _ = programs_calendar(sample_site("/dx-catalog/", drafts=True))
     lines = unfold(data)
     assert not any(ln.startswith("X-Injected") for ln in lines)
     summary = next(ln for ln in lines if ln.startswith("SUMMARY:【終了】=HYPER"))
@@ -96,7 +96,9 @@ def test_encode_calendar_deterministic_and_uses_stamp():
     assert b"DTEND;VALUE=DATE:20260401\r\n" in one
     two = encode_calendar([event, event], name="n", description="d")
     assert two.count(b"END:VEVENT\r\nBEGIN:VEVENT\r\n") == 1 and two.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
-    assert program_events(make_site()) == program_events(make_site())
+    assert program_events(sample_site("/dx-catalog/", drafts=True)) == program_events(
+        sample_site("/dx-catalog/", drafts=True)
+    )
 
 
 def test_a_whole_calendar_of_one_event_byte_for_byte():
@@ -138,5 +140,5 @@ def test_a_whole_calendar_of_one_event_byte_for_byte():
 
 
 def test_the_programs_calendar_describes_itself():
-    lines = unfold(programs_calendar(make_site())[0])
+    lines = unfold(programs_calendar(sample_site("/dx-catalog/", drafts=True))[0])
     assert "X-WR-CALDESC:支援制度の実施期間の開始日と終了日（終日の予定）" in lines

@@ -21,7 +21,8 @@ import pytest
 
 from generator.config import BuildOptions
 from generator.model import OutputFile
-from generator.output.writer import UnsafeOutput, safe_relative, spare_folder, write_site
+from generator.output.folders import spare_folder
+from generator.output.writer import UnsafeOutput, safe_relative, write_site
 from generator.problems import Problem
 
 
@@ -224,9 +225,9 @@ def test_interrupted_swap_is_repaired(tmp_path: Path) -> None:
 
 
 def test_without_an_atomic_exchange_two_renames_do_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.output import writer
+    from generator.output import folders
 
-    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(folders, "_exchange", lambda a, b: False)
     out = tmp_path / "site"
     for version in ("v1", "v2", "v3"):
         write_site(files(version), options(tmp_path, out))
@@ -239,16 +240,17 @@ def test_a_spare_whose_hash_is_all_digits_is_reused_not_taken_for_a_process(tmp_
     # The spare's name ends in a hash of the output path; about one path in 1,800 gives
     # a hash of digits only, which once made the writer ask the kernel about process
     # 1234567890123456 (OverflowError).
-    from generator.output.writer import _alive, _claim_work_folder
+    from generator.output.folders import claim_work_folder
+    from generator.output.tree import process_alive
 
     out = tmp_path / "site"
     spare_dir = tmp_path / ".catalog-cache" / "spare-1234567890123456"
     spare_dir.mkdir(parents=True)
     (spare_dir / "kept.txt").write_text("previous")
-    work = _claim_work_folder(out, spare_dir)
+    work = claim_work_folder(out, spare_dir)
     assert (work / "kept.txt").read_text() == "previous"
     assert not spare_dir.exists()
-    assert _alive(10**30) is False
+    assert process_alive(10**30) is False
 
 
 def _ctrl_c_default() -> None:

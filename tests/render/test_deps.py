@@ -14,7 +14,8 @@ import pytest
 from factories import cold, edit, run, tree
 
 from generator.incremental.pages import Dependencies, plan_render, route_dependencies
-from generator.render.routes import Route, plan
+from generator.render.plan import plan
+from generator.render.routes import Route
 
 
 def routes_by_path(site) -> dict[str, Route]:

@@ -106,7 +106,7 @@ def _reference(body: str, source: str, site) -> str:
 
 LINK_BODIES = (
     "[制度](../programs/chiiki-johoka-advisor.md) と [事例](hiroshima-dxship.md#成果) と [外部](https://example.jp/a.md)",
-    "[about](../pages/about.md) [なし](../pages/none.md) [tag](/content/partners/hitachi.md?x=1#y)",
+    "[about](../pages/about.md) [なし](../pages/none.md) [tag](/content/partners/example-corp.md?x=1#y)",
     '<a href="../programs/chiiki-johoka-advisor.md" title="a>b">raw</a> <a title="x" href="x&#46;md">entity</a>',
     '[q](../programs/chiiki-johoka-advisor.md#"><script>alert(1)</script>) [amp](../programs/a.md#a&b) [nb](../programs/a.md#a\u00a0b)',
     "[t](../programs/a.md \"title with .md\") [j](javascript:alert('x.md')) ![img](../programs/a.md)",

@@ -26,6 +26,8 @@ FEEDS = (
     "cases/atom.xml",
     "roles/atom.xml",
     "archetypes/producer/atom.xml",
+    "archetypes/project_manager/atom.xml",
+    "archetypes/service_designer/atom.xml",
     "archetypes/engineer/atom.xml",
     "prefectures/ehime/atom.xml",
     "prefectures/nagano/atom.xml",
@@ -58,12 +60,12 @@ def test_every_page_type_is_rendered():
         "programs/index.html",
         "programs/compare/index.html",
         "programs/digital-talent-fiscal-measure/index.html",
-        "partners/hitachi/index.html",
+        "partners/example-corp/index.html",
         "cases/ehime-talent-sharing/index.html",
         "roles/municipal-cio-hosakan/index.html",
         "archetypes/index.html",
         "archetypes/producer/index.html",
-        "providers/soumu/index.html",
+        "providers/総務省/index.html",
         "tags/財政措置/index.html",
         "about/index.html",
         "accessibility/index.html",
@@ -86,14 +88,14 @@ def test_program_shows_cases_roles_and_archetypes_that_refer_to_it():
 def test_case_links_its_programs_partners_and_archetypes():
     html = page(render(sample_site()), "cases/ehime-talent-sharing/index.html")
     assert 'href="/programs/digital-talent-fiscal-measure/"' in html
-    assert 'href="/partners/hitachi/"' in html
+    assert 'href="/partners/example-corp/"' in html
     assert 'href="/archetypes/producer/"' in html
     assert 'href="/models/talent_sharing/"' in html
     assert 'href="/prefectures/ehime/"' in html
 
 
 def test_partner_shows_the_cases_it_took_part_in():
-    html = page(render(sample_site()), "partners/hitachi/index.html")
+    html = page(render(sample_site()), "partners/example-corp/index.html")
     assert 'href="/cases/ehime-talent-sharing/"' in html
 
 
@@ -185,13 +187,16 @@ def test_a_model_role_is_never_recruiting_and_a_real_one_states_its_status_as_of
 def test_entries_whose_body_links_a_program_are_listed_on_its_page():
     site = sample_site()
     mentions = {
-        "programs/chiiki-johoka-advisor": {"roles": ("roles/municipal-cio-hosakan",), "partners": ("partners/hitachi",)}
+        "programs/chiiki-johoka-advisor": {
+            "roles": ("roles/municipal-cio-hosakan",),
+            "partners": ("partners/example-corp",),
+        }
     }
     html = page(render(replace(site, mentions=MappingProxyType(mentions))), "programs/chiiki-johoka-advisor/index.html")
     roles = html.split('id="roles-heading"')[1].split("</section>")[0]
     assert 'href="/roles/municipal-cio-hosakan/"' in roles and "掲載している役割はまだありません" not in roles
     others = html.split('id="mentions-heading"')[1].split("</section>")[0]
-    assert "このページを紹介している項目" in html and 'href="/partners/hitachi/"' in others
+    assert "このページを紹介している項目" in html and 'href="/partners/example-corp/"' in others
     plain = page(render(site), "programs/chiiki-johoka-advisor/index.html")
     assert "掲載している役割はまだありません" in plain and 'id="mentions-heading"' not in plain
 
@@ -221,13 +226,16 @@ def test_cards_comparison_and_recent_updates_show_the_review_date():
 
 
 def test_programs_index_groups_by_status_and_unconfirmed_programs_apart():
-    # Both programs were reviewed on 2023-10-24: still current exactly 12 months later…
+    # The two national programs were reviewed on 2023-10-24: still current exactly 12 months later…
     html = page(render(sample_site(as_of=date(2024, 10, 24))), "programs/index.html")
-    assert "実施中の制度（2件）" in html and "最新の状況を確認できていない制度" not in html
+    assert "実施中の制度（3件）" in html and "最新の状況を確認できていない制度" not in html
     assert html.index("chiiki-johoka-advisor") < html.index("digital-talent-fiscal-measure")
-    # …and no longer one day later: then neither is listed as running today.
+    # …and no longer one day later: then neither is listed as running today, only the program
+    # reviewed on 2024-04-01.
     html = page(render(sample_site(as_of=date(2024, 10, 25))), "programs/index.html")
-    assert "最新の状況を確認できていない制度（2件）" in html and "実施中の制度" not in html
+    assert "最新の状況を確認できていない制度（2件）" in html and "実施中の制度（1件）" in html
+    running = html.split("実施中の制度（1件）")[1].split("最新の状況を確認できていない制度")[0]
+    assert 'href="/programs/hostile/"' in running and "digital-talent-fiscal-measure" not in running
     assert "実施中（2023年10月24日の確認時点）" in html
 
 
@@ -264,17 +272,17 @@ def test_drafts_are_marked_and_left_out_of_the_sitemap():
     draft = replace(site.partners[0], draft=True)
     site = replace(site, partners=(draft,), index={**site.index, draft.key: draft})
     files = render(site, drafts=True)
-    html = page(files, "partners/hitachi/index.html")
+    html = page(files, "partners/example-corp/index.html")
     assert "下書き" in html
     assert '<meta name="robots" content="noindex">' in html
-    assert "partners/hitachi/" not in page(files, "sitemap.xml")
+    assert "partners/example-corp/" not in page(files, "sitemap.xml")
 
 
 def test_structured_data_per_page_type():
     files = render(sample_site())
     kinds = {
         "programs/chiiki-johoka-advisor/index.html": "GovernmentService",
-        "partners/hitachi/index.html": "Organization",
+        "partners/example-corp/index.html": "Organization",
         "cases/ehime-talent-sharing/index.html": "Article",
         "roles/municipal-cio-hosakan/index.html": "Occupation",
         "archetypes/producer/index.html": "Occupation",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from generator.model import COLLECTION_LABELS, COLLECTIONS
-from generator.render.routes import Deferred, plan, term_path
+from generator.render.plan import plan
+from generator.render.routes import Deferred, term_path
 
 
 def test_term_pages_list_their_entries_by_collection_in_the_taxonomy_order(loaded) -> None:  # noqa: F811

@@ -1,4 +1,5 @@
-"""The house rules a linter does not check: short functions, short lines, a pipeline that reads as the stages.
+"""The house rules a linter does not check: short modules and functions, short lines, a pipeline that
+reads as the stages.
 
 ruff's line-length rule measures display width (a Japanese character counts two) and its formatter never
 splits a string; these count characters, as a reader does. See docs/architecture.md.
@@ -10,6 +11,9 @@ import ast
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
+MAX_MODULE_LINES = 400
+OVER_FOR_NOW = {"generator/output/export_tables.py": "trimmed under 400 lines with its mutation tests (issue 20)"}
+"""Modules allowed over MAX_MODULE_LINES until the work named lands; an entry fails once its module is short."""
 MAX_FUNCTION_LINES = 60
 MAX_LINE_CHARACTERS = 120
 MAX_PIPELINE_LINES = 200
@@ -17,6 +21,17 @@ MAX_PIPELINE_LINES = 200
 
 def sources() -> list[Path]:
     return sorted(GENERATOR.rglob("*.py"))
+
+
+def test_no_module_in_the_generator_is_longer_than_400_lines() -> None:
+    """A module a reader can hold in mind: one role, at most 400 lines (formatted). Split a longer one by role."""
+    lines = {
+        path.relative_to(GENERATOR.parent).as_posix(): len(path.read_text("utf-8").splitlines()) for path in sources()
+    }
+    long = [f"{name} ({n} lines)" for name, n in lines.items() if n > MAX_MODULE_LINES and name not in OVER_FOR_NOW]
+    assert long == [], f"modules over {MAX_MODULE_LINES} lines: {', '.join(long)}"
+    done = [name for name in OVER_FOR_NOW if lines.get(name, 0) <= MAX_MODULE_LINES]
+    assert done == [], f"no longer over {MAX_MODULE_LINES} lines: remove from OVER_FOR_NOW: {', '.join(done)}"
 
 
 def test_no_function_in_the_generator_is_longer_than_60_lines() -> None:
@@ -27,7 +42,7 @@ def test_no_function_in_the_generator_is_longer_than_60_lines() -> None:
                 lines = (node.end_lineno or node.lineno) - node.lineno + 1
                 if lines > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(GENERATOR.parent)}:{node.lineno} {node.name} ({lines} lines)")
-    assert long == []
+    assert long == [], f"functions over {MAX_FUNCTION_LINES} lines: {', '.join(long)}"
 
 
 def test_no_line_in_the_generator_is_longer_than_120_characters() -> None:
