@@ -31,6 +31,9 @@ _FULLWIDTH_DASH = re.compile(r"^\s*(－)")
 _KEY_LINE = re.compile(rf"^\s*(?:- )?{_KEY}:(?:\s|$)")
 _TAB_INDENT = re.compile(r"^ *(\t)")
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader (PyYAML's own where it is missing), as parse.py reads the file with."""
+
 TAB = "タブ文字は使えません。インデントには半角スペースを使ってください"
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
@@ -117,7 +120,7 @@ def _statement(lines: Sequence[str], at: int) -> list[int]:
 def swallowing_quote(text: str, before: int) -> Slip | None:
     """A quoted value opened before line ``before`` that ran on over lines that look like ``key:`` lines."""
     lines = split_lines(text)
-    loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         while (token := loader.get_token()) is not None:
             start, end = token.start_mark, token.end_mark
@@ -155,7 +158,7 @@ def closing_fence(lines: Sequence[str]) -> int:
     """
     text = "\n".join(lines)
     try:
-        yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        yaml.compose(text, Loader=_LOADER)
         stop = len(lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark if "simple key" in (exc.context or "") else (exc.problem_mark or exc.context_mark)
