@@ -448,6 +448,31 @@ DASH_NO_SPACE = "リストの「-」の後に半角スペースがありませ�
             "sources:\n  - url: https://example.jp/a\n  publisher: x\n",
             "4:1: 3行目の「- 」の項目の続きなら、字下げを 4文字にして「url」とそろえてください。新しい項目なら先頭に「- 」を付けてください",
         ),
+        # Text after a value that ended on its line: a part in quotes, a note in brackets (a list to YAML).
+        (
+            'title: x\nsummary: "DX" 推進\n',
+            "3:15: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: summary: '\"DX\" 推進'）",
+        ),
+        (
+            'title: "DX" 推進\n',
+            "2:13: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: title: '\"DX\" 推進'）",
+        ),
+        (
+            'provider:\n  - "総務省" 情報流通行政局  # 所管\n',
+            "3:11: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: - '\"総務省\" 情報流通行政局'）",
+        ),
+        (
+            "title: x\nsummary: 'a' \"b\" c\n",
+            "3:14: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。値全体を囲んでください",
+        ),
+        (
+            "title: x\nsummary: [注] 補足です\n",
+            "3:14: 「[」や「{」で始まる値は一覧として読まれ、かっこの後ろに文字を続けられません。"
+            '文として書くときは値全体を "…" で囲んでください（例: summary: "[注] 補足です"）',
+        ),
         # A quote closed on a later line, swallowing "key:" lines: named where it opens.
         (
             'title: "abc\nsummary: x\nfoo bar"\nurl: y\nlevel:national\nkinds: z\n',
