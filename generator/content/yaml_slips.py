@@ -30,7 +30,7 @@ _DASH_NO_SPACE = re.compile(r"^\s*(-)[^\s-]")
 _FULLWIDTH_DASH = re.compile(r"^\s*(－)")
 _KEY_LINE = re.compile(rf"^\s*(?:- )?{_KEY}:(?:\s|$)")
 _TAB_INDENT = re.compile(r"^ *(\t)")
-_VALUE_AT = re.compile(rf"^\s*(?:- )?(?:{_KEY}: +)?")
+_VALUE_AT = re.compile(rf"^\s*(?:-\s+)?(?:{_KEY}:\s+)?")
 """What comes before a value on its line: the indentation, a list's "- ", a "key: "."""
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -112,10 +112,10 @@ def diagnose(exc: yaml.MarkedYAMLError, text: str, first: int = 1) -> Slip | Non
 def _after_value(line: str, column: int) -> str | None:
     """Text after a value that ended on its line: ``"DX" 推進`` or ``[注] 補足``, where libyaml wants a new key."""
     before = line[:column].rstrip()
-    if column <= _indent(line) or not before.endswith(('"', "'", "]", "}")):
+    if not before.endswith(('"', "'", "]", "}")):
         return None
-    rest = _VALUE_AT.sub("", line, count=1)
-    lead, value = line[: len(line) - len(rest)].strip(), rest.split(" #", 1)[0].strip()
+    rest = _VALUE_AT.sub("", line)
+    lead, value = line[: len(line) - len(rest)].strip(), rest.partition(" #")[0].rstrip()
     quoted = f'"{value}"' if '"' not in value else f"'{value}'" if "'" not in value else None
     example = f"（例: {' '.join(filter(None, (lead, quoted)))}）" if quoted else ""
     if before.endswith(('"', "'")):
