@@ -30,6 +30,11 @@ _DASH_NO_SPACE = re.compile(r"^\s*(-)[^\s-]")
 _FULLWIDTH_DASH = re.compile(r"^\s*(－)")
 _KEY_LINE = re.compile(rf"^\s*(?:- )?{_KEY}:(?:\s|$)")
 _TAB_INDENT = re.compile(r"^ *(\t)")
+_VALUE_AT = re.compile(rf"^\s*(?:-\s+)?(?:{_KEY}:\s+)?")
+"""What comes before a value on its line: the indentation, a list's "- ", a "key: "."""
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader (PyYAML's own where it is missing), as parse.py reads the file with."""
 
 TAB = "タブ文字は使えません。インデントには半角スペースを使ってください"
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -89,6 +94,10 @@ def diagnose(exc: yaml.MarkedYAMLError, text: str, first: int = 1) -> Slip | Non
             _indent(lines[at]),
             "この行に「キー: 値」の「:」がありません。値の続きなら前の行とそろえ、新しい項目なら「キー: 値」で書いてください",
         )
+    if "expected key" in problem or "'-' indicator" in problem:
+        after = _after_value(lines[at], mark.column)
+        if after is not None:
+            return at, mark.column, after
     if (
         any(
             s in problem
@@ -98,6 +107,20 @@ def diagnose(exc: yaml.MarkedYAMLError, text: str, first: int = 1) -> Slip | Non
     ):
         return indentation(lines, at, first, mapping_value="mapping values" in problem, column=mark.column)
     return None
+
+
+def _after_value(line: str, column: int) -> str | None:
+    """Text after a value that ended on its line: ``"DX" 推進`` or ``[注] 補足``, where libyaml wants a new key."""
+    before = line[:column].rstrip()
+    if not before.endswith(('"', "'", "]", "}")):
+        return None
+    rest = _VALUE_AT.sub("", line)
+    lead, value = line[: len(line) - len(rest)].strip(), rest.partition(" #")[0].rstrip()
+    quoted = f'"{value}"' if '"' not in value else f"'{value}'" if "'" not in value else None
+    example = f"（例: {' '.join(filter(None, (lead, quoted)))}）" if quoted else ""
+    if before.endswith(('"', "'")):
+        return f"引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。値全体を囲んでください{example}"
+    return f'「[」や「{{」で始まる値は一覧として読まれ、かっこの後ろに文字を続けられません。文として書くときは値全体を "…" で囲んでください{example}'
 
 
 def _statement(lines: Sequence[str], at: int) -> list[int]:
@@ -117,7 +140,7 @@ def _statement(lines: Sequence[str], at: int) -> list[int]:
 def swallowing_quote(text: str, before: int) -> Slip | None:
     """A quoted value opened before line ``before`` that ran on over lines that look like ``key:`` lines."""
     lines = split_lines(text)
-    loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         while (token := loader.get_token()) is not None:
             start, end = token.start_mark, token.end_mark
@@ -155,7 +178,7 @@ def closing_fence(lines: Sequence[str]) -> int:
     """
     text = "\n".join(lines)
     try:
-        yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        yaml.compose(text, Loader=_LOADER)
         stop = len(lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark if "simple key" in (exc.context or "") else (exc.problem_mark or exc.context_mark)

@@ -401,3 +401,181 @@ def test_the_missing_closing_fence_is_placed_where_the_body_starts(raw: str, lin
         f"content/programs/x.md:{line}:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。"
         "この行（本文の始まり）の前に --- だけの行を入れてください"
     ]
+
+
+# --- Where libyaml gives up is not where the slip is: the line, column and wording the editor reads -----
+
+SYNTAX = "error[yaml-syntax]: YAML の書き方に誤りがあります: "
+NO_SPACE = "「:」の後に半角スペースがありません。"
+DASH_NO_SPACE = "リストの「-」の後に半角スペースがありません。"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        # A value written on a line of its own: the line without its ':', not the next key libyaml stops at.
+        (
+            "title: x\nsummary\nurl: y\n",
+            "3:1: この行に「キー: 値」の「:」がありません。値の続きなら前の行とそろえ、新しい項目なら「キー: 値」で書いてください",
+        ),
+        # The example in the message is the whole value, up to the comment (not the first word, not the last '#').
+        ("level:national\nkinds: y\n", f"2:6: {NO_SPACE}「level: national」のように書いてください"),
+        ("title:ＤＸ 推進\nsummary: y\n", f"2:6: {NO_SPACE}「title: ＤＸ 推進」のように書いてください"),
+        ("title:研修 # 2024年 #再掲\nsummary: y\n", f"2:6: {NO_SPACE}「title: 研修」のように書いてください"),
+        (
+            "provider:\n  -総務省 情報流通行政局\n  - b\n",
+            f"3:3: {DASH_NO_SPACE}「- 総務省 情報流通行政局」のように書いてください",
+        ),
+        ("provider:\n  -総務省 # 所管 #1\n  - b\n", f"3:3: {DASH_NO_SPACE}「- 総務省」のように書いてください"),
+        # A tab stops libyaml where it stands: it is named before a slip on a line above it.
+        ("provider:\n  -a\n\t- b\n", "4:1: タブ文字は使えません。インデントには半角スペースを使ってください"),
+        ("title:x\n\tsummary: y\n", "3:1: タブ文字は使えません。インデントには半角スペースを使ってください"),
+        # A ': ' inside a value: told to quote it, unless the line is deeper than the one before.
+        (
+            "title: x\nsummary: a: b\n",
+            '3:11: ここに「:」は置けません。値に「:」を含めるときは全体を "…" で囲んでください',
+        ),
+        (
+            "title: a\n  b: c\n",
+            "3:1: 字下げ（2文字）が前の行（2行目、0文字）より深くなっています。前の行の続きでなければ字下げをそろえてください",
+        ),
+        # A list item and a "key: value" at one depth.
+        (
+            "provider:\n  - a\n  b: c\n",
+            "4:1: 「- 」で始まる行と「キー: 値」の行が同じ字下げ（2文字）に混ざっています。どちらかにそろえてください",
+        ),
+        (
+            "sources:\n  - url: https://example.jp/a\n  publisher: x\n",
+            "4:1: 3行目の「- 」の項目の続きなら、字下げを 4文字にして「url」とそろえてください。新しい項目なら先頭に「- 」を付けてください",
+        ),
+        # Text after a value that ended on its line: a part in quotes, a note in brackets (a list to YAML).
+        (
+            'title: x\nsummary: "DX" 推進\n',
+            "3:15: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: summary: '\"DX\" 推進'）",
+        ),
+        (
+            'title: "DX" 推進\n',
+            "2:13: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: title: '\"DX\" 推進'）",
+        ),
+        (
+            'provider:\n  - "総務省" 情報流通行政局  # 所管 #1\n',
+            "3:11: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: - '\"総務省\" 情報流通行政局'）",
+        ),
+        (
+            "title: x\nsummary: 'a' \"b\" c\n",
+            "3:14: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。値全体を囲んでください",
+        ),
+        (
+            'summary:\n  "DX" 推進\n',
+            "3:8: 引用符で囲んだ部分の後ろに文字が続いています。値の一部だけを囲むことはできません。"
+            "値全体を囲んでください（例: '\"DX\" 推進'）",
+        ),
+        (
+            "title: x\nsummary: {仮称} 推進事業\n",
+            "3:15: 「[」や「{」で始まる値は一覧として読まれ、かっこの後ろに文字を続けられません。"
+            '文として書くときは値全体を "…" で囲んでください（例: summary: "{仮称} 推進事業"）',
+        ),
+        (
+            "title: x\nsummary: [注] 補足です\n",
+            "3:14: 「[」や「{」で始まる値は一覧として読まれ、かっこの後ろに文字を続けられません。"
+            '文として書くときは値全体を "…" で囲んでください（例: summary: "[注] 補足です"）',
+        ),
+        # A quote closed on a later line, swallowing "key:" lines: named where it opens.
+        (
+            'title: "abc\nsummary: x\nfoo bar"\nurl: y\nlevel:national\nkinds: z\n',
+            '2:8: 引用符「"」が閉じられていません。値の終わりに「"」を書いてください',
+        ),
+        (
+            "title: 'abc\nsummary: x\nfoo bar'\nurl: y\nlevel:national\nkinds: z\n",
+            "2:8: 引用符「'」が閉じられていません。値の終わりに「'」を書いてください",
+        ),
+        ('title: "abc\nsummary: x" y\n', '2:8: 引用符「"」が閉じられていません。値の終わりに「"」を書いてください'),
+        # A quoted value over two lines that swallows nothing is no slip: the slip further down is named.
+        (
+            'title: x\nsummary: "a\n  b"\nurl: y\nlevel:national\nkinds: z\n',
+            f"6:6: {NO_SPACE}「level: national」のように書いてください",
+        ),
+        (
+            "title: x\nsummary: 'a\n  b'\nurl: y\nlevel:national\nkinds: z\n",
+            f"6:6: {NO_SPACE}「level: national」のように書いてください",
+        ),
+    ],
+)
+def test_the_slip_is_named_on_its_own_line(yaml_text, expected):
+    assert lines(f"---\n{yaml_text}---\n".encode()) == [f"{PATH}:{expected.replace(': ', f': {SYNTAX}', 1)}"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        # A quote run on over a "key:" line, or a value run on over a "key:value" line, parses: still a slip.
+        (
+            'title: "abc\nsummary: x"\nurl: y\n',
+            '2:8: 引用符「"」が閉じられていません。値の終わりに「"」を書いてください',
+        ),
+        (
+            "title: 'abc\nsummary: x'\nurl: y\n",
+            "2:8: 引用符「'」が閉じられていません。値の終わりに「'」を書いてください",
+        ),
+        (
+            "summary: a\n  level:national\n",
+            "3:3: 字下げがそろっていないため、前の行の値の続きとして読まれています。同じ段の行と字下げをそろえてください",
+        ),
+    ],
+)
+def test_a_value_that_parsed_only_because_of_a_slip_is_refused(yaml_text, expected):
+    assert lines(f"---\n{yaml_text}---\n".encode()) == [f"{PATH}:{expected.replace(': ', f': {SYNTAX}', 1)}"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        # The step is the one the file's blocks use (2 here), not a value's continuation lines (3) nor a
+        # key left empty (0); a block off that step is named at its first line.
+        (
+            "a:\nb:\nc:\nperiod:\n  start: x\nterms:\n   x: 1\n  y: 2\n",
+            "8:1: 字下げ（3文字）が同じ段の 9行目（2文字）とそろっていません。ほかの段と同じく 2文字ずつ下げてください",
+        ),
+        (
+            "title: x\nperiod:  # 期間 #1\n  start: a\nterms:\n   a: 1\n  b: 2\n",
+            "6:1: 字下げ（3文字）が同じ段の 7行目（2文字）とそろっていません。ほかの段と同じく 2文字ずつ下げてください",
+        ),
+        (
+            "summary: a\n   b\ntitle: c\n   d\nterms:\n    a: 1\n   b: 2\n",
+            "8:1: 字下げ（3文字）が同じ段の 7行目（4文字）とそろっていません",
+        ),
+        # Neither depth is the file's step: the line libyaml stopped at is named, against the block's first line.
+        (
+            "period:\n  start: a\nterms:\n    a: 1\n   b: 2\n",
+            "6:1: 字下げ（3文字）が同じ段の 5行目（4文字）とそろっていません",
+        ),
+        (
+            "period:\n  start: x\nterms:\n    a: 1\n    b: 2\n  c: 3\n",
+            "5:1: 字下げ（4文字）が同じ段の 7行目（2文字）とそろっていません。ほかの段と同じく 2文字ずつ下げてください",
+        ),
+        (
+            "title: x\nterms:\n  a:\n      b: 1\n    c: 2\n",
+            "5:1: 字下げ（6文字）が同じ段の 6行目（4文字）とそろっていません。ほかの段と同じく 2文字ずつ下げてください",
+        ),
+        (
+            "sources:\n  - title: t\n    covers:\n      - a\n  - title: u\n    covers:\n      - b\n"
+            "  - title: v\n    covers:\n     - c\n    x: 1\nterms:\n   p: 1\n  q: 2\n",
+            "14:1: 字下げ（3文字）が同じ段の 15行目（2文字）とそろっていません。ほかの段と同じく 2文字ずつ下げてください",
+        ),
+        # A text block (|) with a line less indented than its first: no block opens with ':' in the file.
+        ("summary: |\n    line1\n  line2\nurl: x\n", "4:1: 字下げ（2文字）が同じ段の 3行目（4文字）とそろっていません"),
+    ],
+)
+def test_an_indentation_slip_names_the_block_that_is_off(yaml_text, expected):
+    assert lines(f"---\n{yaml_text}---\n".encode()) == [f"{PATH}:{expected.replace(': ', f': {SYNTAX}', 1)}"]
+
+
+def test_the_missing_closing_fence_of_a_file_without_a_last_line_break():
+    """Nothing but a heading after the opening ---, and no line break at the end (as some editors save)."""
+    assert lines("---\n\n# 本文".encode()) == [
+        f"{PATH}:3:1: error[front-matter-unclosed]: front matter を閉じる --- がありません。"
+        "この行（本文の始まり）の前に --- だけの行を入れてください"
+    ]

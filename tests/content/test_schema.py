@@ -46,6 +46,10 @@ sources:
 """A valid real role (an open posting with a dated source), without its closing fence."""
 
 
+PAGE = '---\ntitle: 案内\nsummary: このサイトの使い方です。\nupdated: "2026-06-01"\n---\n本文\n'
+"""A valid page of content/pages/."""
+
+
 def check(kind: str, text: str, slug: str = "x") -> list[str]:
     source = SourceFile(f"content/{kind}/{slug}.md", kind, slug, text.encode())
     return [p.format() for p in validate_file(source, None, AS_OF).problems]
@@ -238,8 +242,8 @@ def test_site_yaml():
 
 def test_empty_site_yaml_lists_every_required_field_once():
     problems = validate_site_config(SourceFile("content/site.yaml", "site", "site", b"")).problems
-    assert [p.message for p in problems] == [
-        f"必須の項目「{name}」がありません"
+    assert [p.format() for p in problems] == [
+        f"content/site.yaml:1:1: error[missing-field]: 必須の項目「{name}」がありません"
         for name in ("title", "prefecture", "base_url", "language", "description", "license")
     ]
 
@@ -401,3 +405,22 @@ def test_the_one_language_names_the_value_to_write():
     assert [p.format() for p in problems] == [
         "content/site.yaml:4:1: error[invalid-value]: 「language」（言語）に「en」は使えません。使える値: ja"
     ]
+
+
+def test_a_page_with_a_date_that_does_not_exist_is_refused_with_its_line():
+    source = SourceFile("content/pages/guide.md", "pages", "guide", PAGE.replace("2026-06-01", "2026-13-01").encode())
+    result = validate_file(source, None, AS_OF)
+    assert result.source is source
+    assert result.located is None
+    assert [p.format() for p in result.problems] == [
+        "content/pages/guide.md:4:1: error[invalid-date]: 「2026-13-01」という日はありません（13月1日は存在しません）"
+    ]
+
+
+def test_a_valid_page_has_no_problem():
+    source = SourceFile("content/pages/guide.md", "pages", "guide", PAGE.encode())
+    result = validate_file(source, None, AS_OF)
+    assert result.source is source
+    assert result.problems == ()
+    assert result.located is not None
+    assert (result.located.entry.slug, result.located.entry.title) == ("guide", "案内")

@@ -198,3 +198,52 @@ def test_every_example_sentence_is_found_by_the_quick_search() -> None:
     from generator.content import placeholders
 
     assert placeholders._BODY_EXAMPLES and all(placeholders._BODY_HINT in line for line in placeholders._BODY_EXAMPLES)
+
+
+def _placeholders(raw: bytes) -> list[str]:
+    from generator.content.parse import Parsed, parse_entry
+    from generator.content.placeholders import placeholder_problems
+
+    parsed = parse_entry(raw, "content/programs/x.md")
+    assert isinstance(parsed, Parsed), parsed
+    return [p.format() for p in placeholder_problems(raw, parsed)]
+
+
+VALUE_LEFT = "の値が例のままです。この項目の内容に書き換えて、行末の「# ← 書き換えてください」を消してください（使わない任意の項目は項目ごと消します）"
+SENTENCE_LEFT = (
+    "本文に例の文「（申し込み先や手続きの流れを書きます）」が残っています。この項目の内容に書き換えてください"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A marked value in a file whose body is already written, and the other way round.
+        (
+            f"---\ntitle: x\nlevel: national  {MARK}\n---\n## 使い方\n\n本文\n".encode(),
+            [f"3:18: error[placeholder]: 「level」{VALUE_LEFT}"],
+        ),
+        (
+            "---\ntitle: x\n---\n## 使い方\n\n（申し込み先や手続きの流れを書きます）\n".encode(),
+            [f"6:1: error[placeholder]: {SENTENCE_LEFT}"],
+        ),
+        # An item of a list has no key of its own: "this line's value".
+        (
+            f"---\ntitle: x\nprovider:\n  - 総務省  {MARK}\n---\n本文\n".encode(),
+            [f"4:10: error[placeholder]: この行{VALUE_LEFT}"],
+        ),
+        # Windows (CRLF) and old Mac (CR) line ends: the same lines and columns.
+        (
+            f"---\r\ntitle: x\r\nlevel: national  {MARK}\r\n---\r\n（申し込み先や手続きの流れを書きます）\r\n".encode(),
+            [f"3:18: error[placeholder]: 「level」{VALUE_LEFT}", f"5:1: error[placeholder]: {SENTENCE_LEFT}"],
+        ),
+        (
+            f"---\rtitle: x\rlevel: national  {MARK}\r---\r（申し込み先や手続きの流れを書きます）\r".encode(),
+            [f"3:18: error[placeholder]: 「level」{VALUE_LEFT}", f"5:1: error[placeholder]: {SENTENCE_LEFT}"],
+        ),
+        # A page that quotes the mark in its text (how to edit an entry) is no example left in place.
+        (f"---\ntitle: x\n---\n行末の {MARK} を消すと確定します。\n".encode(), []),
+    ],
+)
+def test_each_example_left_is_named_on_its_line(raw: bytes, expected: list[str]) -> None:
+    assert _placeholders(raw) == [f"content/programs/x.md:{line}" for line in expected]

@@ -164,3 +164,39 @@ def test_only_links_it_cannot_read_exactly_take_the_reference_path(monkeypatch, 
         assert 'href="/programs/chiiki-johoka-advisor/#条件"' in html
     if "文字参照" in body:
         assert 'href="/cases/hiroshima-dxship/"' in html
+
+
+def test_every_heading_level_moves_one_down_under_the_page_title():
+    body = "# 一\n\n## 二\n\n### 三\n\n#### 四\n\n##### 五\n\n###### 六\n"
+    assert markdown_to_html(body, CASE, sample_site()) == (
+        '<h2 id="一">一</h2>\n<h3 id="二">二</h3>\n<h4 id="三">三</h4>\n'
+        '<h5 id="四">四</h5>\n<h6 id="五">五</h6>\n<h6 id="六">六</h6>'
+    )
+
+
+def test_a_body_without_a_top_heading_keeps_its_levels():
+    assert markdown_to_html("### 三\n\n#### 四\n", CASE, sample_site()) == '<h3 id="三">三</h3>\n<h4 id="四">四</h4>'
+
+
+def test_a_link_to_a_page_that_does_not_exist_is_left_as_written():
+    html = markdown_to_html("[なし](../pages/none.md) [方針](../pages/accessibility.md)", CASE, sample_site())
+    assert html == '<p><a href="../pages/none.md">なし</a> <a href="/accessibility/">方針</a></p>'
+
+
+def test_the_converter_as_a_page_shows_it():
+    """Tables, fenced code, a numbered list then a bulleted one, heading ids in Japanese, no permalink mark.
+
+    Built afresh here: the build keeps one converter, so only the first body rendered would reach its set-up.
+    """
+    from generator.render.markdown import _cleaner, stock_converter
+
+    body = (
+        "## 概要 と Q&A\n\n| 項目 | 内容 |\n| --- | --- |\n| 措置率 | 0.7 |\n\n```\n<b>コード</b>\n```\n\n"
+        "1. 一\n2. 二\n\n- 三\n\n---\n"
+    )
+    assert _cleaner().clean(stock_converter().convert(body)) == (
+        '<h2 id="概要-と-qa">概要 と Q&amp;A</h2>\n<table>\n<thead>\n<tr>\n<th scope="col">項目</th>\n'
+        '<th scope="col">内容</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>措置率</td>\n<td>0.7</td>\n</tr>\n</tbody>\n'
+        "</table>\n<pre><code>&lt;b&gt;コード&lt;/b&gt;\n</code></pre>\n<ol>\n<li>一</li>\n<li>二</li>\n</ol>\n"
+        "<ul>\n<li>三</li>\n</ul>\n<hr>"
+    )
