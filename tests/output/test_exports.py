@@ -1,24 +1,36 @@
 """Data exports: CSV and JSON per collection, relation CSVs, schemas and the calendar.
 
 The Site is built by hand here (``make_site``), so these tests do not depend on the
-content stage; test_feeds and test_ical reuse it.
+content stage; test_feeds and test_ical reuse it. The data files of the fixture site
+(tests/fixtures/site-basic/) are also compared byte for byte with
+tests/golden/site-basic-exports/; after an intended change to the exports:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/output/test_exports.py -k golden   # rewrites, then fails
+    git diff tests/golden/site-basic-exports/
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 import jsonschema
 import pytest
+from expected_files import rewrite, update_requested
 from factories import HOSTILE, make_site
 
 from generator.model import (
     Site,
 )
 from generator.output.exports import DataFile, csv_cell, export_data
+from generator.pipeline import load
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "site-basic"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site-basic-exports"
 
 
 def files_by_path(site: Site) -> dict[str, DataFile]:
@@ -423,3 +435,34 @@ def test_the_data_page_says_how_json_files_are_written_and_names_each_schema(exp
         "JSON の書き出しでは、参照が slug・title・url のオブジェクトに、公式ページの url が official_url に、"
         "日付が西暦になり、ページの url などが加わります。"
     )
+
+
+def _data_page_entry(f: DataFile) -> str:
+    """What the data page says of a file: its title, format, count, dates and every column's meaning."""
+    head = f"{f.path}\t{f.title}\t{f.format}\t{f.records}\t{f.updated}\t{f.encoding}\n  {f.description}\n"
+    return head + "".join(f"  - {c.name}: {c.description}\n" for c in f.columns)
+
+
+def test_the_fixture_sites_data_files_match_their_golden_files():
+    """What a data user downloads, byte for byte (every column, value and JSON key, the published
+    schemas, the calendar), and what the data page says of each file (data-page.txt), for a small
+    site of every collection."""
+    loaded = load(FIXTURE, as_of=date(2026, 11, 26), use_cache=False)
+    assert loaded.site is not None
+    files = export_data(loaded.site)
+    built = {f.path.removeprefix("data/"): f.file.data for f in files if f.file is not None}
+    built["data-page.txt"] = "".join(_data_page_entry(f) for f in files).encode("utf-8")
+    if update_requested("UPDATE_GOLDEN"):
+        stale = {
+            path: None
+            for path in GOLDEN.rglob("*")
+            if path.is_file() and path.relative_to(GOLDEN).as_posix() not in built
+        }
+        rewrite("UPDATE_GOLDEN", {**stale, **{GOLDEN / path: data for path, data in built.items()}})
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+    assert sorted(built) == sorted(golden), "the set of data files changed; see the module's docstring to update"
+    for path in sorted(built):
+        diff = difflib.unified_diff(
+            golden[path].decode("utf-8").splitlines(True), built[path].decode("utf-8").splitlines(True), path, path
+        )
+        assert built[path] == golden[path], "".join(diff)
