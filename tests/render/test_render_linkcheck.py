@@ -6,7 +6,7 @@ import pytest
 from factories import sample_config
 
 from generator.model import OutputFile
-from generator.render.linkcheck import check_links, resolve
+from generator.render.linkcheck import check_links, resolve, site_links
 
 
 @pytest.mark.parametrize(
@@ -113,4 +113,18 @@ def test_a_page_with_a_stray_byte_is_still_checked():
     files = (OutputFile("index.html", b"<p>\xff</p>" + html("/missing/")),)
     assert [p.message for p in check_links(files, sample_config())] == [
         "リンク「/missing/」の行き先（missing/index.html）が出力にありません"
+    ]
+
+
+def test_the_builds_report_of_broken_links_names_each_page_sorted():
+    """What a build prints: the pages' links as kept between builds, checked against every file made."""
+    pages = [
+        ("programs/a/index.html", (("/dx/missing/", "missing/index.html"), ("/other/", "../other/"))),
+        ("index.html", (("/dx/programs/a/", "programs/a/index.html"), ("/dx/gone.csv", "gone.csv"))),
+    ]
+    assert [p.format() for p in site_links(pages, frozenset({"programs/a/index.html"}), "/dx/")] == [
+        "index.html:0:0: error[broken-link]: リンク「/dx/gone.csv」の行き先（gone.csv）が出力にありません",
+        "programs/a/index.html:0:0: error[broken-link]: リンク「/dx/missing/」の行き先（missing/index.html）が出力にありません",
+        "programs/a/index.html:0:0: error[broken-link]: リンク「/other/」はサイトの外（/dx/ の外）を指しています。"
+        "base_path を含むURLにしてください",
     ]
