@@ -107,7 +107,6 @@ def test_the_preview_is_the_same_run_for_the_server() -> None:
         base_path="/",
         serve=True,
     )
-    assert options.preview("http://HOSTX:8000/", Path("o")).base_url == "http://HOSTX:8000"
 
 
 # --- the site's address: one rule ------------------------------------------------------------
