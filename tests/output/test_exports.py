@@ -15,8 +15,10 @@ import csv
 import difflib
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 import jsonschema
 import pytest
@@ -24,6 +26,8 @@ from expected_files import rewrite, update_requested
 from factories import HOSTILE, make_site
 
 from generator.model import (
+    KIND_LABELS,
+    MODEL_LABELS,
     Site,
 )
 from generator.output.exports import DataFile, csv_cell, export_data
@@ -466,3 +470,28 @@ def test_the_fixture_sites_data_files_match_their_golden_files():
             golden[path].decode("utf-8").splitlines(True), built[path].decode("utf-8").splitlines(True), path, path
         )
         assert built[path] == golden[path], "".join(diff)
+
+
+def test_a_build_with_drafts_exports_no_draft_nor_a_reference_to_one():
+    """`catalog build --drafts` and the preview link drafts (they are in the site's index), but the
+    data files are the public catalog: a case's reference to a draft program is left out there too."""
+    site = make_site()
+    drafts = [e for e in site.entries() if e.draft]
+    assert [e.slug for e in drafts] == ["secret-draft"]
+    with_drafts = replace(site, index=MappingProxyType({**site.index, **{e.key: e for e in drafts}}))
+    exported = files_by_path(with_drafts)
+    assert [(r["case_slug"], r["program_slug"]) for r in read_csv(exported["data/case_programs.csv"])] == [
+        ("ehime-sharing", "digital-talent-fiscal-measure")
+    ]
+    case = json.loads(exported["data/cases.json"].file.data)[0]
+    assert [p["slug"] for p in case["programs"]] == ["digital-talent-fiscal-measure"]
+    assert all(b"secret-draft" not in f.file.data for f in exported.values())
+
+
+def test_every_kind_and_model_the_schemas_allow_has_its_label():
+    """The exports' *_label columns name each code in Japanese; a code without one would show as itself."""
+    schemas = Path(__file__).resolve().parents[2] / "generator" / "content" / "schemas"
+    kinds = json.loads((schemas / "programs.schema.json").read_text("utf-8"))["properties"]["kinds"]
+    models = json.loads((schemas / "cases.schema.json").read_text("utf-8"))["properties"]["models"]
+    assert set(kinds["items"]["enum"]) == set(KIND_LABELS)
+    assert set(models["items"]["enum"]) == set(MODEL_LABELS)
