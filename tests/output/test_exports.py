@@ -442,9 +442,11 @@ def test_the_data_page_says_how_json_files_are_written_and_names_each_schema(exp
 
 
 def _data_page_entry(f: DataFile) -> str:
-    """What the data page says of a file: its title, format, count, dates and every column's meaning."""
-    head = f"{f.path}\t{f.title}\t{f.format}\t{f.records}\t{f.updated}\t{f.encoding}\n  {f.description}\n"
-    return head + "".join(f"  - {c.name}: {c.description}\n" for c in f.columns)
+    """What the data page says of a file (its view): title, format, size, count, dates, every column's meaning."""
+    v = f.view()
+    head = f"{v.path}\t{v.title}\t{v.format}\t{v.size_text}\t{v.records}\t{v.updated}\t{v.encoding}\n"
+    lines = [f"  {v.description}\n", *(f"  - {c.name}: {c.description}\n" for c in v.columns)]
+    return head + "".join(lines) + (f"  note: {v.format_note}\n" if v.format_note else "")
 
 
 def test_the_fixture_sites_data_files_match_their_golden_files():
