@@ -449,7 +449,7 @@ def _data_page_entry(f: DataFile) -> str:
     return head + "".join(lines) + (f"  note: {v.format_note}\n" if v.format_note else "")
 
 
-def test_the_fixture_sites_data_files_match_their_golden_files():
+def test_the_fixture_sites_data_files_and_data_page_match_their_golden_files():
     """What a data user downloads, byte for byte (every column, value and JSON key, the published
     schemas, the calendar), and what the data page says of each file (data-page.txt), for a small
     site of every collection."""
