@@ -60,13 +60,6 @@ class Table:
     dated_by: str = "*"
     """Collection whose ``updated`` dates date this table; ``*`` for all entries."""
 
-    def rows(self, site: Site) -> tuple[Row, ...]:
-        return tuple(row for record in self.records(site) for row in self.rows_of(site, record))
-
-    def json(self, site: Site) -> list[dict[str, Any]]:
-        json_of = self.json_of
-        return [json_of(site, record) for record in self.records(site)] if json_of is not None else []
-
 
 # --- helpers ----------------------------------------------------------------------
 

@@ -59,18 +59,13 @@ def _resolve(href: str, page_path: str, base_path: str) -> str | None:
     if not parts.path:
         return None  # "#fragment" or "?query" on the same page
     path = unquote(parts.path)
-    if path.startswith("/"):
-        if not (path + ("/" if not path.endswith("/") else "")).startswith(base_path):
-            return "../" + path.lstrip("/")
-        target = path[len(base_path) :] if len(path) >= len(base_path) else ""
-    else:
-        page_url = base_path + page_path
-        target_url = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), path))
-        if path.endswith("/") and not target_url.endswith("/"):
-            target_url += "/"
-        if not (target_url + "/").startswith(base_path):
-            return "../" + target_url.lstrip("/")
-        target = target_url[len(base_path) :]
+    # As a browser reads it: relative to the page, "." and ".." segments resolved (in rooted links too).
+    url = posixpath.normpath(posixpath.join(posixpath.dirname(base_path + page_path), path))
+    if path.endswith("/") and not url.endswith("/"):
+        url += "/"
+    if not (url + "/").startswith(base_path):
+        return "../" + url.lstrip("/")
+    target = url[len(base_path) :]
     if target == "" or target.endswith("/"):
         target += "index.html"
     return target

@@ -76,6 +76,7 @@ def test_absolute_urls_of_site_paths() -> None:
         config.absolute_url("/programs/x/") == config.absolute_url("programs/x/") == "https://example.jp/dx/programs/x/"
     )
     assert config.url("/data/") == "/dx/data/"
+    assert (config.absolute_url("X/"), config.url("/X/")) == ("https://example.jp/dx/X/", "/dx/X/")
 
 
 def test_the_output_is_the_projects_site_wherever_the_command_runs() -> None:
@@ -402,3 +403,41 @@ def test_a_base_url_keeps_every_letter_of_its_path_and_refuses_queries() -> None
     with pytest.raises(AddressError) as refused:
         site_address("https://example.jp/.git/", None)
     assert refused.value.field == "url"
+
+
+def test_site_yaml_contact_and_browser_editor() -> None:
+    """The publisher's contact (about pages, footer) and the /admin/ editor are read as written."""
+    from generator.config import Cms, Contact, config_from_mapping
+
+    site = {"title": "t", "prefecture": "長野県", "base_url": "https://example.jp"}
+    assert (config_from_mapping(site).contact, config_from_mapping(site).cms) == (None, None)
+    assert config_from_mapping({**site, "contact": {}, "cms": {}}).cms is None
+    given = config_from_mapping(
+        {
+            **site,
+            "contact": {
+                "name": "DX推進課",
+                "url": "https://example.jp/dx/",
+                "email": "dx@example.jp",
+                "phone": "026-000-0000",
+            },
+            "cms": {
+                "backend": "github",
+                "repo": "pref/catalog",
+                "branch": "main",
+                "base_url": "https://auth.example.jp",
+                "editorial_workflow": True,
+            },
+        }
+    )
+    assert given.contact == Contact("DX推進課", "https://example.jp/dx/", "dx@example.jp", "026-000-0000")
+    assert given.cms == Cms("github", "pref/catalog", "main", "https://auth.example.jp", True)
+    least = config_from_mapping(
+        {
+            **site,
+            "contact": {"name": "DX推進課", "url": "https://example.jp/dx/"},
+            "cms": {"backend": "gitlab", "repo": "p/c", "branch": "b"},
+        }
+    )
+    assert least.contact == Contact("DX推進課", "https://example.jp/dx/", "", "")
+    assert least.cms == Cms("gitlab", "p/c", "b", None, False)

@@ -179,6 +179,18 @@ def test_a_draft_may_reference_anything_that_exists(minimal_project):
     assert site(minimal_project).get("cases/draft-case") is None
 
 
+def test_a_draft_shown_by_the_preview_has_its_references_checked(minimal_project):
+    """`catalog build --drafts` and `catalog serve` publish drafts: a draft's broken reference is then an error."""
+    write_files(
+        minimal_project, {"content/cases/draft-case.md": case("下書き事例", programs=("nope",), extra="draft: true\n")}
+    )
+    loaded = load(minimal_project, as_of=CHECK_AS_OF, drafts=True)
+    assert loaded.site is None
+    assert [p.format() for p in loaded.problems] == [
+        "content/cases/draft-case.md:8:5: error[unknown-reference]: 参照先 content/programs/nope.md がありません"
+    ]
+
+
 def test_body_links(minimal_project):
     body = "\n".join(
         [

@@ -2,24 +2,37 @@
 
 The Site is the sample site of factories.py (``sample_site``) under a sub-path, as a build that
 shows drafts links it, so these tests do not depend on reading files and prove that drafts never
-reach a data file.
+reach a data file. The data files of the fixture site (tests/fixtures/site-basic/) are also
+compared byte for byte with tests/golden/site-basic-exports/; after an intended change to the exports:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/output/test_exports.py -k golden   # rewrites, then fails
+    git diff tests/golden/site-basic-exports/
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 import jsonschema
 import pytest
-from factories import HOSTILE, sample_site
+from expected_files import rewrite, update_requested
+from factories import FISCAL, HOSTILE, sample_site
 
 from generator.model import (
+    KIND_LABELS,
+    MODEL_LABELS,
     Site,
 )
 from generator.output.exports import DataFile, csv_cell, export_data
+from generator.pipeline import load
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "site-basic"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site-basic-exports"
 
 
 def files_by_path(site: Site) -> dict[str, DataFile]:
@@ -426,3 +439,61 @@ def test_the_data_page_says_how_json_files_are_written_and_names_each_schema(exp
         "JSON の書き出しでは、参照が slug・title・url のオブジェクトに、公式ページの url が official_url に、"
         "日付が西暦になり、ページの url などが加わります。"
     )
+
+
+def _data_page_entry(f: DataFile) -> str:
+    """What the data page says of a file (its view): title, format, size, count, dates, every column's meaning."""
+    v = f.view()
+    head = f"{v.path}\t{v.title}\t{v.format}\t{v.size_text}\t{v.records}\t{v.updated}\t{v.encoding}\n"
+    lines = [f"  {v.description}\n", *(f"  - {c.name}: {c.description}\n" for c in v.columns)]
+    return head + "".join(lines) + (f"  note: {v.format_note}\n" if v.format_note else "")
+
+
+def test_the_fixture_sites_data_files_and_data_page_match_their_golden_files():
+    """What a data user downloads, byte for byte (every column, value and JSON key, the published
+    schemas, the calendar), and what the data page says of each file (data-page.txt), for a small
+    site of every collection."""
+    loaded = load(FIXTURE, as_of=date(2026, 11, 26), use_cache=False)
+    assert loaded.site is not None
+    files = export_data(loaded.site)
+    built = {f.path.removeprefix("data/"): f.file.data for f in files if f.file is not None}
+    built["data-page.txt"] = "".join(_data_page_entry(f) for f in files).encode("utf-8")
+    if update_requested("UPDATE_GOLDEN"):
+        stale = {
+            path: None
+            for path in GOLDEN.rglob("*")
+            if path.is_file() and path.relative_to(GOLDEN).as_posix() not in built
+        }
+        rewrite("UPDATE_GOLDEN", {**stale, **{GOLDEN / path: data for path, data in built.items()}})
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+    assert sorted(built) == sorted(golden), "the set of data files changed; see the module's docstring to update"
+    for path in sorted(built):
+        diff = difflib.unified_diff(
+            golden[path].decode("utf-8").splitlines(True), built[path].decode("utf-8").splitlines(True), path, path
+        )
+        assert built[path] == golden[path], "".join(diff)
+
+
+def test_a_build_with_drafts_exports_no_draft_nor_a_reference_to_one():
+    """`catalog build --drafts` and the preview link drafts (they are in the site's index), but the
+    data files are the public catalog: a case's reference to a draft program is left out there too."""
+    site = sample_site(drafts=True)
+    drafts = [e for e in site.entries() if e.draft]
+    assert [e.slug for e in drafts] == ["secret-draft"]
+    assert "programs/secret-draft" in site.index  # linked: a build with drafts shows it
+    exported = files_by_path(site)
+    assert [(r["case_slug"], r["program_slug"]) for r in read_csv(exported["data/case_programs.csv"])] == [
+        ("ehime-talent-sharing", FISCAL)
+    ]
+    case = json.loads(exported["data/cases.json"].file.data)[0]
+    assert [p["slug"] for p in case["programs"]] == [FISCAL]
+    assert all(b"secret-draft" not in f.file.data for f in exported.values())
+
+
+def test_every_kind_and_model_the_schemas_allow_has_its_label():
+    """The exports' *_label columns name each code in Japanese; a code without one would show as itself."""
+    schemas = Path(__file__).resolve().parents[2] / "generator" / "content" / "schemas"
+    kinds = json.loads((schemas / "programs.schema.json").read_text("utf-8"))["properties"]["kinds"]
+    models = json.loads((schemas / "cases.schema.json").read_text("utf-8"))["properties"]["models"]
+    assert set(kinds["items"]["enum"]) == set(KIND_LABELS)
+    assert set(models["items"]["enum"]) == set(MODEL_LABELS)
