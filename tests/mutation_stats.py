@@ -37,6 +37,13 @@ CACHING_MODULES = (
     "generator.render.markdown.",
 )
 """Modules whose results are kept in caches filled while mutmut recorded the tests (lru_cache)."""
+DECLARING_MODULES = (
+    "generator.output.export_tables.",
+    "generator.output.export_relations.",
+)
+"""Modules that declare their tables at import time. Which functions ran at import is known only in
+the process that recorded the tests; a later `mutmut run "<module>.*"` reuses the saved record and
+would not know it, so every mutant of these modules is imported afresh (about a second each)."""
 
 
 def _recorded() -> set[str] | None:
@@ -71,7 +78,7 @@ def _needs_fresh_import(mutant: str) -> bool:
         return False
     if "__mutmut_" not in mutant:  # mutmut's own runs (stats, the clean run): import once, afresh
         return True
-    return mutant.rsplit("__mutmut_", 1)[0] in _AT_IMPORT or mutant.startswith(CACHING_MODULES)
+    return mutant.rsplit("__mutmut_", 1)[0] in _AT_IMPORT or mutant.startswith(CACHING_MODULES + DECLARING_MODULES)
 
 
 @pytest.hookimpl(tryfirst=True)
