@@ -62,6 +62,13 @@ def fetch(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8", "replace")
 
 
+def ctrl_c_default() -> None:
+    """A child's Ctrl-C (SIGINT) as on a terminal, for a command that a test stops with it: a shell
+    that starts a job in the background (`make test &`, nohup, some CI runners) makes its children
+    ignore SIGINT, they would inherit that, and the preview would never stop. For ``preexec_fn``."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Served:
     """A preview started as a person starts it, its terminal read line by line."""
 
@@ -73,6 +80,7 @@ class Served:
             cwd=project,
             env=terminal_env(),
             start_new_session=True,
+            preexec_fn=ctrl_c_default,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

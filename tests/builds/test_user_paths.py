@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from conftest import MINIMAL_PROJECT, write_files
+from terminal import ctrl_c_default
 
 ROOT = Path(__file__).resolve().parents[2]
 JAPAN = timezone(timedelta(hours=9))
@@ -354,6 +355,7 @@ class Preview:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            preexec_fn=ctrl_c_default,
         )
         self.lines: list[str] = []
         assert self.process.stdout is not None

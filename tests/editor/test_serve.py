@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHECK_AS_OF, FIXTURES, write_files
+from terminal import ctrl_c_default
 
 from generator.config import BuildOptions
 from generator.problems import error, warning
@@ -480,8 +481,7 @@ def test_command_serves_until_ctrl_c_and_exits_cleanly(tmp_path: Path) -> None:
         ],
         stderr=subprocess.PIPE,
         text=True,
-        # A runner started in the background (`cmd &`) ignores Ctrl-C, and children inherit that.
-        preexec_fn=_ctrl_c_default,
+        preexec_fn=ctrl_c_default,
     )
     try:
         assert process.stderr is not None
@@ -525,10 +525,6 @@ def test_loopback_is_the_default_host() -> None:
     args = _parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
     assert ServeOptions(BuildOptions(Path("."), Path("site"), date(2026, 1, 1))).host == "127.0.0.1"
-
-
-def _ctrl_c_default() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_a_file_created_and_removed_within_one_batch_is_no_change() -> None:

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from terminal import ctrl_c_default
 
 from generator.config import BuildOptions
 from generator.model import OutputFile
@@ -185,8 +186,7 @@ def test_killed_build_leaves_the_previous_site(tmp_path: Path, sig: signal.Signa
         [sys.executable, "-c", _BLOCKING_BUILD, str(out), str(marker)],
         cwd=Path(__file__).resolve().parents[2],
         stderr=subprocess.PIPE,
-        # A runner started in the background (`cmd &`) ignores Ctrl-C, and children inherit that.
-        preexec_fn=_ctrl_c_default,
+        preexec_fn=ctrl_c_default,
     )
     deadline = time.monotonic() + 30
     while not marker.exists():
@@ -251,10 +251,6 @@ def test_a_spare_whose_hash_is_all_digits_is_reused_not_taken_for_a_process(tmp_
     assert (work / "kept.txt").read_text() == "previous"
     assert not spare_dir.exists()
     assert process_alive(10**30) is False
-
-
-def _ctrl_c_default() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_a_cold_build_leaves_a_spare_of_hard_links_for_the_next_build(tmp_path: Path) -> None:
