@@ -242,6 +242,11 @@ def _broken_examples() -> Iterable[tuple[str, str, str]]:
     yield "「:」の後に半角スペースを入れなかった", "programs", program.replace("level: national", "level:national", 1)
     yield "「:」を全角で書いた", "programs", program.replace("level: national", "level： national", 1)
     yield '引用符（"）を閉じ忘れた', "programs", program.replace('updated: "2026-04-01"', 'updated: "2026-04-01', 1)
+    yield (
+        "値の一部だけを引用符で囲んだ",
+        "programs",
+        program.replace("title: 地域情報化アドバイザー制度", 'title: "地域情報化アドバイザー" 制度', 1),
+    )
     yield "リストの「-」の後に半角スペースを入れなかった", "programs", program.replace("  - 総務省", "  -総務省", 1)
     yield "字下げがそろっていない", "programs", program.replace("  cost_coverage:", "   cost_coverage:", 1)
     yield "フロントマターを閉じる --- を消した", "programs", program.replace("---\n## ", "## ", 1)
