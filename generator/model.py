@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from .freshness import ProgramStatus, is_stale, program_status
 
@@ -275,10 +275,6 @@ class Taxonomy:
     term_labels: Mapping[str, str]
 
 
-def _empty() -> Mapping[str, Any]:
-    return MappingProxyType({})
-
-
 @dataclass(frozen=True)
 class Site:
     """The linked site: every validated entry, cross-references resolved.
@@ -304,9 +300,9 @@ class Site:
     taxonomies: tuple[Taxonomy, ...]
     index: Mapping[str, AnyEntry | Archetype]
     """Key (``programs/x``, ``archetypes/engineer``) → entry or archetype."""
-    body_links: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
+    body_links: Mapping[str, tuple[str, ...]]
     """Entry key → keys of the published entries its body links (each once, itself never)."""
-    mentions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=_empty)
+    mentions: Mapping[str, Mapping[str, tuple[str, ...]]]
     """Entry key → collection → keys of the entries whose body links it and whose
     fields do not already refer to it: a body link is a reference too, seen from both ends."""
 
