@@ -83,13 +83,15 @@ def indexed_pages(site: Path, base_path: str = "/") -> dict[str, _Indexed]:
     return pages
 
 
-def wait_for_answer(page, query: str | None = None) -> str:
-    """Wait until the live region reports a result for ``query`` (NFKC, as the page shows it)."""
+def wait_for_answer(page, query: str | None = None, after: str | None = None) -> str:
+    """Wait until the live region reports a result for ``query`` (NFKC, as the page shows it).
+    ``after``: the report before a change of filters; wait for a new one, not that one again."""
     status = page.locator("[data-search-status]")
     expected = f"「{unicodedata.normalize('NFKC', query)}」で" if query else "選んだ条件で"
     page.wait_for_function(
-        "([el, text]) => el.textContent.includes(text) && /件/.test(el.textContent)",
-        arg=[status.element_handle(), expected],
+        "([el, text, before]) => el.textContent.includes(text) && /件/.test(el.textContent)"
+        " && el.textContent !== before",
+        arg=[status.element_handle(), expected, after],
     )
     return status.text_content()
 

@@ -420,8 +420,9 @@ def test_everything_works_under_a_sub_path(sub_path_site, page):
     found = result_urls(page)
     assert found_count(status) == len(expected) and set(found) == expected
     assert all(url.startswith(SUB_PATH) for url in found)
+    before = page.locator("[data-search-status]").text_content()
     page.get_by_role("checkbox", name=re.compile("^事例")).check()
-    wait_for_answer(page, "愛媛")
+    wait_for_answer(page, "愛媛", after=before)
     assert page.url.startswith(server.origin + SUB_PATH + "search/?")
     first = page.locator("[data-search-results] h2 a").first
     with page.expect_navigation():

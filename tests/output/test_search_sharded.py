@@ -181,8 +181,9 @@ def test_facet_counts_add_up_across_shards(served, tab):
     assert {url.split("/")[1] for url in expected} == {"programs", "roles"}
     label = tab.locator("label", has_text=re.compile("^エンジニア（"))
     assert label.text_content() == f"エンジニア（{len(expected)}件）" == "エンジニア（4件）"
+    before = tab.locator("[data-search-status]").text_content()
     tab.get_by_role("checkbox", name=re.compile("^エンジニア")).check()
-    status = wait_for_answer(tab, WORD)
+    status = wait_for_answer(tab, WORD, after=before)
     assert found_count(status) == 4 and set(result_urls(tab)) == expected
     assert seen.problems() == []
 
